@@ -1,0 +1,68 @@
+import * as path from 'node:path';
+import type { Finding, Severity } from './model/types';
+import { loadConfig, type Config } from './config';
+import { buildIndex, type WorkspaceIndex } from './index/index';
+import { ParserHost, wasmPathsIn } from './parse/parser';
+import { PathWalker } from './paths/walker';
+import type { RolePath } from './paths/steps';
+import { RULES, RULE_IDS } from './rules';
+
+export interface AnalysisStats { files: number; cFiles: number; asmFiles: number; bytes: number; skipped: { file: string; reason: string }[]; functions: number; asmUnits: number; ms: { index: number; paths: number; rules: number } }
+export interface Analysis { root: string; config: Config; index: WorkspaceIndex; paths: RolePath[]; findings: Finding[]; stats: AnalysisStats }
+
+export interface AnalyzeOptions { wasmDir?: string; host?: ParserHost; overlay?: Map<string, string>; rules?: string[] }
+
+let sharedHost: Promise<ParserHost> | null = null;
+export function parserHost(wasmDir: string): Promise<ParserHost> {
+  sharedHost ??= ParserHost.create(wasmPathsIn(wasmDir));
+  return sharedHost;
+}
+
+/** Where the wasm files are: next to the running bundle (dist/). */
+export function defaultWasmDir(): string { return __dirname; }
+
+/** The engine's one entry point: index, walk each role, run every rule. Knows nothing of LSP or the CLI. */
+export async function analyze(root: string, opts: AnalyzeOptions = {}): Promise<Analysis> {
+  const absRoot = path.resolve(root);
+  const config = loadConfig(absRoot, RULE_IDS);
+  const host = opts.host ?? await parserHost(opts.wasmDir ?? defaultWasmDir());
+  const t0 = performance.now();
+  const index = await buildIndex(absRoot, host, config.profile, { exclude: config.exclude, overlay: opts.overlay });
+  const t1 = performance.now();
+  const paths = runRoles(index, config);
+  const t2 = performance.now();
+  const findings = runRules(index, paths, config, opts.rules);
+  const t3 = performance.now();
+  let functions = 0;
+  for (const d of index.functions.values()) functions += d.length;
+  return {
+    root: absRoot, config, index, paths, findings,
+    stats: { ...index.stats, functions, asmUnits: index.units.length, ms: { index: Math.round(t1 - t0), paths: Math.round(t2 - t1), rules: Math.round(t3 - t2) } },
+  };
+}
+
+/** BSP-like roles first: an AP starts with the memory the BSP left when it started the APs. */
+export function runRoles(index: WorkspaceIndex, config: Config): RolePath[] {
+  const order = [...config.roles].sort((a, b) => (a.kind === 'bsp' ? 0 : 1) - (b.kind === 'bsp' ? 0 : 1));
+  const out: RolePath[] = [];
+  let bsp: PathWalker | null = null;
+  for (const role of order) {
+    let shared = null;
+    if (role.kind === 'ap' && bsp) shared = bsp.apBase ?? bsp.steps[bsp.steps.length - 1]?.after[0] ?? null;
+    const w: PathWalker = new PathWalker(index, config.profile.hints, role, shared);
+    out.push(w.run());
+    if (role.kind === 'bsp' && !bsp) bsp = w;
+  }
+  return config.roles.map((r) => out.find((p) => p.role === r) as RolePath);
+}
+
+export function runRules(index: WorkspaceIndex, paths: RolePath[], config: Config, only?: string[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const rule of RULES) {
+    if (only && only.length > 0 && !only.includes(rule.meta.id)) continue;
+    const sev: Severity = config.rules[rule.meta.id] ?? rule.meta.defaultSeverity;
+    if (sev === 'off') continue;
+    for (const f of rule.check({ index, paths })) findings.push({ ...f, severity: sev });
+  }
+  return findings.sort((a, b) => a.range.file.localeCompare(b.range.file) || a.range.line - b.range.line || a.rule.localeCompare(b.rule));
+}

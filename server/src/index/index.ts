@@ -1,0 +1,287 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Node, Tree } from 'web-tree-sitter';
+import type { ParserHost } from '../parse/parser';
+import { languageOf } from '../parse/parser';
+import type { Profile } from '../config';
+import { MacroTable, scanMacros, splitArgs, matchParen } from './macros';
+import { blankAttributes, indexCTree, type CFunction, type CVariable } from './c-index';
+import { indexAsmTree, type AsmFile, type AsmStmt } from './asm-index';
+import { byPreference, listSourceFiles } from './workspace';
+
+export interface UnitStmt { stmt: AsmStmt; section: string; bits: 16 | 32 | 64 }
+/** A root `.S` file with its `#include`d `.S` files spliced in where they are included. */
+export interface AsmUnit { root: string; stmts: UnitStmt[]; labels: Map<string, number> }
+export interface AsmLabelRef { unit: number; pos: number; section: string }
+/** `memcpy(per_cpu(idt, cpu), bsp_idt, ...)`: how a per-CPU table is made from a shared one. */
+export interface CopyRecipe { fn: CFunction; dst: string; src: string; offset: number }
+
+export interface IndexStats { files: number; cFiles: number; asmFiles: number; bytes: number; skipped: { file: string; reason: string }[] }
+
+const MAX_FILE_BYTES = 2 * 1024 * 1024;
+const MAX_INCLUDE_DEPTH = 8;
+/** Predefined by the compiler for `.S` files on x86-64. */
+const PREDEFINED = new Set(['__ASSEMBLY__', '__x86_64__', '__ELF__', '__GNUC__']);
+
+export class WorkspaceIndex {
+  readonly functions = new Map<string, CFunction[]>();
+  readonly variables = new Map<string, CVariable[]>();
+  readonly units: AsmUnit[] = [];
+  readonly asmLabels = new Map<string, AsmLabelRef>();
+  /** Bits ORed into each features word anywhere in the tree (directly or through a helper such as set_in_cr4). */
+  readonly featuresOrs = new Map<string, bigint>();
+  readonly copyRecipes: CopyRecipe[] = [];
+  /** Functions declared `noreturn` anywhere (prototype or definition). */
+  readonly noreturn = new Set<string>();
+  private readonly trees = new Map<string, Tree>();
+
+  constructor(readonly root: string, readonly texts: Map<string, string>, readonly macros: MacroTable,
+    readonly host: ParserHost, readonly profile: Profile, readonly stats: IndexStats) {}
+
+  /** The definition of a C function, preferring one near the file asking (same directory tree). */
+  pickFunction(name: string, fromFile?: string): CFunction | undefined {
+    const defs = this.functions.get(name);
+    if (!defs || defs.length === 0) return undefined;
+    if (defs.length === 1 || !fromFile) return defs[0];
+    const score = (f: CFunction): number => {
+      const a = f.file.split('/'), b = fromFile.split('/');
+      let i = 0;
+      while (i < a.length && i < b.length && a[i] === b[i]) i++;
+      return i;
+    };
+    return [...defs].sort((x, y) => score(y) - score(x))[0];
+  }
+
+  variable(name: string): CVariable | undefined { return this.variables.get(name)?.[0]; }
+
+  /** Section a symbol lives in: C annotation or the asm section its label sits in. */
+  sectionOf(sym: string): string | null {
+    const fn = this.functions.get(sym)?.[0];
+    if (fn) return fn.section ?? '.text';
+    const v = this.variables.get(sym)?.[0];
+    if (v) return v.section ?? '.data';
+    const l = this.asmLabels.get(sym);
+    return l ? l.section : null;
+  }
+
+  isInit(sym: string): boolean {
+    const s = this.sectionOf(sym);
+    return s !== null && isInitSection(s);
+  }
+
+  /** The C tree of a file, parsed again on demand (trees are dropped after indexing to bound wasm memory). */
+  cTree(file: string): Tree {
+    let t = this.trees.get(file);
+    if (!t) {
+      t = this.host.parse('c', blankAttributes(this.texts.get(file) ?? '', this.macros));
+      this.trees.set(file, t);
+    }
+    return t;
+  }
+
+  functionNode(fn: CFunction): Node | null {
+    return findDef(this.cTree(fn.file).rootNode, fn.startIndex);
+  }
+
+  dispose(): void {
+    for (const t of this.trees.values()) t.delete();
+    this.trees.clear();
+  }
+}
+
+function findDef(root: Node, start: number): Node | null {
+  let n: Node | null = root.descendantForIndex(start);
+  while (n && !(n.type === 'function_definition' && n.startIndex === start)) n = n.parent;
+  return n;
+}
+
+export function isInitSection(s: string): boolean {
+  return /^\.(init|cpuinit|devinit|meminit)(\.|$)/.test(s) || /^\.init\./.test(s);
+}
+
+export interface BuildOptions { exclude: string[]; maxFileBytes?: number; overlay?: Map<string, string> }
+
+export async function buildIndex(root: string, host: ParserHost, profile: Profile, opts: BuildOptions): Promise<WorkspaceIndex> {
+  const files = byPreference(listSourceFiles(root, opts.exclude), profile.prefer);
+  const texts = new Map<string, string>();
+  const stats: IndexStats = { files: 0, cFiles: 0, asmFiles: 0, bytes: 0, skipped: [] };
+  const macros = new MacroTable();
+  const noreturn = new Set<string>();
+  const limit = opts.maxFileBytes ?? MAX_FILE_BYTES;
+  for (const f of files) {
+    let text = opts.overlay?.get(f);
+    if (text === undefined) {
+      let buf: Buffer;
+      try { buf = readFileSync(path.join(root, f)); } catch (e) { stats.skipped.push({ file: f, reason: `unreadable: ${(e as Error).message}` }); continue; }
+      if (buf.length > limit) { stats.skipped.push({ file: f, reason: `larger than ${limit} bytes` }); continue; }
+      if (buf.includes(0)) { stats.skipped.push({ file: f, reason: 'binary' }); continue; }
+      text = buf.toString('utf8');
+    }
+    texts.set(f, text);
+    stats.bytes += text.length;
+    if (text.includes('noreturn')) for (const m of text.matchAll(/\b(?:noreturn|__noreturn|__attribute__\s*\(\(\s*(?:__)?noreturn(?:__)?\s*\)\))\b[^;{}()]*?\b([A-Za-z_]\w*)\s*\(/g)) noreturn.add(m[1]);
+    macros.add(scanMacros(f, text));
+  }
+  const index = new WorkspaceIndex(root, texts, macros, host, profile, stats);
+  for (const n of noreturn) index.noreturn.add(n);
+  const asmFiles: AsmFile[] = [];
+  for (const [f, text] of texts) {
+    const lang = languageOf(f);
+    stats.files++;
+    if (lang === 'c') {
+      stats.cFiles++;
+      // Cheap pre-filter: a file with no function body and no variable adds nothing.
+      if (!/[{;]/.test(text)) continue;
+      const tree = host.parse('c', blankAttributes(text, macros));
+      const ci = indexCTree(f, text, tree, macros);
+      tree.delete();
+      for (const fn of ci.functions) push(index.functions, fn.name, fn);
+      for (const v of ci.variables) push(index.variables, v.name, v);
+    } else if (lang === 'gas') {
+      stats.asmFiles++;
+      const tree = host.parse('gas', text);
+      asmFiles.push(indexAsmTree(f, tree, macros));
+      tree.delete();
+    }
+  }
+  buildUnits(index, asmFiles);
+  scanFeaturesAndCopies(index);
+  return index;
+}
+
+function push<T>(m: Map<string, T[]>, k: string, v: T): void {
+  const a = m.get(k);
+  if (a) a.push(v); else m.set(k, [v]);
+}
+
+function buildUnits(index: WorkspaceIndex, asmFiles: AsmFile[]): void {
+  const byPath = new Map(asmFiles.map((a) => [a.file, a]));
+  const resolve = (from: string, inc: string): string | undefined => {
+    const p = path.posix.normalize(path.posix.join(path.posix.dirname(from), inc));
+    return byPath.has(p) ? p : undefined;
+  };
+  const included = new Set<string>();
+  for (const a of asmFiles) for (const s of a.stmts) if (s.kind === 'include') { const r = resolve(a.file, s.path); if (r) included.add(r); }
+  for (const a of asmFiles) {
+    if (included.has(a.file)) continue;
+    const unit: AsmUnit = { root: a.file, stmts: [], labels: new Map() };
+    let section = '.text', previous = '.text', bits: 16 | 32 | 64 = 64;
+    const pushed: [string, string][] = [];
+    // cpp conditionals: an undecidable condition keeps its first branch (the configuration most trees build).
+    const conds: { active: boolean; taken: boolean; parentActive: boolean }[] = [];
+    const active = (): boolean => conds.length === 0 || conds[conds.length - 1].active;
+    const emit = (file: AsmFile, depth: number, stack: string[]): void => {
+      for (const s of file.stmts) {
+        if (s.kind === 'cpp') {
+          if (s.directive === 'if' || s.directive === 'ifdef' || s.directive === 'ifndef') {
+            const parent = active();
+            const v = s.directive === 'if' ? evalCond(s.cond, index.macros) : isDefined(s.cond, index.macros);
+            const truth = v === undefined ? true : s.directive === 'ifndef' ? !v : v;
+            conds.push({ active: parent && truth, taken: truth, parentActive: parent });
+          } else if (s.directive === 'elif' || s.directive === 'else') {
+            const top = conds[conds.length - 1];
+            if (!top) continue;
+            const v = s.directive === 'else' ? true : (evalCond(s.cond, index.macros) ?? false);
+            top.active = top.parentActive && !top.taken && v;
+            top.taken = top.taken || v;
+          } else conds.pop();
+          continue;
+        }
+        if (!active()) continue;
+        if (s.kind === 'include') {
+          const r = resolve(file.file, s.path);
+          const inc = r ? byPath.get(r) : undefined;
+          if (inc && depth < MAX_INCLUDE_DEPTH && !stack.includes(inc.file)) emit(inc, depth + 1, [...stack, inc.file]);
+          continue;
+        }
+        if (s.kind === 'section') {
+          if (s.op === 'set') { previous = section; section = s.name ?? section; }
+          else if (s.op === 'previous') [section, previous] = [previous, section];
+          else if (s.op === 'push') { pushed.push([section, previous]); previous = section; section = s.name ?? section; }
+          else { const top = pushed.pop(); if (top) [section, previous] = top; }
+        }
+        if (s.kind === 'code-mode') bits = s.bits;
+        if (s.kind === 'label') {
+          unit.labels.set(s.name, unit.stmts.length);
+          if (!/^\d+$/.test(s.name) && !index.asmLabels.has(s.name)) index.asmLabels.set(s.name, { unit: index.units.length, pos: unit.stmts.length, section });
+        }
+        unit.stmts.push({ stmt: s, section, bits });
+      }
+    };
+    emit(a, 0, [a.file]);
+    index.units.push(unit);
+  }
+}
+
+function isDefined(name: string, macros: MacroTable): boolean | undefined {
+  if (PREDEFINED.has(name) || macros.get(name)) return true;
+  if (/^CONFIG_/.test(name)) return undefined;
+  return false;
+}
+
+function evalCond(cond: string, macros: MacroTable): boolean | undefined {
+  let undecidable = false;
+  const replaced = cond.replace(/defined\s*\(?\s*([A-Za-z_]\w*)\s*\)?/g, (_m, n: string) => {
+    const d = isDefined(n, macros);
+    if (d === undefined) undecidable = true;
+    return d ? '1' : '0';
+  });
+  if (undecidable) return undefined;
+  const v = macros.evaluate(replaced);
+  return v === undefined ? undefined : v !== 0n;
+}
+
+/** Workspace-wide facts read from function bodies as text: features-word ORs and table copies. */
+function scanFeaturesAndCopies(index: WorkspaceIndex): void {
+  const scalars = (name: string): boolean => { const v = index.variable(name); return v !== undefined && !v.isArray; };
+  const helpers: { fn: string; param: number; word: string }[] = [];
+  const bodies: { fn: CFunction; text: string }[] = [];
+  for (const defs of index.functions.values()) for (const fn of defs) {
+    const text = index.texts.get(fn.file)?.slice(fn.startIndex, fn.endIndex) ?? '';
+    bodies.push({ fn, text });
+    for (const m of text.matchAll(/\b([A-Za-z_]\w*)\s*\|=\s*([^;]+);/g)) {
+      if (!scalars(m[1])) continue;
+      const rhs = m[2].trim();
+      const param = fn.params.indexOf(rhs);
+      if (param >= 0) helpers.push({ fn: fn.name, param, word: m[1] });
+      else { const v = index.macros.evaluate(rhs); if (v !== undefined) orInto(index, m[1], v); }
+    }
+    if (text.includes('memcpy')) {
+      for (const m of text.matchAll(/\bmemcpy\s*\(/g)) {
+        const open = (m.index ?? 0) + m[0].length - 1;
+        const close = matchParen(text, open);
+        if (close < 0) continue;
+        const args = splitArgs(text.slice(open + 1, close));
+        if (args.length < 2) continue;
+        const src = args[1].replace(/^&/, '').trim();
+        if (/^[A-Za-z_]\w*$/.test(src) && isTableSymbol(index, src)) index.copyRecipes.push({ fn, dst: args[0], src, offset: fn.startIndex + close + 1 });
+      }
+    }
+  }
+  for (const h of helpers) {
+    const re = new RegExp(`\\b${h.fn}\\s*\\(`, 'g');
+    for (const { text } of bodies) {
+      if (!text.includes(h.fn)) continue;
+      for (const m of text.matchAll(re)) {
+        const open = (m.index ?? 0) + m[0].length - 1;
+        const close = matchParen(text, open);
+        if (close < 0) continue;
+        const arg = splitArgs(text.slice(open + 1, close))[h.param];
+        const v = arg !== undefined ? index.macros.evaluate(arg) : undefined;
+        if (v !== undefined) orInto(index, h.word, v);
+      }
+    }
+  }
+}
+
+function orInto(index: WorkspaceIndex, word: string, bits: bigint): void {
+  index.featuresOrs.set(word, (index.featuresOrs.get(word) ?? 0n) | bits);
+}
+
+/** A symbol that names an IDT-sized table: a C array of gates or an asm data label. */
+export function isTableSymbol(index: WorkspaceIndex, name: string): boolean {
+  const v = index.variable(name);
+  if (v) return v.isArray && !v.isPointerArray;
+  const l = index.asmLabels.get(name);
+  return l !== undefined && !/text/.test(l.section);
+}

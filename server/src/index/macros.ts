@@ -1,0 +1,278 @@
+/**
+ * Preprocessor macros found anywhere in the tree, read with a text scan (no parse needed):
+ * the constants table, the section annotations (`__init` -> `.init.text`), and the
+ * attribute-like names that must be hidden from tree-sitter-c (it cannot know `void __init f(void)`).
+ */
+export interface MacroDef {
+  name: string;
+  params: string[] | null; // null: object-like
+  body: string;
+  file: string;
+  line: number;
+}
+
+const DEFINE_RE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(\(([^)]*)\))?[ \t]*((?:[^\n\\]|\\\n|\\(?!\n))*)/gm;
+
+export function scanMacros(file: string, text: string): MacroDef[] {
+  if (!text.includes('define')) return [];
+  const out: MacroDef[] = [];
+  DEFINE_RE.lastIndex = 0;
+  for (let m = DEFINE_RE.exec(text); m; m = DEFINE_RE.exec(text)) {
+    const body = stripComments(m[4].replace(/\\\n/g, ' ')).trim();
+    const params = m[2] !== undefined ? m[3].split(',').map((p) => p.trim()).filter((p) => p.length > 0) : null;
+    out.push({ name: m[1], params, body, file, line: lineAt(text, m.index) });
+  }
+  return out;
+}
+
+export function stripComments(s: string): string {
+  return s.replace(/\/\*[\s\S]*?(\*\/|$)/g, ' ').replace(/\/\/.*$/gm, '');
+}
+
+export function lineAt(text: string, offset: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** Built-in section annotations of the kernel-wide family, used when the tree does not define them. */
+const BUILTIN_SECTIONS: Record<string, string> = {
+  __init: '.init.text', __initdata: '.init.data', __initconst: '.init.rodata', __initrodata: '.init.rodata',
+  __cpuinit: '.init.text', __cpuinitdata: '.init.data', __devinit: '.init.text', __devinitdata: '.init.data',
+  __meminit: '.init.text', __initdata_cf_clobber: '.init.data',
+};
+
+/** Names that are attributes by convention when the tree does not say otherwise. */
+const BUILTIN_ATTRIBUTES = [
+  'noinline', 'noreturn', 'always_inline', 'asmlinkage', 'nocall', '__read_mostly', '__ro_after_init', '__maybe_unused',
+  '__used', '__cold', '__weak', 'inline', '__inline__', '__always_inline', '__noreturn', '__packed', 'cf_check',
+  '__visible', 'notrace', '__section', '__aligned', '__init_call', '__exit', '__exitdata', 'attribute_const', 'pure',
+  '__pure', '__must_check', 'fastcall', '__cpuinit', '__devinit', '__init', '__initdata', '__initconst',
+];
+
+export class MacroTable {
+  private readonly defs = new Map<string, MacroDef>();
+  private readonly attrCache = new Map<string, boolean>();
+  private readonly sectionCache = new Map<string, string | null>();
+
+  /** First definition wins; callers add files in a deterministic, preference order. */
+  add(defs: MacroDef[]): void {
+    for (const d of defs) if (!this.defs.has(d.name)) this.defs.set(d.name, d);
+  }
+
+  get(name: string): MacroDef | undefined { return this.defs.get(name); }
+
+  /** The section a macro name places its declaration in (`__init` -> `.init.text`), resolved through the tree's own defines. */
+  sectionOf(name: string, depth = 0): string | null {
+    const cached = this.sectionCache.get(name);
+    if (cached !== undefined) return cached;
+    let result: string | null = null;
+    const d = this.defs.get(name);
+    if (d && depth < 6) {
+      const lit = /(?:section|__section__)\s*\(\s*"([^"]+)"/.exec(d.body) ?? /^\s*\w*\s*\(\s*"(\.[^"]+)"/.exec(d.body);
+      if (lit) result = lit[1];
+      else {
+        for (const id of d.body.match(/[A-Za-z_]\w*/g) ?? []) {
+          if (id === name) continue;
+          const s = this.sectionOf(id, depth + 1);
+          if (s) { result = s; break; }
+        }
+      }
+    }
+    if (result === null && !d) result = BUILTIN_SECTIONS[name] ?? null;
+    this.sectionCache.set(name, result);
+    return result;
+  }
+
+  /** True for names that only decorate a declaration (attributes, section and linkage annotations). */
+  isAttributeLike(name: string, depth = 0): boolean {
+    const cached = this.attrCache.get(name);
+    if (cached !== undefined) return cached;
+    this.attrCache.set(name, false); // cycle guard
+    const d = this.defs.get(name);
+    let result: boolean;
+    if (!d) result = BUILTIN_ATTRIBUTES.includes(name) || name in BUILTIN_SECTIONS;
+    else if (depth > 6) result = false;
+    else {
+      const body = d.body.replace(/"[^"]*"/g, '""');
+      const ids = body.match(/[A-Za-z_]\w*/g) ?? [];
+      const first = ids[0];
+      result = body.length === 0
+        ? /^_*[a-z]/.test(name) || name.startsWith('__') // empty: `#define __init` (not feature flags like CONFIG_X)
+        : /^__attribute__\b/.test(body) || (first !== undefined && first !== name && this.isAttributeLike(first, depth + 1) && /^[\w\s(),"]*$/.test(body));
+    }
+    this.attrCache.set(name, result);
+    return result;
+  }
+
+  /** Evaluates an integer constant expression, expanding macros of the tree. Undefined when it cannot. */
+  evaluate(expr: string, depth = 0): bigint | undefined {
+    try {
+      const toks = tokenize(this.expand(stripComments(expr), depth));
+      const p = new ExprParser(toks);
+      const v = p.parseTernary();
+      return p.atEnd() ? v : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Text expansion of object- and function-like macros, bounded. */
+  expand(text: string, depth = 0, seen: Set<string> = new Set()): string {
+    if (depth > 8) return text;
+    let changed = false;
+    let out = '';
+    const re = /[A-Za-z_]\w*/g;
+    let last = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const name = m[0];
+      const d = this.defs.get(name);
+      if (!d || seen.has(name)) continue;
+      if (d.params === null) {
+        out += text.slice(last, m.index) + ' ' + d.body + ' ';
+        last = m.index + name.length;
+        changed = true;
+      } else {
+        const open = skipSpaces(text, m.index + name.length);
+        if (text[open] !== '(') continue;
+        const close = matchParen(text, open);
+        if (close < 0) continue;
+        const args = splitArgs(text.slice(open + 1, close));
+        let body = d.body;
+        d.params.forEach((p, i) => {
+          const key = p === '...' ? '__VA_ARGS__' : p.replace(/\.\.\.$/, '');
+          body = body.replace(new RegExp(`#?\\b${escapeRe(key)}\\b`, 'g'), args[i] ?? '');
+        });
+        body = body.replace(/\s*##\s*/g, '');
+        out += text.slice(last, m.index) + ' ' + body + ' ';
+        last = close + 1;
+        re.lastIndex = close + 1;
+        changed = true;
+      }
+    }
+    if (!changed) return text;
+    out += text.slice(last);
+    return this.expand(out, depth + 1, seen);
+  }
+}
+
+function escapeRe(s: string): string { return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); }
+function skipSpaces(s: string, i: number): number { while (i < s.length && /\s/.test(s[i])) i++; return i; }
+
+export function matchParen(s: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < s.length; i++) {
+    if (s[i] === '(') depth++;
+    else if (s[i] === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+export function splitArgs(s: string): string[] {
+  const out: string[] = [];
+  let depth = 0, cur = '';
+  for (const ch of s) {
+    if (ch === '(' || ch === '[' || ch === '{') depth++;
+    else if (ch === ')' || ch === ']' || ch === '}') depth--;
+    if (ch === ',' && depth === 0) { out.push(cur.trim()); cur = ''; } else cur += ch;
+  }
+  if (cur.trim().length > 0 || out.length > 0) out.push(cur.trim());
+  return out;
+}
+
+type Tok = { t: 'num'; v: bigint } | { t: 'op'; v: string } | { t: 'id'; v: string };
+
+function tokenize(s: string): Tok[] {
+  const out: Tok[] = [];
+  const re = /\s*(?:(0[xX][0-9a-fA-F]+|0[bB][01]+|\d+)[uUlL]*|([A-Za-z_]\w*)|(<<|>>|<=|>=|==|!=|&&|\|\||[-+*/%&|^~!()<>?:]))/y;
+  let i = 0;
+  while (i < s.length) {
+    if (/^\s*$/.test(s.slice(i))) break;
+    re.lastIndex = i;
+    const m = re.exec(s);
+    if (!m) throw new Error('bad token');
+    if (m[1]) out.push({ t: 'num', v: m[1].startsWith('0b') || m[1].startsWith('0B') ? BigInt(m[1]) : m[1].length > 1 && m[1][0] === '0' && !/^0[xX]/.test(m[1]) ? BigInt('0o' + m[1].slice(1)) : BigInt(m[1]) });
+    else if (m[2]) out.push({ t: 'id', v: m[2] });
+    else out.push({ t: 'op', v: m[3] });
+    i = re.lastIndex;
+  }
+  return out;
+}
+
+const CAST_WORDS = new Set(['unsigned', 'signed', 'long', 'int', 'short', 'char', 'const', 'volatile', 'uint64_t', 'uint32_t', 'uint16_t', 'uint8_t', 'u64', 'u32', 'u16', 'u8', 'size_t']);
+const MASK64 = (1n << 64n) - 1n;
+
+class ExprParser {
+  private i = 0;
+  constructor(private readonly toks: Tok[]) {}
+  atEnd(): boolean { return this.i >= this.toks.length; }
+  private peek(): Tok | undefined { return this.toks[this.i]; }
+  private isOp(v: string): boolean { const t = this.peek(); return t !== undefined && t.t === 'op' && t.v === v; }
+  private expect(v: string): void { if (!this.isOp(v)) throw new Error('expected ' + v); this.i++; }
+
+  parseTernary(): bigint {
+    const c = this.parseBin(0);
+    if (this.isOp('?')) { this.i++; const a = this.parseTernary(); this.expect(':'); const b = this.parseTernary(); return c !== 0n ? a : b; }
+    return c;
+  }
+  private static readonly PREC: Record<string, number> = { '||': 1, '&&': 2, '|': 3, '^': 4, '&': 5, '==': 6, '!=': 6, '<': 7, '>': 7, '<=': 7, '>=': 7, '<<': 8, '>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, '%': 10 };
+  private parseBin(min: number): bigint {
+    let left = this.parseUnary();
+    for (;;) {
+      const t = this.peek();
+      if (!t || t.t !== 'op') return left;
+      const p = ExprParser.PREC[t.v];
+      if (p === undefined || p < min) return left;
+      this.i++;
+      const right = this.parseBin(p + 1);
+      left = apply(t.v, left, right);
+    }
+  }
+  private parseUnary(): bigint {
+    const t = this.peek();
+    if (!t) throw new Error('eof');
+    if (t.t === 'op') {
+      if (t.v === '-') { this.i++; return (-this.parseUnary()) & MASK64; }
+      if (t.v === '+') { this.i++; return this.parseUnary(); }
+      if (t.v === '~') { this.i++; return ~this.parseUnary() & MASK64; }
+      if (t.v === '!') { this.i++; return this.parseUnary() === 0n ? 1n : 0n; }
+      if (t.v === '(') {
+        // a cast `(unsigned long)` is skipped; otherwise a parenthesised expression
+        let j = this.i + 1;
+        while (j < this.toks.length && this.toks[j].t === 'id' && CAST_WORDS.has((this.toks[j] as { v: string }).v)) j++;
+        const tj = this.toks[j];
+        if (j > this.i + 1 && tj && tj.t === 'op' && tj.v === ')') { this.i = j + 1; return this.parseUnary(); }
+        this.i++;
+        const v = this.parseTernary();
+        this.expect(')');
+        return v;
+      }
+    }
+    if (t.t === 'num') { this.i++; return t.v; }
+    throw new Error('unknown identifier ' + String(t.v));
+  }
+}
+
+function apply(op: string, a: bigint, b: bigint): bigint {
+  switch (op) {
+    case '+': return (a + b) & MASK64;
+    case '-': return (a - b) & MASK64;
+    case '*': return (a * b) & MASK64;
+    case '/': if (b === 0n) throw new Error('div0'); return a / b;
+    case '%': if (b === 0n) throw new Error('div0'); return a % b;
+    case '<<': return (a << b) & MASK64;
+    case '>>': return a >> b;
+    case '&': return a & b;
+    case '|': return a | b;
+    case '^': return a ^ b;
+    case '&&': return a !== 0n && b !== 0n ? 1n : 0n;
+    case '||': return a !== 0n || b !== 0n ? 1n : 0n;
+    case '==': return a === b ? 1n : 0n;
+    case '!=': return a !== b ? 1n : 0n;
+    case '<': return a < b ? 1n : 0n;
+    case '>': return a > b ? 1n : 0n;
+    case '<=': return a <= b ? 1n : 0n;
+    case '>=': return a >= b ? 1n : 0n;
+  }
+  throw new Error('op ' + op);
+}

@@ -1,0 +1,37 @@
+import { readdirSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import picomatch from 'picomatch';
+import { languageOf } from '../parse/parser';
+
+const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn', 'dist', 'out', '.trapline-cache']);
+
+/** Every `.c`, `.h`, `.S` under root (relative paths, sorted), minus excludes; symlinked dirs are not followed. */
+export function listSourceFiles(root: string, exclude: string[]): string[] {
+  const isExcluded = exclude.length > 0 ? picomatch(exclude, { dot: true }) : () => false;
+  const out: string[] = [];
+  const walk = (rel: string): void => {
+    let entries;
+    try { entries = readdirSync(path.join(root, rel), { withFileTypes: true }); } catch { return; }
+    for (const e of entries) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name) && !isExcluded(r) && !isExcluded(r + '/')) walk(r);
+      } else if (e.isFile() && languageOf(e.name) && !isExcluded(r)) out.push(r);
+    }
+  };
+  walk('');
+  return out.sort();
+}
+
+/** Files under preferred directories first: their definitions win when a name is defined twice. */
+export function byPreference(files: string[], prefer: string[]): string[] {
+  const rank = (f: string): number => {
+    const i = prefer.findIndex((p) => f === p || f.startsWith(p + '/'));
+    return i < 0 ? prefer.length : i;
+  };
+  return [...files].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+export function fileSize(file: string): number {
+  try { return statSync(file).size; } catch { return -1; }
+}

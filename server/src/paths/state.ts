@@ -1,0 +1,102 @@
+import type { CrValue, Effect, Handler } from '../model/types';
+import { CR4_FRED } from '../model/types';
+
+/** One IDT gate as the machine would read it. `site` is the step that last wrote it (-1: initial contents). */
+export interface Gate { handler: string | null; init: boolean; present: boolean; ist: number; site: number }
+export type Gates = readonly Gate[];
+
+export type LiveIdt =
+  | { kind: 'none' }
+  | { kind: 'empty' }
+  | { kind: 'table'; name: string }
+  | { kind: 'unknown' };
+
+/** Abstract machine state of one CPU plus the memory it shares. Immutable: effects return a new state. */
+export interface State {
+  readonly idt: LiveIdt;
+  readonly tables: ReadonlyMap<string, Gates>;
+  readonly tssLoaded: boolean;
+  /** Bit n set: TSS IST slot n (1..7) holds a stack pointer. */
+  readonly istSlots: number;
+  readonly cr4Must: bigint;
+  readonly cr4May: bigint;
+  readonly features: ReadonlyMap<string, bigint>;
+  readonly iflag: boolean;
+  readonly initFreed: boolean;
+  /** Per-CPU slots of this CPU that point at a table (`idt_tables[0] = idt_table`, `this_cpu(idt) = bsp_idt`). */
+  readonly percpu: ReadonlyMap<string, string>;
+}
+
+export const VECTORS = 256;
+
+export function initialState(): State {
+  return { idt: { kind: 'none' }, tables: new Map(), tssLoaded: false, istSlots: 0, cr4Must: 0n, cr4May: 0n, features: new Map(), iflag: false, initFreed: false, percpu: new Map() };
+}
+
+export function zeroGates(): Gates {
+  return Array.from({ length: VECTORS }, () => ({ handler: null, init: false, present: false, ist: 0, site: -1 }));
+}
+
+/** Contents we cannot see (a table built by assembler macros or a C initializer): present, unknown handler, no IST. */
+export function opaqueGates(): Gates {
+  return Array.from({ length: VECTORS }, () => ({ handler: null, init: false, present: true, ist: 0, site: -1 }));
+}
+
+export function fredOn(s: State): boolean { return (s.cr4Must & CR4_FRED) !== 0n; }
+
+export function liveGates(s: State): Gates | null {
+  return s.idt.kind === 'table' ? s.tables.get(s.idt.name) ?? null : null;
+}
+
+/** May a CR4 write of this value set these bits, given this CPU's view of the features words? */
+export function crBits(s: State, v: CrValue, wordView: (w: string) => bigint): { must: bigint; may: bigint } {
+  let must = v.bits, may = v.bits;
+  for (const w of v.words) may |= wordView(w);
+  if (v.keepsCurrent) { must |= s.cr4Must; may |= s.cr4May; }
+  must &= ~v.cleared; may &= ~v.cleared;
+  return { must, may };
+}
+
+export function withGates(s: State, table: string, update: (g: Gate[]) => void): State {
+  const gates = [...(s.tables.get(table) ?? zeroGates())];
+  update(gates);
+  const tables = new Map(s.tables);
+  tables.set(table, gates);
+  return { ...s, tables };
+}
+
+export function setGate(g: Gate[], v: number, h: Handler, site: number, keepIst: boolean): void {
+  if (v < 0 || v >= VECTORS) return;
+  g[v] = { handler: h.symbol, init: h.init, present: true, ist: keepIst ? g[v].ist : 0, site };
+}
+
+const ids = new WeakMap<object, number>();
+let nextId = 1;
+function idOf(o: object): number {
+  let i = ids.get(o);
+  if (i === undefined) { i = nextId++; ids.set(o, i); }
+  return i;
+}
+
+/** Identity of a state for de-duplicating paths that reached the same machine state. */
+export function stateKey(s: State): string {
+  const tables = [...s.tables].map(([k, g]) => `${k}:${idOf(g)}`).join(',');
+  const feats = [...s.features].map(([k, v]) => `${k}=${v}`).join(',');
+  const percpu = [...s.percpu].map(([k, v]) => `${k}>${v}`).join(',');
+  const idt = s.idt.kind === 'table' ? `t:${s.idt.name}` : s.idt.kind;
+  return `${idt}|${tables}|${s.tssLoaded}|${s.istSlots}|${s.cr4Must}|${s.cr4May}|${feats}|${s.iflag}|${s.initFreed}|${percpu}`;
+}
+
+/** Conservative join of two states (used only when too many distinct paths are alive). */
+export function joinStates(a: State, b: State): State {
+  const idt: LiveIdt = a.idt.kind === b.idt.kind && (a.idt.kind !== 'table' || (b.idt.kind === 'table' && a.idt.name === b.idt.name)) ? a.idt : { kind: 'unknown' };
+  const features = new Map(a.features);
+  for (const [k, v] of b.features) features.set(k, (features.get(k) ?? 0n) | v);
+  return {
+    idt, tables: a.tables, tssLoaded: a.tssLoaded && b.tssLoaded, istSlots: a.istSlots & b.istSlots,
+    cr4Must: a.cr4Must & b.cr4Must, cr4May: a.cr4May | b.cr4May, features, iflag: a.iflag || b.iflag,
+    initFreed: a.initFreed || b.initFreed, percpu: a.percpu,
+  };
+}
+
+export type { Effect };

@@ -1,0 +1,56 @@
+import type { CrValue, IdtDesc, TableRef } from '../model/types';
+
+/** What the engine knows about a C expression or an asm register. */
+export type Val =
+  | { k: 'num'; v: bigint }
+  | { k: 'range'; vs: number[] }
+  | { k: 'table'; ref: TableRef }
+  | { k: 'gate'; ref: TableRef; vs: number[] }
+  | { k: 'addr'; sym: string }
+  | { k: 'desc'; desc: IdtDesc }
+  | { k: 'cr'; cr: CrValue }
+  | { k: 'nonzero' };
+
+export const EMPTY_CR: CrValue = { bits: 0n, words: [], keepsCurrent: false, cleared: 0n };
+
+export function asCr(v: Val | undefined): CrValue | undefined {
+  if (!v) return undefined;
+  if (v.k === 'num') return { ...EMPTY_CR, bits: v.v };
+  if (v.k === 'cr') return v.cr;
+  return undefined;
+}
+
+export function orVals(a: Val | undefined, b: Val | undefined): Val | undefined {
+  if (a?.k === 'num' && b?.k === 'num') return { k: 'num', v: a.v | b.v };
+  const x = asCr(a), y = asCr(b);
+  if (!x || !y) return x ? { k: 'cr', cr: x } : y ? { k: 'cr', cr: y } : undefined;
+  return { k: 'cr', cr: { bits: x.bits | y.bits, words: [...new Set([...x.words, ...y.words])], keepsCurrent: x.keepsCurrent || y.keepsCurrent, cleared: (x.cleared | y.cleared) & ~(x.bits | y.bits) } };
+}
+
+export function vectorsOf(v: Val | undefined): number[] | undefined {
+  if (v?.k === 'num') return [Number(v.v)];
+  if (v?.k === 'range') return v.vs;
+  return undefined;
+}
+
+/** Truth of a value used as a condition; undefined when unknown. */
+export function truth(v: Val | undefined): boolean | undefined {
+  if (!v) return undefined;
+  if (v.k === 'num') return v.v !== 0n;
+  if (v.k === 'nonzero' || v.k === 'addr' || v.k === 'table') return true;
+  return undefined;
+}
+
+export function valKey(v: Val | undefined): string {
+  if (!v) return '?';
+  switch (v.k) {
+    case 'num': return `n${v.v}`;
+    case 'range': return `r${v.vs.length}:${v.vs[0]}`;
+    case 'table': return `t${JSON.stringify(v.ref)}`;
+    case 'gate': return `g${JSON.stringify(v.ref)}${v.vs.join(',')}`;
+    case 'addr': return `a${v.sym}`;
+    case 'desc': return `d${JSON.stringify(v.desc)}`;
+    case 'cr': return `c${v.cr.bits}${v.cr.words.join(',')}${v.cr.keepsCurrent}${v.cr.cleared}`;
+    case 'nonzero': return 'nz';
+  }
+}

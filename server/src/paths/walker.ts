@@ -1,0 +1,1130 @@
+import type { Node } from 'web-tree-sitter';
+import type { ChainLink, CrValue, Effect, Handler, IdtDesc, Range, RoleConfig, TableRef } from '../model/types';
+import type { Hints } from '../config';
+import { isTableSymbol, type WorkspaceIndex } from '../index/index';
+import type { CFunction } from '../index/c-index';
+import { rangeOf } from '../index/c-index';
+import type { Operand } from '../index/asm-index';
+import { splitInlineAsm, namedOperandIndex, type InlineOperand } from '../effects/inline-asm';
+import { isRelevant } from '../summaries/relevance';
+import { crBits, initialState, opaqueGates, setGate, stateKey, withGates, zeroGates, joinStates, type State } from './state';
+import type { RolePath, Step, StepEffect } from './steps';
+import { EMPTY_CR, asCr, orVals, truth, valKey, vectorsOf, type Val } from './values';
+
+/** One path through the code: the machine state plus what the code's variables or registers hold. */
+interface Ctx {
+  st: State;
+  vals: ReadonlyMap<string, Val>;
+  stack: readonly Val[];
+  flags: { reg: string; imm?: bigint } | null;
+  ret?: Val;
+}
+interface Flow { normal: Ctx[]; ret: Ctx[]; brk: Ctx[]; cont: Ctx[] }
+
+const MAX_CTXS = 6;
+const MAX_DEPTH = 48;
+const CALLER_SAVED = ['a', 'c', 'd', 'si', 'di', 'r8', 'r9', 'r10', 'r11'];
+
+/** `%ebx`, `%bl`, `%rbx` -> `b`; `%r8d` -> `r8`. */
+export function regFamily(r: string): string {
+  const x = r.toLowerCase().replace(/^%/, '');
+  let m = /^r(\d+)[dwb]?$/.exec(x);
+  if (m) return `r${m[1]}`;
+  m = /^[re]?([abcd])[xlh]$/.exec(x);
+  if (m) return m[1];
+  m = /^[re]?(si|di|sp|bp)l?$/.exec(x);
+  if (m) return m[1];
+  return x;
+}
+
+function dedupe(ctxs: Ctx[]): Ctx[] {
+  const seen = new Map<string, Ctx>();
+  for (const c of ctxs) {
+    const k = stateKey(c.st) + '#' + [...c.vals].map(([n, v]) => `${n}=${valKey(v)}`).join(',') + '#' + c.stack.map(valKey).join(',') + '#' + (c.flags ? `${c.flags.reg}:${c.flags.imm}` : '');
+    if (!seen.has(k)) seen.set(k, c);
+  }
+  let out = [...seen.values()];
+  if (out.length > MAX_CTXS) {
+    const head = out.slice(0, MAX_CTXS - 1);
+    const rest = out.slice(MAX_CTXS - 1).reduce((a, b) => ({ ...a, st: joinStates(a.st, b.st) }));
+    out = [...head, rest];
+  }
+  return out;
+}
+
+function flow(normal: Ctx[] = []): Flow { return { normal, ret: [], brk: [], cont: [] }; }
+
+export class PathWalker {
+  readonly steps: Step[] = [];
+  readonly unresolved = new Map<string, Range>();
+  startApsAt: number | null = null;
+  apBase: State | null = null;
+  private readonly chain: ChainLink[] = [];
+  private readonly callStack: string[] = [];
+  private readonly within: string[] = [];
+  private readonly macroTrees = new Map<string, Node | null>();
+  /** Summaries of calls already walked: same function, same arguments, same machine states in -> same states out. */
+  private readonly memo = new Map<string, { st: State; ret?: Val }[]>();
+  /** How many conditional branches of the current function we are inside: a noreturn call there is an error exit. */
+  private condDepth = 0;
+
+  constructor(private readonly index: WorkspaceIndex, private readonly hints: Hints, readonly role: RoleConfig,
+    /** For an AP: memory as the BSP left it when it started the APs. */
+    private readonly shared: State | null) {}
+
+  private get isAp(): boolean { return this.role.kind === 'ap'; }
+
+  /** The value of a features word as this CPU sees it (an AP also sees every bit ORed in anywhere). */
+  wordView = (st: State, w: string): bigint => {
+    const own = st.features.get(w) ?? this.initialWord(w);
+    return this.isAp ? own | (this.index.featuresOrs.get(w) ?? 0n) : own;
+  };
+
+  private initialWord(w: string): bigint {
+    const init = this.index.variable(w)?.init;
+    return init ? this.index.macros.evaluate(init) ?? 0n : 0n;
+  }
+
+  run(): RolePath {
+    const entries = Array.isArray(this.role.entry) ? this.role.entry : [this.role.entry];
+    const entry = entries.find((e) => this.index.asmLabels.has(e) || this.index.functions.has(e)) ?? null;
+    if (entry) {
+      let st = initialState();
+      if (this.shared) st = { ...st, tables: this.shared.tables, features: this.shared.features, initFreed: this.shared.initFreed };
+      this.within.push(entry);
+      this.walkSymbol(entry, [{ st, vals: new Map(), stack: [], flags: null }], null, 'top');
+    }
+    return { role: this.role, entry, steps: this.steps, unresolved: [...this.unresolved].map(([symbol, range]) => ({ symbol, range })), startApsAt: this.startApsAt };
+  }
+
+  // ---------------------------------------------------------------- effects
+
+  private record(effect: StepEffect, range: Range, ctxs: Ctx[], next: Ctx[]): void {
+    this.steps.push({
+      index: this.steps.length, effect, range, chain: [...this.chain], within: this.within[this.within.length - 1] ?? '',
+      depth: this.chain.length, before: ctxs.map((c) => c.st), after: next.map((c) => c.st),
+    });
+  }
+
+  private apply(effect: Effect, range: Range, ctxs: Ctx[]): Ctx[] {
+    const site = this.steps.length;
+    const next = ctxs.map((c) => ({ ...c, st: this.applyTo(c.st, effect, site) }));
+    // a CR4 rewrite with the bits it already had, or IF set to what it was, is not a step of the timeline
+    const quiet = (effect.kind === 'cr4' || effect.kind === 'irq' || effect.kind === 'features-or' || effect.kind === 'tss-ist')
+      && next.every((n, i) => stateKey(n.st) === stateKey(ctxs[i].st));
+    if (quiet) return ctxs;
+    this.record(effect, range, ctxs, next);
+    if (effect.kind === 'start-aps' && this.startApsAt === null) {
+      this.startApsAt = site;
+      this.apBase = next[0]?.st ?? null;
+    }
+    return next;
+  }
+
+  private ensureTable(st: State, name: string): State {
+    if (st.tables.has(name)) return st;
+    const v = this.index.variable(name);
+    const gates = v && v.init === null ? zeroGates() : opaqueGates();
+    const tables = new Map(st.tables);
+    tables.set(name, gates);
+    return { ...st, tables };
+  }
+
+  /** The table a reference means on this CPU now; null for another CPU's table. */
+  private resolveTable(st: State, ref: TableRef): { st: State; name: string | null } {
+    if (ref.kind === 'unknown') return { st, name: null };
+    if (ref.kind === 'symbol') return { st: this.ensureTable(st, ref.name), name: ref.name };
+    const alias = st.percpu.get(ref.name);
+    if (alias) return { st: this.ensureTable(st, alias), name: alias };
+    const own = `${ref.name}[${this.role.name}]`;
+    if (st.tables.has(own)) return { st, name: own };
+    return { st: this.makeOwnCopy(st, ref.name, own), name: own };
+  }
+
+  /** This CPU's copy of a shared table, made the way the tree makes it (memcpy, then any edits after it). */
+  private makeOwnCopy(st: State, slot: string, own: string): State {
+    const recipe = this.index.copyRecipes.find((r) => slotName(r.dst, this.index) === slot);
+    const percpu = new Map(st.percpu);
+    percpu.set(slot, own);
+    if (!recipe) {
+      const tables = new Map(st.tables);
+      tables.set(own, opaqueGates());
+      return { ...st, tables, percpu };
+    }
+    const srcSt = this.ensureTable(st, recipe.src);
+    const tables = new Map(srcSt.tables);
+    tables.set(own, srcSt.tables.get(recipe.src) ?? opaqueGates());
+    let scratch: State = { ...srcSt, tables, percpu };
+    // Walk what the copying function does to the copy after the memcpy (e.g. clear IST before the CPU runs).
+    const fnNode = this.index.functionNode(recipe.fn);
+    const call = fnNode?.descendantForIndex(recipe.offset - 1, recipe.offset - 1);
+    let stmt: Node | null = call ?? null;
+    while (stmt && stmt.parent && stmt.parent.type !== 'compound_statement') stmt = stmt.parent;
+    if (stmt?.parent) {
+      this.chain.push({ symbol: recipe.fn.name, range: rangeOf(recipe.fn.file, stmt) });
+      this.within.push(recipe.fn.name);
+      let ctxs: Ctx[] = [{ st: scratch, vals: new Map(), stack: [], flags: null }];
+      for (let s = stmt.nextNamedSibling; s && ctxs.length > 0; s = s.nextNamedSibling) ctxs = this.execStmt(s, ctxs, recipe.fn).normal;
+      this.within.pop();
+      this.chain.pop();
+      if (ctxs[0]) scratch = ctxs[0].st;
+    }
+    const out = new Map(st.tables);
+    out.set(own, scratch.tables.get(own) ?? opaqueGates());
+    return { ...st, tables: out, percpu };
+  }
+
+  private applyTo(st0: State, e: Effect, site: number): State {
+    let st = st0;
+    switch (e.kind) {
+      case 'lidt': {
+        if (e.desc.kind === 'empty') return { ...st, idt: { kind: 'empty' } };
+        if (e.desc.kind === 'unknown') return { ...st, idt: { kind: 'unknown' } };
+        const r = this.resolveTable(st, e.desc.table);
+        return r.name ? { ...r.st, idt: { kind: 'table', name: r.name } } : { ...r.st, idt: { kind: 'unknown' } };
+      }
+      case 'ltr': return { ...st, tssLoaded: true };
+      case 'gate': {
+        const r = this.resolveTable(st, e.table);
+        if (!r.name) return r.st;
+        return withGates(r.st, r.name, (g) => { for (const v of e.vectors) setGate(g, v, e.handler, site, e.form === 'lower-half'); });
+      }
+      case 'ist': {
+        const r = this.resolveTable(st, e.table);
+        if (!r.name) return r.st;
+        return withGates(r.st, r.name, (g) => { for (const v of e.vectors) if (g[v]) g[v] = { ...g[v], ist: e.ist, site: e.ist !== 0 ? site : g[v].site }; });
+      }
+      case 'tss-ist': return { ...st, istSlots: st.istSlots | (1 << e.slot) };
+      case 'cr4': {
+        const b = crBits(st, e.value, (w) => this.wordView(st, w));
+        return { ...st, cr4Must: b.must, cr4May: b.may };
+      }
+      case 'features-or': {
+        const features = new Map(st.features);
+        features.set(e.word, (st.features.get(e.word) ?? this.initialWord(e.word)) | e.bits);
+        return { ...st, features };
+      }
+      case 'irq': return { ...st, iflag: e.enabled };
+      case 'free-init': return { ...st, initFreed: true };
+      case 'table-copy': {
+        const src = this.resolveTable(st, e.src);
+        st = src.st;
+        const dst = this.resolveTable(st, e.dst);
+        if (!src.name || !dst.name) return dst.st;
+        const tables = new Map(dst.st.tables);
+        tables.set(dst.name, dst.st.tables.get(src.name) ?? opaqueGates());
+        return { ...dst.st, tables };
+      }
+      case 'percpu-alias': {
+        st = this.ensureTable(st, e.table);
+        const percpu = new Map(st.percpu);
+        percpu.set(e.slot, e.table);
+        return { ...st, percpu };
+      }
+      default: return st;
+    }
+  }
+
+  // ---------------------------------------------------------------- dispatch
+
+  /** Walks a symbol reached by call or jump. Returns the contexts that come back (for calls). */
+  private walkSymbol(sym: string, ctxs: Ctx[], from: { file: string; range: Range } | null, mode: 'top' | 'sub', args: (Val | undefined)[] = []): Ctx[] {
+    if (this.callStack.includes(sym) || this.callStack.length > MAX_DEPTH || ctxs.length === 0) return ctxs;
+    const label = this.index.asmLabels.get(sym);
+    if (label && !/^(\.init)?\.?data|rodata|bss/.test(label.section)) {
+      return this.enter(sym, from, () => this.walkAsm(label.unit, label.pos, ctxs, mode));
+    }
+    const fn = this.index.pickFunction(sym, from?.file);
+    if (fn) {
+      if (mode === 'sub' && !isRelevant(this.index, this.hints, fn)) return ctxs;
+      const key = `${fn.file}:${sym}|${args.map(valKey).join(',')}|${ctxs.map((c) => stateKey(c.st)).join(';')}`;
+      const known = this.memo.get(key);
+      const caller = ctxs[0];
+      if (known) {
+        const back = known.map((k) => ({ st: k.st, ret: k.ret, vals: caller.vals, stack: caller.stack, flags: null }));
+        if (from && back.some((b, i) => stateKey(b.st) !== stateKey(ctxs[Math.min(i, ctxs.length - 1)].st))) {
+          this.chain.push({ symbol: this.within[this.within.length - 1] ?? sym, range: from.range });
+          this.record({ kind: 'call', callee: sym, text: `${sym}() (as before)` }, from.range, ctxs, back);
+          this.chain.pop();
+        }
+        return back;
+      }
+      const out = this.enter(sym, from, () => this.walkC(fn, args, ctxs));
+      this.memo.set(key, out.map((o) => ({ st: o.st, ret: o.ret })));
+      return out;
+    }
+    if (from) this.unresolved.set(sym, from.range);
+    return ctxs;
+  }
+
+  private enter(sym: string, from: { file: string; range: Range } | null, body: () => Ctx[]): Ctx[] {
+    if (from) this.chain.push({ symbol: this.within[this.within.length - 1] ?? sym, range: from.range });
+    this.callStack.push(sym);
+    this.within.push(sym);
+    try { return body(); } finally {
+      this.within.pop();
+      this.callStack.pop();
+      if (from) this.chain.pop();
+    }
+  }
+
+  // ---------------------------------------------------------------- C
+
+  private walkC(fn: CFunction, args: (Val | undefined)[], ctxs: Ctx[]): Ctx[] {
+    const node = this.index.functionNode(fn);
+    const body = node?.childForFieldName('body');
+    if (!body) return ctxs;
+    const vals = new Map<string, Val>();
+    fn.params.forEach((p, i) => { const a = args[i]; if (a) vals.set(p, a); });
+    const entered = ctxs.map((c) => ({ ...c, vals, stack: [], flags: null }));
+    const saved = this.condDepth;
+    this.condDepth = 0;
+    const f = this.execStmt(body, entered, fn);
+    this.condDepth = saved;
+    const out = dedupe([...f.normal, ...f.ret, ...f.brk, ...f.cont]);
+    // back in the caller: its variables, the callee's machine state and return value
+    const caller = ctxs[0];
+    return out.map((c) => ({ st: c.st, vals: caller?.vals ?? new Map(), stack: caller?.stack ?? [], flags: null, ret: c.ret }));
+  }
+
+  private execStmt(n: Node, ctxs: Ctx[], fn: CFunction): Flow {
+    if (ctxs.length === 0) return flow();
+    switch (n.type) {
+      case 'compound_statement': case 'translation_unit': {
+        const acc = flow();
+        let cur = ctxs;
+        let narrowed: { name: string; drop: number[] } | null = null;
+        for (const c of n.namedChildren) {
+          if (!c || cur.length === 0) break;
+          if (narrowed) {
+            const nv = narrowed;
+            cur = cur.map((x) => { const v = x.vals.get(nv.name); if (v?.k !== 'range') return x; const vals = new Map(x.vals); vals.set(nv.name, { k: 'range', vs: v.vs.filter((q) => !nv.drop.includes(q)) }); return { ...x, vals }; });
+            narrowed = null;
+          }
+          const skip = continueGuard(c, cur[0], this);
+          if (skip) { narrowed = skip; continue; }
+          const r = this.execStmt(c, cur, fn);
+          acc.ret.push(...r.ret); acc.brk.push(...r.brk); acc.cont.push(...r.cont);
+          cur = dedupe(r.normal);
+        }
+        acc.normal = cur;
+        return acc;
+      }
+      case 'declaration': {
+        let cur = ctxs;
+        for (const d of n.childrenForFieldName('declarator')) {
+          if (d?.type !== 'init_declarator') continue;
+          const id = d.childForFieldName('declarator');
+          const value = d.childForFieldName('value');
+          const name = id ? innermostName(id) : null;
+          if (!name || !value) continue;
+          cur = this.execExpr(value, cur, fn);
+          cur = cur.map((c) => { const v = this.eval(value, c, fn); const vals = new Map(c.vals); if (v) vals.set(name, v); else vals.delete(name); return { ...c, vals }; });
+        }
+        return flow(cur);
+      }
+      case 'expression_statement': {
+        const e = n.namedChildren[0];
+        return flow(e ? this.execExpr(e, ctxs, fn) : ctxs);
+      }
+      case 'if_statement': {
+        const cond = n.childForFieldName('condition');
+        const t: Ctx[] = [], f: Ctx[] = [];
+        let cur = cond ? this.execExpr(cond, ctxs, fn) : ctxs;
+        cur = cur.map((c) => ({ ...c, ret: undefined }));
+        for (const c of cur) {
+          const v = cond ? truth(this.eval(cond, c, fn)) : undefined;
+          if (v !== false) t.push(c);
+          if (v !== true) f.push(c);
+        }
+        const cons = n.childForFieldName('consequence');
+        const alt = n.childForFieldName('alternative');
+        this.condDepth++;
+        const a = cons ? this.execStmt(cons, t, fn) : flow(t);
+        const altBody = alt?.type === 'else_clause' ? alt.namedChildren[0] : alt;
+        const b = altBody ? this.execStmt(altBody, f, fn) : flow(f);
+        this.condDepth--;
+        return { normal: dedupe([...a.normal, ...b.normal]), ret: [...a.ret, ...b.ret], brk: [...a.brk, ...b.brk], cont: [...a.cont, ...b.cont] };
+      }
+      case 'for_statement': {
+        let cur = ctxs;
+        const init = n.childForFieldName('initializer');
+        if (init) cur = init.type === 'declaration' ? this.execStmt(init, cur, fn).normal : this.execExpr(init, cur, fn);
+        const loop = loopRange(n, this);
+        if (loop) cur = cur.map((c) => { const vals = new Map(c.vals); vals.set(loop.name, { k: 'range', vs: loop.vs }); return { ...c, vals }; });
+        const body = n.childForFieldName('body');
+        const r = body ? this.execStmt(body, cur, fn) : flow(cur);
+        let out = dedupe([...cur, ...r.normal, ...r.brk, ...r.cont]);
+        if (loop) out = out.map((c) => { const vals = new Map(c.vals); vals.delete(loop.name); return { ...c, vals }; });
+        return { ...flow(out), ret: r.ret };
+      }
+      case 'while_statement': case 'do_statement': {
+        const body = n.childForFieldName('body');
+        const r = body ? this.execStmt(body, ctxs, fn) : flow(ctxs);
+        // `for (;;)` / `while (1)` without break never falls out
+        const cond = n.childForFieldName('condition');
+        const forever = cond ? truth(this.eval(cond, ctxs[0], fn)) === true : false;
+        return { ...flow(dedupe(forever ? r.brk : [...ctxs, ...r.normal, ...r.brk, ...r.cont])), ret: r.ret };
+      }
+      case 'switch_statement': {
+        const body = n.childForFieldName('body');
+        const acc = flow([...ctxs]);
+        this.condDepth++;
+        for (const c of body?.namedChildren ?? []) {
+          if (c?.type !== 'case_statement') continue;
+          let cur = ctxs;
+          for (const s of c.namedChildren) {
+            if (!s || s.id === c.childForFieldName('value')?.id) continue;
+            const r = this.execStmt(s, cur, fn);
+            acc.ret.push(...r.ret); acc.normal.push(...r.brk);
+            cur = r.normal;
+          }
+          acc.normal.push(...cur);
+        }
+        this.condDepth--;
+        acc.normal = dedupe(acc.normal);
+        return acc;
+      }
+      case 'return_statement': {
+        const e = n.namedChildren[0];
+        let cur = e ? this.execExpr(e, ctxs, fn) : ctxs;
+        cur = cur.map((c) => ({ ...c, ret: e ? this.eval(e, c, fn) : undefined }));
+        return { normal: [], ret: cur, brk: [], cont: [] };
+      }
+      case 'break_statement': return { normal: [], ret: [], brk: ctxs, cont: [] };
+      case 'continue_statement': return { normal: [], ret: [], brk: [], cont: ctxs };
+      case 'goto_statement': return { normal: [], ret: ctxs, brk: [], cont: [] };
+      case 'labeled_statement': {
+        const s = n.namedChildren[n.namedChildren.length - 1];
+        return s ? this.execStmt(s, ctxs, fn) : flow(ctxs);
+      }
+      case 'preproc_if': case 'preproc_ifdef': {
+        // the first branch: the configuration most trees build
+        const acc = flow();
+        let cur = ctxs;
+        for (const c of n.namedChildren) {
+          if (!c || c.type === 'preproc_else' || c.type === 'preproc_elif' || c.type === 'preproc_elifdef') break;
+          if (c.id === n.childForFieldName('condition')?.id || c.id === n.childForFieldName('name')?.id) continue;
+          const r = this.execStmt(c, cur, fn);
+          acc.ret.push(...r.ret); acc.brk.push(...r.brk); acc.cont.push(...r.cont);
+          cur = r.normal;
+        }
+        acc.normal = cur;
+        return acc;
+      }
+      default: return flow(ctxs);
+    }
+  }
+
+  /** Runs the side effects of an expression: calls, assignments, inline asm. */
+  private execExpr(n: Node, ctxs: Ctx[], fn: CFunction): Ctx[] {
+    if (ctxs.length === 0) return ctxs;
+    switch (n.type) {
+      case 'call_expression': return this.call(n, ctxs, fn);
+      case 'gnu_asm_expression': return this.inlineAsm(n, ctxs, fn);
+      case 'assignment_expression': {
+        const rhs = n.childForFieldName('right');
+        const cur = rhs ? this.execExpr(rhs, ctxs, fn) : ctxs;
+        return this.assign(n, cur, fn);
+      }
+      case 'comma_expression': case 'parenthesized_expression': case 'cast_expression': case 'binary_expression': case 'unary_expression': case 'conditional_expression': case 'argument_list': {
+        let cur = ctxs;
+        for (const c of n.namedChildren) if (c) cur = this.execExpr(c, cur, fn);
+        return cur;
+      }
+      default: return ctxs;
+    }
+  }
+
+  private assign(n: Node, ctxs: Ctx[], fn: CFunction): Ctx[] {
+    const lhs = n.childForFieldName('left');
+    const rhs = n.childForFieldName('right');
+    const op = n.childForFieldName('operator')?.text ?? '=';
+    if (!lhs || !rhs || ctxs.length === 0) return ctxs;
+    const range = rangeOf(fn.file, n);
+    const text = n.text.replace(/\s+/g, ' ');
+    // TSS IST slot: tss->ist[IST_MCE - 1] = ...
+    if (lhs.type === 'subscript_expression') {
+      const arr = lhs.childForFieldName('argument');
+      if (arr?.type === 'field_expression' && arr.childForFieldName('field')?.text === 'ist') {
+        const idx = this.eval(lhs.childForFieldName('index') as Node, ctxs[0], fn);
+        if (idx?.k === 'num') return this.apply({ kind: 'tss-ist', slot: Number(idx.v) + 1, text }, range, ctxs);
+        if (idx?.k === 'range') return ctxs; // poisoning loops over unused slots
+        return ctxs;
+      }
+    }
+    // gate->ist = n
+    if (lhs.type === 'field_expression' && lhs.childForFieldName('field')?.text === 'ist') {
+      const g = this.eval(lhs.childForFieldName('argument') as Node, ctxs[0], fn);
+      const v = this.eval(rhs, ctxs[0], fn);
+      if (g?.k === 'gate' && v?.k === 'num') return this.apply({ kind: 'ist', table: g.ref, vectors: g.vs, ist: Number(v.v), text }, range, ctxs);
+      return ctxs;
+    }
+    // features word |= bits
+    if (lhs.type === 'identifier' && op === '|=' && !ctxs[0].vals.has(lhs.text) && this.index.variable(lhs.text)) {
+      const v = asCr(this.eval(rhs, ctxs[0], fn));
+      if (v) return this.apply({ kind: 'features-or', word: lhs.text, bits: v.bits, text }, range, ctxs);
+      return ctxs;
+    }
+    // local variable
+    if (lhs.type === 'identifier' && (ctxs[0].vals.has(lhs.text) || !this.index.variable(lhs.text))) {
+      return ctxs.map((c) => {
+        const v = this.eval(rhs, c, fn);
+        const vals = new Map(c.vals);
+        const merged = op === '|=' ? orVals(c.vals.get(lhs.text), v) : op === '=' ? v : undefined;
+        if (merged) vals.set(lhs.text, merged); else vals.delete(lhs.text);
+        return { ...c, vals };
+      });
+    }
+    const rv = this.eval(rhs, ctxs[0], fn);
+    // this CPU's per-CPU table slot: idt_tables[0] = idt_table; this_cpu(idt) = bsp_idt
+    const slot = this.slotOf(lhs, ctxs[0], fn);
+    if (slot && rv?.k === 'table' && rv.ref.kind === 'symbol') {
+      if (slot.current) return this.apply({ kind: 'percpu-alias', slot: slot.name, table: rv.ref.name, text }, range, ctxs);
+      return ctxs;
+    }
+    // a descriptor built field by field: *(unsigned long *)&idt_load[2] = (unsigned long)idt_tables[cpu]
+    if (rv?.k === 'table') {
+      const local = firstLocal(lhs, ctxs[0]);
+      if (local) return ctxs.map((c) => { const vals = new Map(c.vals); vals.set(local, { k: 'desc', desc: { kind: 'table', table: rv.ref } }); return { ...c, vals }; });
+    }
+    return ctxs;
+  }
+
+  /** `idt_tables[cpu]` or `this_cpu(idt)` as an assignment target. */
+  private slotOf(n: Node, c: Ctx, fn: CFunction): { name: string; current: boolean } | null {
+    if (n.type === 'subscript_expression') {
+      const a = n.childForFieldName('argument');
+      const v = a && this.index.variable(a.text);
+      if (a?.type === 'identifier' && v?.isPointerArray) return { name: a.text, current: this.isCurrentCpu(this.eval(n.childForFieldName('index') as Node, c, fn)) };
+    }
+    if (n.type === 'call_expression') {
+      const name = n.childForFieldName('function')?.text ?? '';
+      const args = n.childForFieldName('arguments')?.namedChildren ?? [];
+      if (this.hints.percpuAccessors.includes(name) && args[0]) return { name: args[0].text, current: args[1] ? this.isCurrentCpu(this.eval(args[1], c, fn)) : true };
+    }
+    return null;
+  }
+
+  private isCurrentCpu(v: Val | undefined): boolean {
+    if (v?.k === 'range') return false;
+    if (v?.k === 'num') return v.v === 0n ? this.role.kind === 'bsp' : false;
+    return true;
+  }
+
+  private handlerOf(n: Node | undefined, c: Ctx, fn: CFunction): Handler {
+    if (!n) return { symbol: null, init: false };
+    const v = this.eval(n, c, fn);
+    if (v?.k === 'addr') return { symbol: v.sym, init: this.index.isInit(v.sym) };
+    const base = n.type === 'subscript_expression' ? n.childForFieldName('argument')?.text : undefined;
+    return { symbol: base ? `${base}[]` : null, init: false };
+  }
+
+  private call(n: Node, ctxs0: Ctx[], fn: CFunction): Ctx[] {
+    const fnNode = n.childForFieldName('function');
+    const argNodes = (n.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => a !== null);
+    let ctxs = ctxs0;
+    for (const a of argNodes) ctxs = this.execExpr(a, ctxs, fn);
+    if (fnNode?.type !== 'identifier' || ctxs.length === 0) return ctxs;
+    const name = fnNode.text;
+    const range = rangeOf(fn.file, n);
+    const text = n.text.replace(/\s+/g, ' ');
+    const c0 = ctxs[0];
+    const h = this.hints;
+    const gw = h.gateWriters.find((g) => g.name === name);
+    if (gw) {
+      const g = argNodes[gw.gate] ? this.eval(argNodes[gw.gate], c0, fn) : undefined;
+      if (g?.k === 'gate') return this.apply({ kind: 'gate', table: g.ref, vectors: g.vs, handler: this.handlerOf(argNodes[gw.handler], c0, fn), form: gw.form, text }, range, ctxs);
+      return ctxs;
+    }
+    const is = h.istSetters.find((g) => g.name === name);
+    if (is) {
+      const g = argNodes[is.gate] ? this.eval(argNodes[is.gate], c0, fn) : undefined;
+      const v = argNodes[is.ist] ? this.eval(argNodes[is.ist], c0, fn) : undefined;
+      if (g?.k === 'gate' && v?.k === 'num') return this.apply({ kind: 'ist', table: g.ref, vectors: g.vs, ist: Number(v.v), text }, range, ctxs);
+      return ctxs;
+    }
+    if (h.startAps.includes(name)) return this.apply({ kind: 'start-aps', text }, range, ctxs);
+    if (h.freeInit.includes(name) || argNodes.some((a) => h.initBoundarySymbols.some((s) => new RegExp(`\\b${s}\\b`).test(a.text)))) {
+      const after = this.apply({ kind: 'free-init', text }, range, ctxs);
+      return this.walkSymbol(name, after, { file: fn.file, range }, 'sub', []);
+    }
+    if (h.tableCopy.includes(name) && argNodes.length >= 2) {
+      const d = this.eval(argNodes[0], c0, fn), s = this.eval(argNodes[1], c0, fn);
+      if (d?.k === 'table' && s?.k === 'table') return this.apply({ kind: 'table-copy', dst: d.ref, src: s.ref, text }, range, ctxs);
+      return ctxs;
+    }
+    // error exits (panic, BUG, a noreturn call in a branch) are not boot paths
+    if (h.exitFunctions.includes(name) || (this.condDepth > 0 && this.index.noreturn.has(name))) return [];
+    const callee = this.index.pickFunction(name, fn.file);
+    if (callee) {
+      if (!isRelevant(this.index, h, callee) || this.callStack.includes(name)) return ctxs;
+      // group paths by argument values so each distinct call is walked once
+      const groups = new Map<string, { args: (Val | undefined)[]; ctxs: Ctx[] }>();
+      for (const c of ctxs) {
+        const args = argNodes.map((a) => this.eval(a, c, fn));
+        const k = args.map(valKey).join('|');
+        const g = groups.get(k);
+        if (g) g.ctxs.push(c); else groups.set(k, { args, ctxs: [c] });
+      }
+      const out: Ctx[] = [];
+      for (const g of groups.values()) {
+        const mark = this.steps.length;
+        this.record({ kind: 'call', callee: name, text }, range, g.ctxs, g.ctxs);
+        const back = this.walkSymbol(name, g.ctxs, { file: fn.file, range }, 'sub', g.args);
+        // a call that did nothing to boot state is not a step of the timeline
+        if (this.steps.length === mark + 1) this.steps.pop();
+        out.push(...back.map((b) => ({ ...b, vals: g.ctxs[0].vals, stack: g.ctxs[0].stack })));
+      }
+      return dedupe(out);
+    }
+    if (this.index.asmLabels.has(name)) return this.walkSymbol(name, ctxs, { file: fn.file, range }, 'sub');
+    // a function-like macro at statement position: expand it and walk the expansion
+    const m = this.index.macros.get(name);
+    if (m && m.params !== null && MACRO_RELEVANT.test(m.body) && !this.callStack.includes(name)) {
+      const node = this.macroStatement(name, n.text);
+      if (node) {
+        this.callStack.push(name);
+        try {
+          // positions inside the expansion are not in the file: report them at the macro call
+          const f = this.execStmt(node, ctxs, { ...fn, file: fn.file });
+          return this.relocate(f.normal.length > 0 ? f.normal : ctxs, range);
+        } finally { this.callStack.pop(); }
+      }
+    }
+    return ctxs;
+  }
+
+  /** Steps recorded inside a macro expansion point at the macro call in the user's file. */
+  private relocate(ctxs: Ctx[], range: Range): Ctx[] {
+    for (let i = this.steps.length - 1; i >= 0 && this.steps[i].range.file === '<macro>'; i--) this.steps[i].range = range;
+    return ctxs;
+  }
+
+  private macroStatement(name: string, callText: string): Node | null {
+    const expanded = this.index.macros.expand(callText);
+    const key = `${name}:${expanded}`;
+    if (!this.macroTrees.has(key)) {
+      const tree = this.index.host.parse('c', `void __m(void) { ${expanded}; }`);
+      const body = tree.rootNode.namedChildren[0]?.childForFieldName('body') ?? null;
+      this.macroTrees.set(key, body && !body.hasError ? body : null);
+    }
+    return this.macroTrees.get(key) ?? null;
+  }
+
+  private inlineAsm(n: Node, ctxs: Ctx[], fn: CFunction): Ctx[] {
+    const code = n.childForFieldName('assembly_code');
+    if (!code) return ctxs;
+    const template = code.type === 'concatenated_string' ? code.namedChildren.map((s) => s?.text.slice(1, -1) ?? '').join('') : code.text.slice(1, -1);
+    const operands: { name: string | null; value: Node | null }[] = [];
+    for (const field of ['output_operands', 'input_operands']) {
+      for (const o of n.childForFieldName(field)?.namedChildren ?? []) {
+        if (!o) continue;
+        operands.push({ name: o.childForFieldName('symbol')?.text ?? null, value: o.childForFieldName('value') });
+      }
+    }
+    const valueOf = (op: InlineOperand | undefined): Node | null => {
+      if (op?.k !== 'c') return null;
+      if (op.index >= 0) return operands[op.index]?.value ?? null;
+      return operands.find((o) => o.name !== null && namedOperandIndex(o.name) === op.index)?.value ?? null;
+    };
+    const range = rangeOf(fn.file, n);
+    let cur = ctxs;
+    for (const insn of splitInlineAsm(template)) {
+      const text = insn.text.replace(/%%/g, '%');
+      const m = insn.mnemonic;
+      if (m === 'lidt' || m === 'lidtq') {
+        const v = valueOf(insn.operands[0]);
+        const d = v ? this.eval(v, cur[0], fn) : undefined;
+        cur = this.apply({ kind: 'lidt', desc: descOf(d, v?.text ?? text), text: `lidt ${v?.text ?? ''}`.trim() }, range, cur);
+      } else if (m === 'lgdt') cur = this.apply({ kind: 'lgdt', text }, range, cur);
+      else if (m === 'ltr') cur = this.apply({ kind: 'ltr', text: `ltr ${valueOf(insn.operands[0])?.text ?? ''}`.trim() }, range, cur);
+      else if (m === 'sti' || m === 'cli') cur = this.apply({ kind: 'irq', enabled: m === 'sti', text: m }, range, cur);
+      else if (m.startsWith('mov') && insn.operands[1]?.k === 'reg' && insn.operands[1].reg === 'cr4') {
+        const v = valueOf(insn.operands[0]);
+        const cr = (v ? asCr(this.eval(v, cur[0], fn)) : undefined) ?? { ...EMPTY_CR, keepsCurrent: true };
+        cur = this.apply({ kind: 'cr4', value: cr, text: `mov ${v?.text ?? '?'}, %cr4` }, range, cur);
+      }
+    }
+    return cur;
+  }
+
+  /** What a C expression denotes, as far as boot state goes. */
+  eval(n: Node | null | undefined, c: Ctx | undefined, fn: CFunction): Val | undefined {
+    if (!n || !c) return undefined;
+    switch (n.type) {
+      case 'number_literal': {
+        const v = this.index.macros.evaluate(n.text);
+        return v === undefined ? undefined : { k: 'num', v };
+      }
+      case 'true': return { k: 'num', v: 1n };
+      case 'false': case 'null': return { k: 'num', v: 0n };
+      case 'identifier': {
+        const own = c.vals.get(n.text);
+        if (own) return own;
+        if (fn.params.includes(n.text)) return undefined;
+        const v = this.index.variable(n.text);
+        if (v) {
+          if (v.isPointerArray) return { k: 'table', ref: { kind: 'percpu', name: n.text } };
+          if (v.isArray) return isTableSymbol(this.index, n.text) ? { k: 'table', ref: { kind: 'symbol', name: n.text } } : { k: 'addr', sym: n.text };
+          return { k: 'cr', cr: { ...EMPTY_CR, words: [n.text] } };
+        }
+        if (this.index.functions.has(n.text)) return { k: 'addr', sym: n.text };
+        if (this.index.asmLabels.has(n.text)) return isTableSymbol(this.index, n.text) ? { k: 'table', ref: { kind: 'symbol', name: n.text } } : { k: 'addr', sym: n.text };
+        const k = this.index.macros.evaluate(n.text);
+        return k === undefined ? undefined : { k: 'num', v: k };
+      }
+      case 'parenthesized_expression': return this.eval(n.namedChildren[n.namedChildren.length - 1], c, fn);
+      case 'cast_expression': return this.eval(n.childForFieldName('value'), c, fn);
+      case 'pointer_expression': {
+        const arg = n.childForFieldName('argument');
+        const v = this.eval(arg, c, fn);
+        const op = n.child(0)?.text;
+        if (op === '&' && arg?.type === 'identifier' && !v) {
+          if (this.index.functions.has(arg.text) || this.index.asmLabels.has(arg.text)) return { k: 'addr', sym: arg.text };
+        }
+        return v;
+      }
+      case 'subscript_expression': {
+        const base = this.eval(n.childForFieldName('argument'), c, fn);
+        const idx = this.eval(n.childForFieldName('index'), c, fn);
+        if (base?.k === 'table') {
+          if (base.ref.kind === 'percpu' && this.index.variable(base.ref.name)?.isPointerArray) {
+            return this.isCurrentCpu(idx) ? base : { k: 'table', ref: { kind: 'unknown', text: n.text } };
+          }
+          const vs = vectorsOf(idx);
+          return vs ? { k: 'gate', ref: base.ref, vs } : undefined;
+        }
+        return undefined;
+      }
+      case 'binary_expression': {
+        const op = n.childForFieldName('operator')?.text;
+        const l = this.eval(n.childForFieldName('left'), c, fn);
+        const rNode = n.childForFieldName('right');
+        const r = this.eval(rNode, c, fn);
+        if (op === '+' && l?.k === 'table') { const vs = vectorsOf(r); return vs ? { k: 'gate', ref: l.ref, vs } : undefined; }
+        if (op === '|') return orVals(l, r);
+        if (op === '&' && rNode?.type === 'unary_expression' && rNode.child(0)?.text === '~') {
+          const x = asCr(l), y = this.eval(rNode.childForFieldName('argument'), c, fn);
+          if (x && y?.k === 'num') return { k: 'cr', cr: { ...x, bits: x.bits & ~y.v, cleared: x.cleared | y.v } };
+          return x ? { k: 'cr', cr: x } : undefined;
+        }
+        if (l?.k === 'num' && r?.k === 'num') {
+          const v = this.index.macros.evaluate(`(${l.v}) ${op} (${r.v})`);
+          return v === undefined ? undefined : { k: 'num', v };
+        }
+        if ((op === '==' || op === '!=') && l?.k === 'range' && r?.k === 'num') return undefined;
+        return undefined;
+      }
+      case 'unary_expression': {
+        const v = this.eval(n.childForFieldName('argument'), c, fn);
+        const op = n.child(0)?.text;
+        if (v?.k === 'num') return { k: 'num', v: op === '!' ? (v.v === 0n ? 1n : 0n) : op === '-' ? -v.v : op === '~' ? ~v.v & ((1n << 64n) - 1n) : v.v };
+        if (op === '!' && truth(v) !== undefined) return { k: 'num', v: truth(v) ? 0n : 1n };
+        return undefined;
+      }
+      case 'call_expression': {
+        const name = n.childForFieldName('function')?.text ?? '';
+        const args = (n.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => a !== null);
+        if (this.hints.readCr4.includes(name)) return { k: 'cr', cr: { ...EMPTY_CR, keepsCurrent: true } };
+        if (this.hints.cpuId.includes(name)) return this.role.kind === 'bsp' ? { k: 'num', v: 0n } : this.role.kind === 'ap' ? { k: 'nonzero' } : undefined;
+        if (this.hints.percpuAccessors.includes(name) && args[0]) {
+          const cur = args[1] ? this.isCurrentCpu(this.eval(args[1], c, fn)) : true;
+          const ref: TableRef = { kind: 'percpu', name: args[0].text };
+          return cur ? { k: 'table', ref } : { k: 'table', ref: { kind: 'unknown', text: n.text } };
+        }
+        if (c.ret && /^(_|ACCESS_ONCE|READ_ONCE)/.test(name)) return c.ret;
+        const k = this.index.macros.evaluate(n.text);
+        return k === undefined ? undefined : { k: 'num', v: k };
+      }
+      case 'initializer_list': {
+        let base: Val | undefined, limit: Val | undefined;
+        let any = false;
+        for (const p of n.namedChildren) {
+          if (p?.type !== 'initializer_pair') continue;
+          any = true;
+          const field = p.childForFieldName('designator')?.text.replace(/^\./, '') ?? p.namedChildren[0]?.text.replace(/^\./, '');
+          const value = p.childForFieldName('value');
+          if (field === 'base' || field === 'address') base = this.eval(value, c, fn);
+          if (field === 'limit' || field === 'size') limit = this.eval(value, c, fn);
+        }
+        if (!any || (limit?.k === 'num' && limit.v === 0n && (!base || (base.k === 'num' && base.v === 0n)))) return { k: 'desc', desc: { kind: 'empty' } };
+        if (base?.k === 'table') return { k: 'desc', desc: { kind: 'table', table: base.ref } };
+        return { k: 'desc', desc: { kind: 'unknown', text: n.text.replace(/\s+/g, ' ') } };
+      }
+      case 'conditional_expression': return undefined;
+      default: return undefined;
+    }
+  }
+
+  // ---------------------------------------------------------------- assembly
+
+  private walkAsm(unitIdx: number, start: number, ctxs: Ctx[], mode: 'top' | 'sub'): Ctx[] {
+    const unit = this.index.units[unitIdx];
+    const pending = new Map<number, Ctx[]>();
+    const visited = new Set<number>();
+    const returned: Ctx[] = [];
+    const add = (pos: number, cs: Ctx[]): void => { if (cs.length > 0 && !visited.has(pos)) pending.set(pos, [...(pending.get(pos) ?? []), ...cs]); };
+    add(start, ctxs);
+    const loops = fillLoops(unit.stmts.map((s) => s.stmt));
+    let budget = 20000;
+    while (pending.size > 0 && budget-- > 0) {
+      const pos = Math.min(...pending.keys());
+      let cur = dedupe(pending.get(pos) ?? []);
+      pending.delete(pos);
+      if (visited.has(pos) || pos >= unit.stmts.length) continue;
+      visited.add(pos);
+      const { stmt, section } = unit.stmts[pos];
+      if (process.env.TRAPLINE_TRACE) process.stderr.write(`${this.role.name} ${pos} ${stmt.kind} ${"text" in stmt ? stmt.text : ("name" in stmt ? stmt.name : "")}\n`);
+      const file = stmt.range.file;
+      if (stmt.kind === 'label') {
+        this.within[this.within.length - 1] = /^\d+$|^\.L/.test(stmt.name) ? this.within[this.within.length - 1] : stmt.name;
+        const loop = loops.get(pos);
+        if (loop) {
+          const base = cur[0]?.vals.get(loop.baseReg);
+          const handlerSym = lastLea(unit.stmts.map((s) => s.stmt), pos);
+          if (base?.k === 'addr' || base?.k === 'table') {
+            const ref: TableRef = base.k === 'table' ? base.ref : { kind: 'symbol', name: base.sym };
+            const count = cur[0]?.vals.get('c');
+            const n = count?.k === 'num' ? Number(count.v) : 256;
+            cur = this.apply({ kind: 'gate', table: ref, vectors: Array.from({ length: Math.min(n, 256) }, (_, i) => i), handler: { symbol: handlerSym, init: handlerSym ? this.index.isInit(handlerSym) : false }, form: 'loop-two-halves', text: `fill loop: ${loop.text}` }, stmt.range, cur);
+          }
+          visited.add(loop.end); // the loop is summarised by its effect
+          for (let p = pos + 1; p <= loop.end; p++) visited.add(p);
+          add(loop.end + 1, cur);
+          continue;
+        }
+        add(pos + 1, cur);
+        continue;
+      }
+      if (stmt.kind === 'section') {
+        const nextSection = unit.stmts[pos + 1]?.section;
+        if (nextSection !== section) continue; // code does not fall through into another section
+        add(pos + 1, cur);
+        continue;
+      }
+      if (stmt.kind !== 'insn') { add(pos + 1, cur); continue; }
+      const m = stmt.mnemonic;
+      const ops = stmt.operands;
+      const range = stmt.range;
+      const text = stmt.text.replace(/\s+/g, ' ');
+      const target = (op: Operand | undefined): { pos?: number; sym?: string } => this.asmTarget(unitIdx, pos, op, cur[0]);
+      if (m === 'jmp' || m === 'jmpq' || m === 'ljmp' || m === 'ljmpl' || m === 'jmpl') {
+        const t = target(ops[ops.length - 1]);
+        if (t.pos !== undefined) add(t.pos, cur);
+        else if (t.sym) this.walkSymbol(t.sym, cur, { file, range }, 'top');
+        else this.unresolved.set(`${text}`, range);
+        continue;
+      }
+      if (/^j[a-z]+$/.test(m) || m === 'loop' || m === 'jecxz' || m === 'jrcxz') {
+        const t = target(ops[0]);
+        const taken: Ctx[] = [], fall: Ctx[] = [];
+        for (const c of cur) {
+          const d = decideJcc(m, c);
+          if (d !== false) taken.push(c);
+          if (d !== true) fall.push(c);
+        }
+        const via = this.role.via ?? [];
+        const tSym = t.sym ?? (t.pos !== undefined ? nameAt(unit.stmts[t.pos]?.stmt) : undefined);
+        const onlyTarget = tSym !== undefined && via.includes(tSym) && taken.length > 0 && fall.length > 0 && taken.every((c) => fall.includes(c));
+        add(pos + 1, onlyTarget ? [] : fall);
+        if (t.pos !== undefined) { if (t.pos > pos || !visited.has(t.pos)) add(t.pos, taken); }
+        else if (t.sym && taken.length > 0) this.walkSymbol(t.sym, taken, { file, range }, 'top');
+        continue;
+      }
+      if (m === 'call' || m === 'callq' || m === 'calll') {
+        const t = target(ops[0]);
+        let back = cur;
+        if (t.pos !== undefined) {
+          const name = nameAt(unit.stmts[t.pos]?.stmt) ?? `${unit.root}:${t.pos}`;
+          if (!this.callStack.includes(name)) back = this.enter(name, { file, range }, () => this.walkAsm(unitIdx, t.pos as number, cur, 'sub'));
+        } else if (t.sym) back = this.walkSymbol(t.sym, cur, { file, range }, 'sub');
+        else this.unresolved.set(text, range);
+        add(pos + 1, back.map((c) => clobber(c)));
+        continue;
+      }
+      if (/^(ret|retq|retl|lret|lretq|lretl|iret|iretq)$/.test(m)) {
+        if (mode === 'sub' && !m.startsWith('l') && !m.startsWith('i')) { returned.push(...cur); continue; }
+        const top = cur[0]?.stack[cur[0].stack.length - 1];
+        if (top?.k === 'addr') {
+          const popped = cur.map((c) => ({ ...c, stack: c.stack.slice(0, -2) }));
+          const local = top.sym.startsWith('@') ? Number(top.sym.slice(1)) : unit.labels.get(top.sym);
+          if (local !== undefined) add(local, popped); else this.walkSymbol(top.sym, popped, { file, range }, 'top');
+        } else if (mode === 'sub') returned.push(...cur);
+        continue;
+      }
+      if (m === 'ud2' || m === 'ud2a') continue;
+      cur = this.asmInsn(m, ops, stmt.range, text, cur, unitIdx, pos, stmt.prefix);
+      add(pos + 1, cur);
+    }
+    return mode === 'sub' ? dedupe(returned) : [];
+  }
+
+  private asmTarget(unitIdx: number, pos: number, op: Operand | undefined, c: Ctx | undefined): { pos?: number; sym?: string } {
+    if (!op) return {};
+    const unit = this.index.units[unitIdx];
+    if (op.k === 'ind') {
+      const inner = op.inner;
+      if (inner.k === 'reg') { const v = c?.vals.get(regFamily(inner.reg)); if (v?.k === 'addr') return this.asmTarget(unitIdx, pos, { k: 'expr', text: v.sym, syms: [v.sym], numeric: null }, c); }
+      return {};
+    }
+    if ((op.k === 'expr' || op.k === 'imm') && op.numeric) return { pos: numericLabel(unit.stmts.map((s) => s.stmt), pos, op.numeric) };
+    const syms = op.k === 'imm' || op.k === 'expr' || op.k === 'mem' ? op.syms : [];
+    for (const s of syms) {
+      const local = unit.labels.get(s);
+      if (local !== undefined) return { pos: local };
+      if (this.index.asmLabels.has(s) || this.index.functions.has(s)) {
+        const l = this.index.asmLabels.get(s);
+        if (l && l.unit === unitIdx) return { pos: l.pos };
+        return { sym: s };
+      }
+    }
+    return {};
+  }
+
+  private asmValue(op: Operand | undefined, c: Ctx): Val | undefined {
+    if (!op) return undefined;
+    if (op.k === 'reg') return c.vals.get(regFamily(op.reg));
+    if (op.k === 'imm') {
+      const v = this.index.macros.evaluate(op.text);
+      if (v !== undefined) return { k: 'num', v };
+      const s = op.syms.find((x) => this.index.asmLabels.has(x) || this.index.functions.has(x) || this.index.variables.has(x));
+      return s ? { k: 'addr', sym: s } : undefined;
+    }
+    if (op.k === 'mem') {
+      const s = op.syms[0];
+      if (s && this.index.variable(s) && !this.index.variable(s)?.isArray) return { k: 'cr', cr: { ...EMPTY_CR, words: [s] } };
+      if (s && this.index.asmLabels.has(s)) return { k: 'cr', cr: { ...EMPTY_CR, words: [s] } };
+      return undefined;
+    }
+    return undefined;
+  }
+
+  private asmInsn(m: string, ops: Operand[], range: Range, text: string, cur: Ctx[], unitIdx: number, pos: number, prefix: string | null): Ctx[] {
+    const setReg = (c: Ctx, reg: string, v: Val | undefined): Ctx => {
+      const vals = new Map(c.vals);
+      const fam = regFamily(reg);
+      if (v) vals.set(fam, v); else vals.delete(fam);
+      return { ...c, vals };
+    };
+    const base = m.replace(/[bwlq]$/, '');
+    if (m === 'lidt' || m === 'lidtl' || m === 'lidtq') {
+      const desc = this.asmDescriptor(ops[0]);
+      return this.apply({ kind: 'lidt', desc, text }, range, cur);
+    }
+    if (m === 'lgdt' || m === 'lgdtl' || m === 'lgdtq') return this.apply({ kind: 'lgdt', text }, range, cur);
+    if (m === 'ltr' || m === 'ltrw') return this.apply({ kind: 'ltr', text }, range, cur);
+    if (m === 'sti' || m === 'cli') return this.apply({ kind: 'irq', enabled: m === 'sti', text }, range, cur);
+    if ((base === 'mov' || m === 'mov') && ops[1]?.k === 'reg' && ops[1].reg === 'cr4') {
+      const cr = asCr(cur[0] ? this.asmValue(ops[0], cur[0]) : undefined) ?? { ...EMPTY_CR, keepsCurrent: true };
+      return this.apply({ kind: 'cr4', value: cr, text }, range, cur);
+    }
+    if (m === 'popf' || m === 'popfq' || m === 'popfl') {
+      const top = cur[0]?.stack[cur[0].stack.length - 1];
+      const next = cur.map((c) => ({ ...c, stack: c.stack.slice(0, -1) }));
+      if (top?.k === 'num') return this.apply({ kind: 'irq', enabled: (top.v & 0x200n) !== 0n, text: `${text} (IF=${(top.v & 0x200n) !== 0n ? 1 : 0})` }, range, next);
+      return next;
+    }
+    if (base === 'push' || m === 'push') return cur.map((c) => ({ ...c, stack: [...c.stack, this.asmValue(ops[0], c) ?? { k: 'nonzero' }].slice(-16) }));
+    if (base === 'pop' || m === 'pop') return cur.map((c) => setReg({ ...c, stack: c.stack.slice(0, -1) }, ops[0]?.k === 'reg' ? ops[0].reg : '?', c.stack[c.stack.length - 1]));
+    // instructions that write registers implicitly
+    const implicit: Record<string, string[]> = { int: ['a', 'b', 'c', 'd', 'si', 'di', 'bp'], cpuid: ['a', 'b', 'c', 'd'], rdmsr: ['a', 'd'], rdtsc: ['a', 'd'], lodsb: ['a', 'si'], lodsw: ['a', 'si'], lodsl: ['a', 'si'], xgetbv: ['a', 'd'] };
+    const clobbered = implicit[m] ?? (/^(rep|repe|repne)?\s*(movs|stos|cmps|scas)/.test(m) || (prefix !== null && /rep/.test(prefix)) ? ['c', 'si', 'di'] : null);
+    if (clobbered) return cur.map((c) => { const vals = new Map(c.vals); for (const r of clobbered) vals.delete(r); return { ...c, vals, flags: null }; });
+    const dst = ops[ops.length - 1];
+    if (dst?.k !== 'reg') return cur.map((c) => ({ ...c, flags: /^(cmp|test|bt)/.test(m) ? null : c.flags }));
+    if (base === 'xor' || base === 'sub') {
+      if (ops[0]?.k === 'reg' && regFamily(ops[0].reg) === regFamily(dst.reg)) return cur.map((c) => setReg(c, dst.reg, { k: 'num', v: 0n }));
+      return cur.map((c) => setReg(c, dst.reg, undefined));
+    }
+    if (base === 'mov' || m === 'movabs' || m === 'movabsq' || base === 'movz' || m === 'movzbl' || m === 'movzwl') {
+      return cur.map((c) => {
+        let v = this.asmValue(ops[0], c);
+        if (/^[abcd][lh]$|^[sd]il$|^r\d+b$/.test(dst.reg) && v?.k === 'num') v = v.v !== 0n ? { k: 'nonzero' } : undefined;
+        return setReg(c, dst.reg, v);
+      });
+    }
+    if (base === 'lea') {
+      const numeric = ops[0]?.k === 'mem' ? ops[0].numeric : null;
+      if (numeric) {
+        // address of a numeric local label, as in `leaq 1f(%rip),%rax; pushq %rax; lretq`
+        const at = numericLabel(this.index.units[unitIdx].stmts.map((s) => s.stmt), pos, numeric);
+        return cur.map((c) => setReg(c, dst.reg, at !== undefined ? { k: 'addr', sym: `@${at}` } : undefined));
+      }
+      return cur.map((c) => {
+        const s = ops[0]?.k === 'mem' ? ops[0].syms.find((x) => this.index.asmLabels.has(x) || this.index.functions.has(x) || this.index.variables.has(x)) : undefined;
+        const isTable = s !== undefined && isTableSymbol(this.index, s);
+        return setReg(c, dst.reg, s ? (isTable ? { k: 'table', ref: { kind: 'symbol', name: s } } : { k: 'addr', sym: s }) : undefined);
+      });
+    }
+    if (base === 'or') return cur.map((c) => setReg(c, dst.reg, orVals(c.vals.get(regFamily(dst.reg)), this.asmValue(ops[0], c))));
+    if (base === 'test' || base === 'cmp') {
+      return cur.map((c) => {
+        const a = ops[0], b = ops[1];
+        if (base === 'test' && a?.k === 'reg' && b?.k === 'reg' && regFamily(a.reg) === regFamily(b.reg)) return { ...c, flags: { reg: regFamily(a.reg) } };
+        if (base === 'cmp' && a?.k === 'imm' && b?.k === 'reg') { const v = this.index.macros.evaluate(a.text); return { ...c, flags: v !== undefined ? { reg: regFamily(b.reg), imm: v } : null }; }
+        return { ...c, flags: null };
+      });
+    }
+    // any other write to a register: its value is no longer known
+    return cur.map((c) => setReg(c, dst.reg, undefined));
+  }
+
+  /** `lidt idt_descr(%rip)` / `lidt bootsym(idt_48)`: the descriptor's data words say empty or which table. */
+  private asmDescriptor(op: Operand | undefined): IdtDesc {
+    const syms = op && (op.k === 'mem' || op.k === 'expr' || op.k === 'imm') ? op.syms : [];
+    const label = syms.find((s) => this.index.asmLabels.has(s));
+    if (!label) return { kind: 'unknown', text: op?.text ?? '' };
+    const ref = this.index.asmLabels.get(label);
+    if (!ref) return { kind: 'unknown', text: label };
+    const stmts = this.index.units[ref.unit].stmts;
+    const words: { size: number; value: string; syms: string[] }[] = [];
+    for (let p = ref.pos; p < stmts.length && words.length < 4; p++) {
+      const s = stmts[p].stmt;
+      if (s.kind === 'label' && p !== ref.pos) { if (words.length > 0) break; continue; }
+      if (s.kind === 'data') { for (const v of s.values) words.push({ size: s.size, value: v, syms: s.syms }); continue; }
+      if (s.kind === 'label') continue;
+      break;
+    }
+    if (words.length === 0) return { kind: 'unknown', text: label };
+    const limit = this.index.macros.evaluate(words[0].value);
+    const baseWord = words.slice(1).find((w) => w.size >= 4);
+    const baseSym = baseWord?.syms[0];
+    if (baseSym) return { kind: 'table', table: { kind: 'symbol', name: baseSym } };
+    if (limit === 0n) return { kind: 'empty' };
+    return { kind: 'unknown', text: label };
+  }
+}
+
+const MACRO_RELEVANT = /\b(lidt|lgdt|ltr|sti|cr4)\b|%%cr4|->ist|\.ist\b|_gate\b/;
+
+function innermostName(n: Node): string | null {
+  let cur: Node | null = n;
+  while (cur && cur.type !== 'identifier') cur = cur.childForFieldName('declarator') ?? cur.namedChildren[0] ?? null;
+  return cur?.text ?? null;
+}
+
+function firstLocal(n: Node, c: Ctx): string | null {
+  const stack: Node[] = [n];
+  while (stack.length > 0) {
+    const x = stack.pop() as Node;
+    if (x.type === 'identifier' && c.vals.has(x.text)) return x.text;
+    if (x.type === 'identifier' && !/^[A-Z_]/.test(x.text)) return x.text;
+    for (const ch of x.namedChildren) if (ch) stack.push(ch);
+  }
+  return null;
+}
+
+function descOf(v: Val | undefined, text: string): IdtDesc {
+  if (v?.k === 'desc') return v.desc;
+  if (v?.k === 'table') return { kind: 'table', table: v.ref };
+  return { kind: 'unknown', text };
+}
+
+/** `per_cpu(idt, cpu)` -> `idt`; `idt_tables[cpu]` -> `idt_tables`. */
+function slotName(text: string, index: WorkspaceIndex): string | null {
+  const acc = /^\s*(?:\w+)\s*\(\s*(\w+)/.exec(text);
+  if (acc && index.profile.hints.percpuAccessors.some((a) => text.trim().startsWith(a))) return acc[1];
+  const arr = /^\s*(\w+)\s*\[/.exec(text);
+  return arr ? arr[1] : null;
+}
+
+/** `for (v = A; v < B; v++)` with constant bounds: the values v takes. */
+function loopRange(n: Node, w: PathWalker): { name: string; vs: number[] } | null {
+  const init = n.childForFieldName('initializer');
+  const cond = n.childForFieldName('condition');
+  if (!init || !cond || cond.type !== 'binary_expression') return null;
+  const m = /^(?:\w+\s+)?(\w+)\s*=\s*(.+?);?$/.exec(init.text.trim());
+  if (!m) return null;
+  const idx = (w as unknown as { index: WorkspaceIndex }).index;
+  const from = idx.macros.evaluate(m[2]);
+  const op = cond.childForFieldName('operator')?.text;
+  const to = idx.macros.evaluate(cond.childForFieldName('right')?.text ?? '');
+  if (from === undefined || to === undefined || cond.childForFieldName('left')?.text !== m[1]) return null;
+  const end = op === '<=' ? to + 1n : op === '<' || op === '!=' ? to : null;
+  if (end === null || end - from > 4096n || end < from) return null;
+  return { name: m[1], vs: Array.from({ length: Number(end - from) }, (_, i) => Number(from) + i) };
+}
+
+/** `if (v == A || v == B) continue;` inside a loop over v: those values skip the rest of the body. */
+function continueGuard(stmt: Node, c: Ctx | undefined, w: PathWalker): { name: string; drop: number[] } | null {
+  if (stmt.type !== 'if_statement' || !c) return null;
+  const cons = stmt.childForFieldName('consequence');
+  const isContinue = cons?.type === 'continue_statement' || (cons?.type === 'compound_statement' && cons.namedChildCount === 1 && cons.namedChildren[0]?.type === 'continue_statement');
+  if (!isContinue || stmt.childForFieldName('alternative')) return null;
+  const cond = stmt.childForFieldName('condition')?.text.replace(/^\(|\)$/g, '') ?? '';
+  const terms = cond.split('||').map((t) => /^\s*\(?\s*(\w+)\s*==\s*([^)]+?)\s*\)?\s*$/.exec(t));
+  if (terms.some((t) => !t)) return null;
+  const name = terms[0]?.[1] ?? '';
+  if (c.vals.get(name)?.k !== 'range' || terms.some((t) => t?.[1] !== name)) return null;
+  const idx = (w as unknown as { index: WorkspaceIndex }).index;
+  const drop = terms.map((t) => idx.macros.evaluate(t?.[2] ?? ''));
+  if (drop.some((d) => d === undefined)) return null;
+  return { name, drop: drop.map((d) => Number(d)) };
+}
+
+function decideJcc(m: string, c: Ctx): boolean | undefined {
+  if (m === 'loop') return undefined;
+  const f = c.flags;
+  if (!f) return undefined;
+  const v = c.vals.get(f.reg);
+  let zero: boolean | undefined;
+  if (f.imm === undefined) zero = v?.k === 'num' ? v.v === 0n : v?.k === 'nonzero' || v?.k === 'addr' ? false : undefined;
+  else zero = v?.k === 'num' ? v.v === f.imm : undefined;
+  if (zero === undefined) return undefined;
+  if (m === 'jz' || m === 'je') return zero;
+  if (m === 'jnz' || m === 'jne') return !zero;
+  return undefined;
+}
+
+function clobber(c: Ctx): Ctx {
+  const vals = new Map(c.vals);
+  for (const r of CALLER_SAVED) vals.delete(r);
+  return { ...c, vals, flags: null };
+}
+
+function nameAt(s: { kind: string; name?: string | null } | undefined): string | undefined {
+  return s?.kind === "label" && s.name ? s.name : undefined;
+}
+
+function numericLabel(stmts: { kind: string; name?: string | null }[], pos: number, ref: string): number | undefined {
+  const name = ref.slice(0, -1);
+  if (ref.endsWith('f')) { for (let p = pos + 1; p < stmts.length; p++) if (stmts[p].kind === 'label' && stmts[p].name === name) return p; }
+  else for (let p = pos; p >= 0; p--) if (stmts[p].kind === 'label' && stmts[p].name === name) return p;
+  return undefined;
+}
+
+/**
+ * Loops that write whole 16-byte gates as two 8-byte stores through one register
+ * (`1: movq %rax,(%rdi); movq %rdx,8(%rdi); addq $16,%rdi; loop 1b`): label position -> loop.
+ */
+function fillLoops(stmts: import('../index/asm-index').AsmStmt[]): Map<number, { end: number; baseReg: string; text: string }> {
+  const out = new Map<number, { end: number; baseReg: string; text: string }>();
+  for (let j = 0; j < stmts.length; j++) {
+    const s = stmts[j];
+    if (s.kind !== 'insn' || !/^(loop|j[a-z]+)$/.test(s.mnemonic) || s.mnemonic === 'jmp') continue;
+    const op = s.operands[0];
+    if (op?.k !== 'expr' || !op.numeric || !op.numeric.endsWith('b')) continue;
+    const start = numericLabel(stmts as { kind: string; name?: string | null }[], j, op.numeric);
+    if (start === undefined) continue;
+    const stores = stmts.slice(start, j).filter((x): x is Extract<typeof x, { kind: 'insn' }> => x.kind === 'insn' && /^mov/.test(x.mnemonic) && x.operands[1]?.k === 'mem' && x.operands[0]?.k === 'reg');
+    const offs = stores.map((x) => { const m = x.operands[1]; return m.k === 'mem' ? { base: m.base, disp: m.disp ?? '0' } : null; });
+    const base = offs[0]?.base;
+    if (stores.length === 2 && base && offs.every((o) => o?.base === base) && offs[0]?.disp === '0' && offs[1]?.disp === '8') {
+      out.set(start, { end: j, baseReg: regFamily(base), text: `${stores[0].text.trim()}; ${stores[1].text.trim()}` });
+    }
+  }
+  return out;
+}
+
+/** The last `lea SYM(%rip), reg` before a loop: the handler a fill loop writes. */
+function lastLea(stmts: import('../index/asm-index').AsmStmt[], pos: number): string | null {
+  for (let p = pos - 1; p >= 0 && pos - p < 40; p--) {
+    const s = stmts[p];
+    if (s.kind === 'label' && !/^\d+$/.test(s.name)) break;
+    if (s.kind === 'insn' && s.mnemonic.startsWith('lea') && s.operands[0]?.k === 'mem' && s.operands[0].syms[0] && !/idt|table/.test(s.operands[0].syms[0])) return s.operands[0].syms[0];
+  }
+  return null;
+}
+
+export type { CrValue };

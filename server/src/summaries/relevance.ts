@@ -1,0 +1,52 @@
+import type { Hints } from '../config';
+import type { WorkspaceIndex } from '../index/index';
+import type { CFunction } from '../index/c-index';
+
+/** Text that marks a function body as changing IDT/TSS/CR4/init state itself. */
+const OWN = /\b(lidt|lgdt|ltr)\b|%%cr4|->ist\b|\.ist\b|\bist\s*\[|__init_begin/;
+/**
+ * Enabling interrupts counts only where a function does it itself (or through a macro):
+ * lock helpers that restore IF deep in allocators would otherwise pull half the tree onto
+ * every boot path without changing what any rule can see.
+ */
+const IRQ = /\bsti\b|local_irq_enable/;
+
+const cache = new WeakMap<WorkspaceIndex, Map<CFunction, boolean>>();
+
+/**
+ * Function summary: may this function (or anything it calls) change boot exception state?
+ * Computed once per index, as a fixpoint over the call graph; cycles are cut by the
+ * in-progress mark. Irrelevant calls are not walked, which keeps paths small.
+ */
+export function isRelevant(index: WorkspaceIndex, hints: Hints, fn: CFunction): boolean {
+  let memo = cache.get(index);
+  if (!memo) { memo = new Map(); cache.set(index, memo); }
+  const hintNames = new Set([...hints.gateWriters.map((g) => g.name), ...hints.istSetters.map((g) => g.name), ...hints.freeInit, ...hints.startAps, ...hints.readCr4, ...index.featuresOrs.keys()]);
+  const visit = (f: CFunction, depth: number): boolean => {
+    const known = memo?.get(f);
+    if (known !== undefined) return known;
+    memo?.set(f, false);
+    const text = index.texts.get(f.file)?.slice(f.startIndex, f.endIndex) ?? '';
+    let r = OWN.test(text) || IRQ.test(text) || f.refs.some((x) => hintNames.has(x)) || index.copyRecipes.some((c) => c.fn === f);
+    if (!r && depth < 64) {
+      for (const c of f.callees) {
+        if (hints.exitFunctions.includes(c)) continue;
+        const callee = index.pickFunction(c, f.file);
+        if (callee && callee !== f && visit(callee, depth + 1) && ownEffects(callee)) { r = true; break; }
+        if (!callee && index.asmLabels.has(c)) { r = true; break; }
+        const m = index.macros.get(c);
+        if (!callee && m && m.params !== null && (OWN.test(index.macros.expand(m.body)) || IRQ.test(index.macros.expand(m.body)))) { r = true; break; }
+      }
+    }
+    memo?.set(f, r);
+    return r;
+  };
+  /** Relevant for more than enabling interrupts: such a callee makes its callers relevant too. */
+  const ownEffects = (f: CFunction): boolean => {
+    const text = index.texts.get(f.file)?.slice(f.startIndex, f.endIndex) ?? '';
+    if (OWN.test(text) || f.refs.some((x) => hintNames.has(x)) || index.copyRecipes.some((c) => c.fn === f)) return true;
+    if (!IRQ.test(text)) return true; // relevant through its callees, which passed this test
+    return f.callees.some((c) => { const g = index.pickFunction(c, f.file); return g !== undefined && g !== f && memo?.get(g) === true && !IRQ.test(index.texts.get(g.file)?.slice(g.startIndex, g.endIndex) ?? ''); });
+  };
+  return visit(fn, 0);
+}
