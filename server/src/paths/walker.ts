@@ -113,6 +113,7 @@ export class PathWalker {
     const quiet = (effect.kind === 'cr4' || effect.kind === 'irq' || effect.kind === 'features-or' || effect.kind === 'tss-ist')
       && next.every((n, i) => stateKey(n.st) === stateKey(ctxs[i].st));
     if (quiet) return ctxs;
+    if (process.env.TRAPLINE_TRACE && effect.kind === 'gate') process.stderr.write(`gate ${JSON.stringify(effect.table)} ${effect.vectors.length} ${effect.vectors.slice(0, 3)} ${effect.handler.symbol}\n`);
     this.record(effect, range, ctxs, next);
     if (effect.kind === 'start-aps' && this.startApsAt === null) {
       this.startApsAt = site;
@@ -249,7 +250,10 @@ export class PathWalker {
         }
         return back;
       }
-      const out = this.enter(sym, from, () => this.walkC(fn, args, ctxs));
+      let out = this.enter(sym, from, () => this.walkC(fn, args, ctxs));
+      // Every path through it ended (error exits, loops the engine cannot bound): unless it is
+      // declared noreturn, the function does return, with what the engine saw at worst unknown.
+      if (out.length === 0 && mode === 'sub' && !this.index.noreturn.has(sym)) out = ctxs.map((c) => ({ ...c, ret: undefined }));
       this.memo.set(key, out.map((o) => ({ st: o.st, ret: o.ret })));
       return out;
     }
@@ -354,7 +358,10 @@ export class PathWalker {
         if (loop) cur = cur.map((c) => { const vals = new Map(c.vals); vals.set(loop.name, { k: 'range', vs: loop.vs }); return { ...c, vals }; });
         const body = n.childForFieldName('body');
         const r = body ? this.execStmt(body, cur, fn) : flow(cur);
-        let out = dedupe([...cur, ...r.normal, ...r.brk, ...r.cont]);
+        const forever = n.childForFieldName('condition') === null;
+        // with constant bounds and at least one iteration, the body certainly runs
+        const skipped = loop && loop.vs.length > 0 ? [] : cur;
+        let out = dedupe(forever ? r.brk : [...skipped, ...r.normal, ...r.brk, ...r.cont]);
         if (loop) out = out.map((c) => { const vals = new Map(c.vals); vals.delete(loop.name); return { ...c, vals }; });
         return { ...flow(out), ret: r.ret };
       }
@@ -364,7 +371,8 @@ export class PathWalker {
         // `for (;;)` / `while (1)` without break never falls out
         const cond = n.childForFieldName('condition');
         const forever = cond ? truth(this.eval(cond, ctxs[0], fn)) === true : false;
-        return { ...flow(dedupe(forever ? r.brk : [...ctxs, ...r.normal, ...r.brk, ...r.cont])), ret: r.ret };
+        const skipped = n.type === 'do_statement' ? [] : ctxs; // a do-while body runs at least once
+        return { ...flow(dedupe(forever ? r.brk : [...skipped, ...r.normal, ...r.brk, ...r.cont])), ret: r.ret };
       }
       case 'switch_statement': {
         const body = n.childForFieldName('body');
@@ -427,6 +435,7 @@ export class PathWalker {
         const cur = rhs ? this.execExpr(rhs, ctxs, fn) : ctxs;
         return this.assign(n, cur, fn);
       }
+      case 'compound_statement': return this.execStmt(n, ctxs, fn).normal;
       case 'comma_expression': case 'parenthesized_expression': case 'cast_expression': case 'binary_expression': case 'unary_expression': case 'conditional_expression': case 'argument_list': {
         let cur = ctxs;
         for (const c of n.namedChildren) if (c) cur = this.execExpr(c, cur, fn);
@@ -527,6 +536,7 @@ export class PathWalker {
     for (const a of argNodes) ctxs = this.execExpr(a, ctxs, fn);
     if (fnNode?.type !== 'identifier' || ctxs.length === 0) return ctxs;
     const name = fnNode.text;
+    if (process.env.TRAPLINE_TRACE) process.stderr.write(`call ${this.role.name} ${fn.name} -> ${name} (${ctxs.length})\n`);
     const range = rangeOf(fn.file, n);
     const text = n.text.replace(/\s+/g, ' ');
     const c0 = ctxs[0];
@@ -587,7 +597,7 @@ export class PathWalker {
         this.callStack.push(name);
         try {
           // positions inside the expansion are not in the file: report them at the macro call
-          const f = this.execStmt(node, ctxs, { ...fn, file: fn.file });
+          const f = this.execStmt(node, ctxs, { ...fn, file: '<macro>' });
           return this.relocate(f.normal.length > 0 ? f.normal : ctxs, range);
         } finally { this.callStack.pop(); }
       }
@@ -607,7 +617,7 @@ export class PathWalker {
     if (!this.macroTrees.has(key)) {
       const tree = this.index.host.parse('c', `void __m(void) { ${expanded}; }`);
       const body = tree.rootNode.namedChildren[0]?.childForFieldName('body') ?? null;
-      this.macroTrees.set(key, body && !body.hasError ? body : null);
+      this.macroTrees.set(key, body ?? null);
     }
     return this.macroTrees.get(key) ?? null;
   }
@@ -640,7 +650,15 @@ export class PathWalker {
       } else if (m === 'lgdt') cur = this.apply({ kind: 'lgdt', text }, range, cur);
       else if (m === 'ltr') cur = this.apply({ kind: 'ltr', text: `ltr ${valueOf(insn.operands[0])?.text ?? ''}`.trim() }, range, cur);
       else if (m === 'sti' || m === 'cli') cur = this.apply({ kind: 'irq', enabled: m === 'sti', text: m }, range, cur);
-      else if (m.startsWith('mov') && insn.operands[1]?.k === 'reg' && insn.operands[1].reg === 'cr4') {
+      else if (m === 'jmp' || m === 'call') {
+        // `jmp %c1` with "i" (fn): a tail jump into a function (reset_stack_and_jump)
+        const v = valueOf(insn.operands[0]);
+        const target = v ? this.eval(v, cur[0], fn) : undefined;
+        if (target?.k !== 'addr') continue;
+        const back = this.walkSymbol(target.sym, cur, { file: fn.file, range }, 'sub');
+        if (m === 'jmp') return [];
+        cur = back;
+      } else if (m.startsWith('mov') && insn.operands[1]?.k === 'reg' && insn.operands[1].reg === 'cr4') {
         const v = valueOf(insn.operands[0]);
         const cr = (v ? asCr(this.eval(v, cur[0], fn)) : undefined) ?? { ...EMPTY_CR, keepsCurrent: true };
         cur = this.apply({ kind: 'cr4', value: cr, text: `mov ${v?.text ?? '?'}, %cr4` }, range, cur);
@@ -664,6 +682,8 @@ export class PathWalker {
         if (own) return own;
         if (fn.params.includes(n.text)) return undefined;
         const v = this.index.variable(n.text);
+        const f = this.index.pickFunction(n.text, fn.file);
+        if (f && (!v || closeness(f.file, fn.file) >= closeness(v.file, fn.file))) return { k: 'addr', sym: n.text };
         if (v) {
           if (v.isPointerArray) return { k: 'table', ref: { kind: 'percpu', name: n.text } };
           if (v.isArray) return isTableSymbol(this.index, n.text) ? { k: 'table', ref: { kind: 'symbol', name: n.text } } : { k: 'addr', sym: n.text };
@@ -996,7 +1016,7 @@ export class PathWalker {
   }
 }
 
-const MACRO_RELEVANT = /\b(lidt|lgdt|ltr|sti|cr4)\b|%%cr4|->ist|\.ist\b|_gate\b/;
+const MACRO_RELEVANT = /\b(lidt|lgdt|ltr|sti|cr4)\b|%%cr4|->ist|\.ist\b|_gate\b|"[^"]*\b(jmp|call)\b[^"]*"/;
 
 function innermostName(n: Node): string | null {
   let cur: Node | null = n;
@@ -1013,6 +1033,14 @@ function firstLocal(n: Node, c: Ctx): string | null {
     for (const ch of x.namedChildren) if (ch) stack.push(ch);
   }
   return null;
+}
+
+/** Length of the common directory prefix: a name defined near the code using it is the one meant. */
+function closeness(a: string, b: string): number {
+  const x = a.split('/'), y = b.split('/');
+  let i = 0;
+  while (i < x.length && i < y.length && x[i] === y[i]) i++;
+  return i;
 }
 
 function descOf(v: Val | undefined, text: string): IdtDesc {

@@ -17,7 +17,8 @@ export const TL003: Rule = {
       const at: Step | undefined = p.steps.find((s) => s.effect.kind === 'free-init') ?? p.steps[p.steps.length - 1];
       if (!at) continue;
       for (const st of at.after) {
-        const tables = new Set<string>([...(st.idt.kind === 'table' ? [st.idt.name] : []), ...st.percpu.values()]);
+        // the live table and every per-CPU table that holds gates (slots such as a GDT pointer do not)
+        const tables = new Set<string>([...(st.idt.kind === 'table' ? [st.idt.name] : []), ...[...st.percpu.values()].filter((t) => st.tables.get(t)?.some((g) => g.site >= 0))]);
         for (const t of tables) {
           const gates = st.tables.get(t);
           if (!gates) continue;
