@@ -29,7 +29,7 @@ const LABEL_MACRO_FALLBACK = /^(ENTRY|GLOBAL|FUNC|FUNC_LOCAL|DATA|DATA_LOCAL|LAB
 function symbolsIn(n: Node): string[] {
   const out: string[] = [];
   const walk = (x: Node): void => {
-    if (x.type === 'symbol') {
+    if (x.type === 'symbol' || x.type === 'local_label') {
       const parent = x.parent;
       if (!(parent?.type === 'call_expression' && parent.childForFieldName('function')?.id === x.id)) out.push(x.text);
       return;

@@ -28,9 +28,13 @@ export class WorkspaceIndex {
   readonly variables = new Map<string, CVariable[]>();
   readonly units: AsmUnit[] = [];
   readonly asmLabels = new Map<string, AsmLabelRef>();
+  /** Variables whose value is loaded into CR4 somewhere (`write_cr4(mmu_cr4_features)`, `mov sym(%rip),%rcx; mov %rcx,%cr4`). */
+  readonly featureWords = new Set<string>();
   /** Bits ORed into each features word anywhere in the tree (directly or through a helper such as set_in_cr4). */
   readonly featuresOrs = new Map<string, bigint>();
   readonly copyRecipes: CopyRecipe[] = [];
+  /** Assembler macros that jump to or call their first argument (`tailcall fn`). */
+  readonly asmFlowMacros = new Map<string, 'jmp' | 'call'>();
   /** Functions declared `noreturn` anywhere (prototype or definition). */
   readonly noreturn = new Set<string>();
   private readonly trees = new Map<string, Tree>();
@@ -144,9 +148,21 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
       tree.delete();
     }
   }
+  for (const text of texts.values()) if (text.includes('.macro')) scanFlowMacros(text, index.asmFlowMacros);
   buildUnits(index, asmFiles);
   scanFeaturesAndCopies(index);
   return index;
+}
+
+/**
+ * Assembler macros (in `.S` files or in headers they include) whose body jumps to or calls its
+ * first parameter: `.macro tailcall fn:req / call \fn`.
+ */
+function scanFlowMacros(text: string, out: Map<string, 'jmp' | 'call'>): void {
+  for (const m of text.matchAll(/^[ \t]*\.macro[ \t]+([A-Za-z_]\w*)[ \t,]+([A-Za-z_]\w*)[^\n]*\n([\s\S]*?)^[ \t]*\.endm/gm)) {
+    const flow = new RegExp(`^\\s*(jmp|call)q?\\s+\\*?\\\\${m[2]}\\b`, 'm').exec(m[3]);
+    if (flow && !out.has(m[1])) out.set(m[1], flow[1] as 'jmp' | 'call');
+  }
 }
 
 function push<T>(m: Map<string, T[]>, k: string, v: T): void {
@@ -233,7 +249,12 @@ function evalCond(cond: string, macros: MacroTable): boolean | undefined {
 
 /** Workspace-wide facts read from function bodies as text: features-word ORs and table copies. */
 function scanFeaturesAndCopies(index: WorkspaceIndex): void {
-  const scalars = (name: string): boolean => { const v = index.variable(name); return v !== undefined && !v.isArray; };
+  for (const text of index.texts.values()) {
+    if (!/cr4/i.test(text)) continue;
+    for (const m of text.matchAll(/\bwrite_cr4\s*\(\s*([A-Za-z_]\w*)\s*\)/g)) index.featureWords.add(m[1]);
+    for (const m of text.matchAll(/\bmov\w*\s+([A-Za-z_]\w*)(?:\(%rip\))?\s*,\s*%(\w+)\s*\n(?:[^\n]*\n){0,2}?[^\n]*\bmov\w*\s+%\2\s*,\s*%cr4/g)) index.featureWords.add(m[1]);
+  }
+  const scalars = (name: string): boolean => { const v = index.variable(name); return v !== undefined && !v.isArray && index.featureWords.has(name); };
   const helpers: { fn: string; param: number; word: string }[] = [];
   const bodies: { fn: CFunction; text: string }[] = [];
   for (const defs of index.functions.values()) for (const fn of defs) {

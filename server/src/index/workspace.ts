@@ -5,7 +5,11 @@ import { languageOf } from '../parse/parser';
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn', 'dist', 'out', '.trapline-cache']);
 
-/** Every `.c`, `.h`, `.S` under root (relative paths, sorted), minus excludes; symlinked dirs are not followed. */
+/**
+ * Every `.c`, `.h`, `.S`, `.s` under root (relative paths, sorted), minus excludes; symlinked dirs
+ * are not followed. `.inc` files are only read when an `.S` file includes them (they are too
+ * often not assembler: bitbake, Makefile fragments).
+ */
 export function listSourceFiles(root: string, exclude: string[]): string[] {
   const isExcluded = exclude.length > 0 ? picomatch(exclude, { dot: true }) : () => false;
   const out: string[] = [];
@@ -16,7 +20,7 @@ export function listSourceFiles(root: string, exclude: string[]): string[] {
       const r = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) {
         if (!SKIP_DIRS.has(e.name) && !isExcluded(r) && !isExcluded(r + '/')) walk(r);
-      } else if (e.isFile() && languageOf(e.name) && !isExcluded(r)) out.push(r);
+      } else if (e.isFile() && languageOf(e.name) && !e.name.endsWith('.inc') && !isExcluded(r)) out.push(r);
     }
   };
   walk('');

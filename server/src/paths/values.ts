@@ -9,7 +9,9 @@ export type Val =
   | { k: 'addr'; sym: string }
   | { k: 'desc'; desc: IdtDesc }
   | { k: 'cr'; cr: CrValue }
-  | { k: 'nonzero' };
+  | { k: 'nonzero' }
+  /** A local the code declared but whose value the engine does not know. */
+  | { k: 'unknown' };
 
 export const EMPTY_CR: CrValue = { bits: 0n, words: [], keepsCurrent: false, cleared: 0n };
 
@@ -52,5 +54,6 @@ export function valKey(v: Val | undefined): string {
     case 'desc': return `d${JSON.stringify(v.desc)}`;
     case 'cr': return `c${v.cr.bits}${v.cr.words.join(',')}${v.cr.keepsCurrent}${v.cr.cleared}`;
     case 'nonzero': return 'nz';
+    case 'unknown': return 'u';
   }
 }

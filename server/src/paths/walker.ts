@@ -317,13 +317,19 @@ export class PathWalker {
       case 'declaration': {
         let cur = ctxs;
         for (const d of n.childrenForFieldName('declarator')) {
+          if (d && d.type !== 'init_declarator') {
+            // a local without initializer still shadows any global of that name
+            const name = innermostName(d);
+            if (name) cur = cur.map((c) => { const vals = new Map(c.vals); vals.set(name, { k: 'unknown' }); return { ...c, vals }; });
+            continue;
+          }
           if (d?.type !== 'init_declarator') continue;
           const id = d.childForFieldName('declarator');
           const value = d.childForFieldName('value');
           const name = id ? innermostName(id) : null;
           if (!name || !value) continue;
           cur = this.execExpr(value, cur, fn);
-          cur = cur.map((c) => { const v = this.eval(value, c, fn); const vals = new Map(c.vals); if (v) vals.set(name, v); else vals.delete(name); return { ...c, vals }; });
+          cur = cur.map((c) => { const v = this.eval(value, c, fn); const vals = new Map(c.vals); vals.set(name, v ?? { k: 'unknown' }); return { ...c, vals }; });
         }
         return flow(cur);
       }
@@ -470,7 +476,7 @@ export class PathWalker {
       return ctxs;
     }
     // features word |= bits
-    if (lhs.type === 'identifier' && op === '|=' && !ctxs[0].vals.has(lhs.text) && this.index.variable(lhs.text)) {
+    if (lhs.type === 'identifier' && op === '|=' && !ctxs[0].vals.has(lhs.text) && this.index.featureWords.has(lhs.text)) {
       const v = asCr(this.eval(rhs, ctxs[0], fn));
       if (v) return this.apply({ kind: 'features-or', word: lhs.text, bits: v.bits, text }, range, ctxs);
       return ctxs;
@@ -481,7 +487,7 @@ export class PathWalker {
         const v = this.eval(rhs, c, fn);
         const vals = new Map(c.vals);
         const merged = op === '|=' ? orVals(c.vals.get(lhs.text), v) : op === '=' ? v : undefined;
-        if (merged) vals.set(lhs.text, merged); else vals.delete(lhs.text);
+        vals.set(lhs.text, merged ?? { k: 'unknown' });
         return { ...c, vals };
       });
     }
@@ -679,7 +685,7 @@ export class PathWalker {
       case 'false': case 'null': return { k: 'num', v: 0n };
       case 'identifier': {
         const own = c.vals.get(n.text);
-        if (own) return own;
+        if (own) return own.k === 'unknown' ? undefined : own;
         if (fn.params.includes(n.text)) return undefined;
         const v = this.index.variable(n.text);
         const f = this.index.pickFunction(n.text, fn.file);
@@ -818,13 +824,14 @@ export class PathWalker {
         continue;
       }
       if (stmt.kind === 'section') {
-        const nextSection = unit.stmts[pos + 1]?.section;
-        if (nextSection !== section) continue; // code does not fall through into another section
+        const before = unit.stmts[pos - 1]?.section;
+        if (before !== undefined && before !== section) continue; // code does not fall through into another section
         add(pos + 1, cur);
         continue;
       }
       if (stmt.kind !== 'insn') { add(pos + 1, cur); continue; }
-      const m = stmt.mnemonic;
+      const flowMacro = this.index.asmFlowMacros.get(stmt.mnemonic);
+      const m = flowMacro ?? stmt.mnemonic;
       const ops = stmt.operands;
       const range = stmt.range;
       const text = stmt.text.replace(/\s+/g, ' ');

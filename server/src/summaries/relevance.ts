@@ -21,7 +21,7 @@ const cache = new WeakMap<WorkspaceIndex, Map<CFunction, boolean>>();
 export function isRelevant(index: WorkspaceIndex, hints: Hints, fn: CFunction): boolean {
   let memo = cache.get(index);
   if (!memo) { memo = new Map(); cache.set(index, memo); }
-  const hintNames = new Set([...hints.gateWriters.map((g) => g.name), ...hints.istSetters.map((g) => g.name), ...hints.freeInit, ...hints.startAps, ...hints.readCr4, ...index.featuresOrs.keys()]);
+  const hintNames = new Set([...hints.gateWriters.map((g) => g.name), ...hints.istSetters.map((g) => g.name), ...hints.freeInit, ...hints.startAps, ...hints.readCr4, ...index.featureWords]);
   const visit = (f: CFunction, depth: number): boolean => {
     const known = memo?.get(f);
     if (known !== undefined) return known;
