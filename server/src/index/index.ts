@@ -161,7 +161,10 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
 function scanFlowMacros(text: string, out: Map<string, 'jmp' | 'call'>): void {
   for (const m of text.matchAll(/^[ \t]*\.macro[ \t]+([A-Za-z_]\w*)[ \t,]+([A-Za-z_]\w*)[^\n]*\n([\s\S]*?)^[ \t]*\.endm/gm)) {
     const flow = new RegExp(`^\\s*(jmp|call)q?\\s+\\*?\\\\${m[2]}\\b`, 'm').exec(m[3]);
-    if (flow && !out.has(m[1])) out.set(m[1], flow[1] as 'jmp' | 'call');
+    if (!flow || out.has(m[1])) continue;
+    // `call \fn` followed by BUG/ud2: the callee must not return, so it is a jump
+    const after = m[3].slice((flow.index ?? 0) + flow[0].length);
+    out.set(m[1], flow[1] === 'jmp' || /^\s*(ud2|BUG|hlt)\b/m.test(after) ? 'jmp' : 'call');
   }
 }
 

@@ -53,6 +53,9 @@ export function crBits(s: State, v: CrValue, wordView: (w: string) => bigint): {
   let must = v.bits, may = v.bits;
   for (const w of v.words) may |= wordView(w);
   if (v.keepsCurrent) { must |= s.cr4Must; may |= s.cr4May; }
+  // A features word records what this system enables: a bit this CPU already has on and the word
+  // may hold stays on (the FRED path loads a word that has FRED because FRED was chosen).
+  if (v.words.length > 0) must |= s.cr4Must & may;
   must &= ~v.cleared; may &= ~v.cleared;
   return { must, may };
 }

@@ -25,7 +25,9 @@ export function asCr(v: Val | undefined): CrValue | undefined {
 export function orVals(a: Val | undefined, b: Val | undefined): Val | undefined {
   if (a?.k === 'num' && b?.k === 'num') return { k: 'num', v: a.v | b.v };
   const x = asCr(a), y = asCr(b);
-  if (!x || !y) return x ? { k: 'cr', cr: x } : y ? { k: 'cr', cr: y } : undefined;
+  // An operand the engine cannot see (a cached copy of CR4 in memory, say) is taken to hold the
+  // bits CR4 already has: ORing it keeps them.
+  if (!x || !y) return x || y ? { k: 'cr', cr: { ...(x ?? y ?? EMPTY_CR), keepsCurrent: true } } : undefined;
   return { k: 'cr', cr: { bits: x.bits | y.bits, words: [...new Set([...x.words, ...y.words])], keepsCurrent: x.keepsCurrent || y.keepsCurrent, cleared: (x.cleared | y.cleared) & ~(x.bits | y.bits) } };
 }
 

@@ -162,12 +162,17 @@ export class PathWalker {
     let stmt: Node | null = call ?? null;
     while (stmt && stmt.parent && stmt.parent.type !== 'compound_statement') stmt = stmt.parent;
     if (stmt?.parent) {
-      this.chain.push({ symbol: recipe.fn.name, range: rangeOf(recipe.fn.file, stmt) });
+      // Only the statements that touch the copy (`disable_each_ist(per_cpu(idt, cpu))`); they are
+      // walked aside: their steps belong to the CPU that prepares the copy, not to this path.
+      const dst = recipe.dst.replace(/\s+/g, '');
+      const mark = this.steps.length;
       this.within.push(recipe.fn.name);
       let ctxs: Ctx[] = [{ st: scratch, vals: new Map(), stack: [], flags: null }];
-      for (let s = stmt.nextNamedSibling; s && ctxs.length > 0; s = s.nextNamedSibling) ctxs = this.execStmt(s, ctxs, recipe.fn).normal;
+      for (let s = stmt.nextNamedSibling; s && ctxs.length > 0; s = s.nextNamedSibling) {
+        if (s.text.replace(/\s+/g, '').includes(dst)) ctxs = this.execStmt(s, ctxs, recipe.fn).normal;
+      }
       this.within.pop();
-      this.chain.pop();
+      this.steps.length = mark;
       if (ctxs[0]) scratch = ctxs[0].st;
     }
     const out = new Map(st.tables);
@@ -590,6 +595,7 @@ export class PathWalker {
         const back = this.walkSymbol(name, g.ctxs, { file: fn.file, range }, 'sub', g.args);
         // a call that did nothing to boot state is not a step of the timeline
         if (this.steps.length === mark + 1) this.steps.pop();
+        if (this.index.noreturn.has(name)) continue; // the path ends inside it
         out.push(...back.map((b) => ({ ...b, vals: g.ctxs[0].vals, stack: g.ctxs[0].stack })));
       }
       return dedupe(out);
@@ -865,8 +871,10 @@ export class PathWalker {
         if (t.pos !== undefined) {
           const name = nameAt(unit.stmts[t.pos]?.stmt) ?? `${unit.root}:${t.pos}`;
           if (!this.callStack.includes(name)) back = this.enter(name, { file, range }, () => this.walkAsm(unitIdx, t.pos as number, cur, 'sub'));
-        } else if (t.sym) back = this.walkSymbol(t.sym, cur, { file, range }, 'sub');
-        else this.unresolved.set(text, range);
+        } else if (t.sym) {
+          back = this.walkSymbol(t.sym, cur, { file, range }, 'sub');
+          if (this.index.noreturn.has(t.sym)) continue; // nothing after a call to a noreturn function runs
+        } else this.unresolved.set(text, range);
         add(pos + 1, back.map((c) => clobber(c)));
         continue;
       }
@@ -919,7 +927,8 @@ export class PathWalker {
       return s ? { k: 'addr', sym: s } : undefined;
     }
     if (op.k === 'mem') {
-      const s = op.syms[0];
+      // only a plain `sym` / `sym(%rip)` names a variable; `FIELD(cr4)(%r15)` is some other memory
+      const s = op.disp !== null && /^[A-Za-z_]\w*$/.test(op.disp.trim()) ? op.syms[0] : undefined;
       if (s && this.index.variable(s) && !this.index.variable(s)?.isArray) return { k: 'cr', cr: { ...EMPTY_CR, words: [s] } };
       if (s && this.index.asmLabels.has(s)) return { k: 'cr', cr: { ...EMPTY_CR, words: [s] } };
       return undefined;
