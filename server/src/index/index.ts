@@ -126,6 +126,7 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
     if (text.includes('noreturn')) for (const m of text.matchAll(/\b(?:noreturn|__noreturn|__attribute__\s*\(\(\s*(?:__)?noreturn(?:__)?\s*\)\))\b[^;{}()]*?\b([A-Za-z_]\w*)\s*\(/g)) noreturn.add(m[1]);
     macros.add(scanMacros(f, text));
   }
+  macros.seal();
   const index = new WorkspaceIndex(root, texts, macros, host, profile, stats);
   for (const n of noreturn) index.noreturn.add(n);
   const asmFiles: AsmFile[] = [];

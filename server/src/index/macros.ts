@@ -9,6 +9,8 @@ export interface MacroDef {
   body: string;
   file: string;
   line: number;
+  /** Names this definition depends on being defined (`#ifdef INIT_SECTIONS_ONLY` around it). */
+  requires: string[];
 }
 
 const DEFINE_RE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(\(([^)]*)\))?[ \t]*((?:[^\n\\]|\\\n|\\(?!\n))*)/gm;
@@ -16,13 +18,35 @@ const DEFINE_RE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(\(([^)]*)\))?[ \t]*(
 export function scanMacros(file: string, text: string): MacroDef[] {
   if (!text.includes('define')) return [];
   const out: MacroDef[] = [];
+  const guards = ifdefGuards(text);
   DEFINE_RE.lastIndex = 0;
   for (let m = DEFINE_RE.exec(text); m; m = DEFINE_RE.exec(text)) {
     const body = stripComments(m[4].replace(/\\\n/g, ' ')).trim();
     const params = m[2] !== undefined ? m[3].split(',').map((p) => p.trim()).filter((p) => p.length > 0) : null;
-    out.push({ name: m[1], params, body, file, line: lineAt(text, m.index) });
+    const line = lineAt(text, m.index);
+    out.push({ name: m[1], params, body, file, line, requires: guards(line) });
   }
   return out;
+}
+
+/** For each line, the names of the enclosing `#ifdef NAME` blocks (their first branch only). */
+function ifdefGuards(text: string): (line: number) => string[] {
+  const ranges: { name: string; from: number; to: number }[] = [];
+  const stack: { name: string | null; from: number }[] = [];
+  const lines = text.split('\n');
+  lines.forEach((l, i) => {
+    const m = /^\s*#\s*(ifdef|ifndef|if|elif|else|endif)\b\s*(\w*)/.exec(l);
+    if (!m) return;
+    if (m[1] === 'ifdef') stack.push({ name: m[2], from: i });
+    else if (m[1] === 'ifndef' || m[1] === 'if') stack.push({ name: null, from: i });
+    else {
+      const top = stack[stack.length - 1];
+      if (top?.name) ranges.push({ name: top.name, from: top.from, to: i });
+      if (m[1] === 'endif') stack.pop();
+      else if (top) top.name = null;
+    }
+  });
+  return (line) => ranges.filter((r) => r.from < line && line < r.to).map((r) => r.name);
 }
 
 export function stripComments(s: string): string {
@@ -55,9 +79,27 @@ export class MacroTable {
   private readonly attrCache = new Map<string, boolean>();
   private readonly sectionCache = new Map<string, string | null>();
 
+  private readonly guarded: MacroDef[] = [];
+
   /** First definition wins; callers add files in a deterministic, preference order. */
   add(defs: MacroDef[]): void {
-    for (const d of defs) if (!this.defs.has(d.name)) this.defs.set(d.name, d);
+    for (const d of defs) {
+      if (d.requires.length > 0) this.guarded.push(d);
+      else if (!this.defs.has(d.name)) this.defs.set(d.name, d);
+    }
+  }
+
+  /**
+   * Definitions inside `#ifdef NAME` count only when NAME is defined somewhere in the tree:
+   * names a build system passes per file (`-DINIT_SECTIONS_ONLY`) would otherwise leak
+   * `#define inline inline __init` into every file.
+   */
+  seal(): void {
+    for (const d of this.guarded) {
+      if (this.defs.has(d.name)) continue;
+      if (d.requires.every((r) => this.defs.has(r) || r.startsWith('CONFIG_') || r.startsWith('__x86_64__'))) this.defs.set(d.name, d);
+    }
+    this.guarded.length = 0;
   }
 
   get(name: string): MacroDef | undefined { return this.defs.get(name); }
@@ -140,8 +182,10 @@ export class MacroTable {
         const args = splitArgs(text.slice(open + 1, close));
         let body = d.body;
         d.params.forEach((p, i) => {
-          const key = p === '...' ? '__VA_ARGS__' : p.replace(/\.\.\.$/, '');
-          body = body.replace(new RegExp(`#?\\b${escapeRe(key)}\\b`, 'g'), args[i] ?? '');
+          const key = escapeRe(p === '...' ? '__VA_ARGS__' : p.replace(/\.\.\.$/, ''));
+          const arg = args[i] ?? '';
+          // `#x` stringifies (a lone #, not the ## paste operator); every other use substitutes
+          body = body.replace(new RegExp(`(?<!#)#\\s*\\b${key}\\b`, 'g'), JSON.stringify(arg)).replace(new RegExp(`\\b${key}\\b`, 'g'), arg);
         });
         body = body.replace(/\s*##\s*/g, '');
         out += text.slice(last, m.index) + ' ' + body + ' ';

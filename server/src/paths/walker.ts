@@ -364,6 +364,12 @@ export class PathWalker {
       case 'for_statement': {
         let cur = ctxs;
         const init = n.childForFieldName('initializer');
+        // `for (va = __init_begin; va < __init_end; va += PAGE_SIZE) clear_page(va)`: init memory is wiped here
+        const header = `${init?.text ?? ''};${n.childForFieldName('condition')?.text ?? ''}`;
+        if (this.hints.initBoundarySymbols.some((b) => new RegExp(`\\b${b}\\b`).test(header))) {
+          const text = n.text.split('\n').slice(0, 2).map((l) => l.trim()).join(' ').slice(0, 100);
+          cur = this.apply({ kind: 'free-init', text }, rangeOf(fn.file, n), cur);
+        }
         if (init) cur = init.type === 'declaration' ? this.execStmt(init, cur, fn).normal : this.execExpr(init, cur, fn);
         const loop = loopRange(n, this);
         if (loop) cur = cur.map((c) => { const vals = new Map(c.vals); vals.set(loop.name, { k: 'range', vs: loop.vs }); return { ...c, vals }; });
@@ -603,6 +609,14 @@ export class PathWalker {
     if (this.index.asmLabels.has(name)) return this.walkSymbol(name, ctxs, { file: fn.file, range }, 'sub');
     // a function-like macro at statement position: expand it and walk the expansion
     const m = this.index.macros.get(name);
+    if (m && m.params !== null && /\bjmp\b/.test(m.body + (this.index.macros.get(m.body.match(/^\s*(\w+)/)?.[1] ?? '')?.body ?? ''))) {
+      // a stack-switching tail jump (reset_stack_and_jump(fn)): the path continues in fn and never comes back
+      const target = tailJumpTarget(this.index.macros.expand(n.text));
+      if (target && (this.index.functions.has(target) || this.index.asmLabels.has(target))) {
+        this.walkSymbol(target, ctxs, { file: fn.file, range }, 'sub');
+        return [];
+      }
+    }
     if (m && m.params !== null && MACRO_RELEVANT.test(m.body) && !this.callStack.includes(name)) {
       const node = this.macroStatement(name, n.text);
       if (node) {
@@ -1049,6 +1063,18 @@ function firstLocal(n: Node, c: Ctx): string | null {
     for (const ch of x.namedChildren) if (ch) stack.push(ch);
   }
   return null;
+}
+
+/** `asm("... jmp %c[fun]" :: [fun] "i" (init_done))` in a macro expansion: the function jumped to. */
+function tailJumpTarget(expanded: string): string | null {
+  const text = expanded.replace(/"\s*"/g, '');
+  const named = /\bjmp\s+%c\[(\w+)\]/.exec(text);
+  if (named) return new RegExp(`\\[${named[1]}\\]\\s*"i"\\s*\\(\\s*([A-Za-z_]\\w*)\\s*\\)`).exec(text)?.[1] ?? null;
+  const numbered = /\bjmp\s+%c(\d+)/.exec(text);
+  if (!numbered) return null;
+  const operands = [...text.matchAll(/"[=&+]*[a-zA-Z]+"\s*\(\s*([^()]*(?:\([^()]*\))?[^()]*)\)/g)].map((x) => x[1].trim());
+  const op = operands[Number(numbered[1])];
+  return op && /^[A-Za-z_]\w*$/.test(op) ? op : null;
 }
 
 /** Length of the common directory prefix: a name defined near the code using it is the one meant. */

@@ -24,7 +24,13 @@ export const TL004: Rule = {
         seen.add(fnName);
         const fn = index.pickFunction(fnName);
         if (!fn || (fn.section !== null && index.isInit(fn.name))) continue;
-        const bad = [...fn.callees, ...fn.refs].find((r) => r !== fn.name && index.isInit(r));
+        // calls and functions whose address is taken: modpost's "references", without type names;
+        // in the function that frees init memory, only what comes after the free point runs late
+        const text = index.texts.get(fn.file) ?? '';
+        const freeHere = free.range.file === fn.file && free.range.line >= fn.range.line && free.range.line <= fn.range.endLine;
+        const tail = freeHere ? text.split('\n').slice(free.range.line + 1, fn.range.endLine + 1).join('\n') : null;
+        const bad = [...fn.callees, ...fn.refs.filter((r) => index.functions.has(r))]
+          .find((r) => r !== fn.name && index.isInit(r) && (tail === null || new RegExp(`\\b${r}\\b`).test(tail)));
         if (!bad) continue;
         out.push({
           rule: 'TL004', name: TL004.meta.name, role: p.role.name,

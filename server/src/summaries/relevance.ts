@@ -10,6 +10,8 @@ const OWN = /\b(lidt|lgdt|ltr)\b|%%cr4|->ist\b|\.ist\b|\bist\s*\[|__init_begin/;
  * every boot path without changing what any rule can see.
  */
 const IRQ = /\bsti\b|local_irq_enable/;
+/** Inline asm that jumps or calls (`jmp %c[fn]`, reset_stack_and_jump): the functions it names are callees. */
+const ASM_FLOW = /"[^"\n]*\b(jmp|call)\b[^"\n]*"/;
 
 const cache = new WeakMap<WorkspaceIndex, Map<CFunction, boolean>>();
 
@@ -29,13 +31,20 @@ export function isRelevant(index: WorkspaceIndex, hints: Hints, fn: CFunction): 
     const text = index.texts.get(f.file)?.slice(f.startIndex, f.endIndex) ?? '';
     let r = OWN.test(text) || IRQ.test(text) || f.refs.some((x) => hintNames.has(x)) || index.copyRecipes.some((c) => c.fn === f);
     if (!r && depth < 64) {
-      for (const c of f.callees) {
+      const asmFlow = ASM_FLOW.test(text);
+      const callees = asmFlow ? [...f.callees, ...f.refs.filter((x) => index.functions.has(x))] : f.callees;
+      for (const c of callees) {
         if (hints.exitFunctions.includes(c)) continue;
         const callee = index.pickFunction(c, f.file);
         if (callee && callee !== f && visit(callee, depth + 1) && ownEffects(callee)) { r = true; break; }
         if (!callee && index.asmLabels.has(c)) { r = true; break; }
         const m = index.macros.get(c);
-        if (!callee && m && m.params !== null && (OWN.test(index.macros.expand(m.body)) || IRQ.test(index.macros.expand(m.body)))) { r = true; break; }
+        if (!callee && m && m.params !== null) {
+          const body = index.macros.expand(m.body);
+          if (OWN.test(body) || IRQ.test(body)) { r = true; break; }
+          // a tail-jump macro (reset_stack_and_jump(fn)): relevant when the function it jumps to is
+          if (ASM_FLOW.test(body) && f.refs.some((x) => { const g = index.pickFunction(x, f.file); return g !== undefined && g !== f && visit(g, depth + 1); })) { r = true; break; }
+        }
       }
     }
     memo?.set(f, r);
