@@ -14,6 +14,8 @@ await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
   build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' }),
+  // the engine API for tests (not shipped): same code as the bundles, importable from test/*.mjs
+  build({ ...common, entryPoints: ['server/src/api.ts'], outfile: 'out/api.js' }),
 ]);
 chmodSync('dist/cli.js', 0o755);
 copyFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), 'dist/web-tree-sitter.wasm');

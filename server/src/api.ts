@@ -1,0 +1,8 @@
+/** The engine's public surface, for the faces (CLI, language server) and the tests. */
+export { analyze, runRoles, runRules, parserHost, type Analysis, type AnalyzeOptions } from './engine';
+export { ParserHost, WasmLoadError, wasmPathsIn, languageOf } from './parse/parser';
+export { loadConfig, PROFILES, detectProfile } from './config';
+export { RULES, RULE_IDS } from './rules';
+export { toJson } from './report/json';
+export { toSarif } from './report/sarif';
+export { toText } from './report/text';
