@@ -347,13 +347,16 @@ export class PathWalker {
         const t: Ctx[] = [], f: Ctx[] = [];
         let cur = cond ? this.execExpr(cond, ctxs, fn) : ctxs;
         cur = cur.map((c) => ({ ...c, ret: undefined }));
+        const cons = n.childForFieldName('consequence');
+        const alt = n.childForFieldName('alternative');
+        // the role's `via` symbols decide a branch the engine cannot: take the side that reaches them
+        const via = this.role.via ?? [];
+        const viaSide = via.length === 0 ? undefined : via.some((v) => new RegExp(`\\b${v}\\b`).test(cons?.text ?? '')) ? true : via.some((v) => new RegExp(`\\b${v}\\b`).test(alt?.text ?? '')) ? false : undefined;
         for (const c of cur) {
-          const v = cond ? truth(this.eval(cond, c, fn)) : undefined;
+          const v = (cond ? truth(this.eval(cond, c, fn)) : undefined) ?? viaSide;
           if (v !== false) t.push(c);
           if (v !== true) f.push(c);
         }
-        const cons = n.childForFieldName('consequence');
-        const alt = n.childForFieldName('alternative');
         this.condDepth++;
         const a = cons ? this.execStmt(cons, t, fn) : flow(t);
         const altBody = alt?.type === 'else_clause' ? alt.namedChildren[0] : alt;
@@ -551,7 +554,16 @@ export class PathWalker {
     const argNodes = (n.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => a !== null);
     let ctxs = ctxs0;
     for (const a of argNodes) ctxs = this.execExpr(a, ctxs, fn);
-    if (fnNode?.type !== 'identifier' || ctxs.length === 0) return ctxs;
+    if (ctxs.length === 0) return ctxs;
+    if (fnNode && fnNode.type !== 'identifier') {
+      // a call through a pointer: followed when the pointer is a known function, noted otherwise
+      const target = this.eval(fnNode.type === 'parenthesized_expression' ? fnNode.namedChildren[0]?.type === 'pointer_expression' ? fnNode.namedChildren[0].childForFieldName('argument') : fnNode.namedChildren[0] : fnNode, ctxs[0], fn);
+      if (target?.k === 'addr' && this.index.functions.has(target.sym)) return this.walkSymbol(target.sym, ctxs, { file: fn.file, range: rangeOf(fn.file, n) }, 'sub');
+      const pointer = fnNode.type === 'field_expression' || fnNode.type === 'subscript_expression' || (fnNode.type === 'parenthesized_expression' && fnNode.namedChildren[0]?.type === 'pointer_expression');
+      if (pointer && fn.file !== '<macro>' && this.unresolved.size < 64) this.unresolved.set(`${fnNode.text.replace(/\s+/g, '')}()`, rangeOf(fn.file, n));
+      return ctxs;
+    }
+    if (fnNode?.type !== 'identifier') return ctxs;
     const name = fnNode.text;
     if (process.env.TRAPLINE_TRACE) process.stderr.write(`call ${this.role.name} ${fn.name} -> ${name} (${ctxs.length})\n`);
     const range = rangeOf(fn.file, n);

@@ -9,7 +9,7 @@ export const TL900: Rule = {
     const seen = new Set<string>();
     return paths.flatMap((p) => p.unresolved.filter((u) => !seen.has(u.symbol) && seen.add(u.symbol)).map((u) => ({
       rule: 'TL900', name: TL900.meta.name, role: p.role.name,
-      message: `[${p.role.name}] cannot follow \`${u.symbol}\`: no definition or target found in the workspace; the ${p.role.name} path is not checked beyond it.`,
+      message: `[${p.role.name}] cannot follow \`${u.symbol}\`: its target is not in the workspace or is chosen at run time; what it does on the ${p.role.name} path is not checked.`,
       range: u.range, closes: null, chain: [], related: [], vectors: [], flow: [],
     })));
   },
