@@ -2,7 +2,7 @@ import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
-import { analyze } from './engine';
+import { analyze, type Analysis } from './engine';
 import { RULES } from './rules';
 import { toDiagnostics } from './lsp/diagnostics';
 
@@ -13,6 +13,8 @@ let root: string | null = null;
 let published = new Set<string>();
 let timer: NodeJS.Timeout | null = null;
 let generation = 0;
+/** The analysis on screen; its re-parsed trees live in wasm memory until it is replaced. */
+let current: Analysis | null = null;
 const docsOf = (id: string): string => RULES.find((r) => r.meta.id === id)?.meta.docs ?? '';
 
 connection.onInitialize((params) => {
@@ -31,7 +33,9 @@ async function run(): Promise<void> {
   }
   const t0 = performance.now();
   const a = await analyze(root, { overlay });
-  if (mine !== generation) return; // a newer run superseded this one
+  if (mine !== generation) { a.index.dispose(); return; } // a newer run superseded this one
+  current?.index.dispose();
+  current = a;
   const diags = toDiagnostics(a.root, a.findings, docsOf);
   for (const uri of published) if (!diags.has(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
   for (const [uri, list] of diags) void connection.sendDiagnostics({ uri, diagnostics: list });
