@@ -68,8 +68,15 @@ export class WorkspaceIndex {
     return l ? l.section : null;
   }
 
-  isInit(sym: string): boolean {
-    const s = this.sectionOf(sym);
+  /** A function `fromFile` can name: a static one only from its own file. */
+  visibleFunction(name: string, fromFile: string): CFunction | undefined {
+    const f = this.pickFunction(name, fromFile);
+    return f && (!f.isStatic || f.file === fromFile || !f.file.endsWith('.c')) ? f : undefined;
+  }
+
+  isInit(sym: string, fromFile?: string): boolean {
+    const fn = fromFile ? this.pickFunction(sym, fromFile) : undefined;
+    const s = fn ? fn.section ?? '.text' : this.sectionOf(sym);
     return s !== null && isInitSection(s);
   }
 
@@ -190,6 +197,12 @@ function buildUnits(index: WorkspaceIndex, asmFiles: AsmFile[]): void {
     // cpp conditionals: an undecidable condition keeps its first branch (the configuration most trees build).
     const conds: { active: boolean; taken: boolean; parentActive: boolean }[] = [];
     const active = (): boolean => conds.length === 0 || conds[conds.length - 1].active;
+    const emitSection = (s: Extract<AsmStmt, { kind: 'section' }>): void => {
+      if (s.op === 'set') { previous = section; section = s.name ?? section; }
+      else if (s.op === 'previous') [section, previous] = [previous, section];
+      else if (s.op === 'push') { pushed.push([section, previous]); previous = section; section = s.name ?? section; }
+      else { const top = pushed.pop(); if (top) [section, previous] = top; }
+    };
     const emit = (file: AsmFile, depth: number, stack: string[]): void => {
       for (const s of file.stmts) {
         if (s.kind === 'cpp') {
@@ -214,12 +227,9 @@ function buildUnits(index: WorkspaceIndex, asmFiles: AsmFile[]): void {
           if (inc && depth < MAX_INCLUDE_DEPTH && !stack.includes(inc.file)) emit(inc, depth + 1, [...stack, inc.file]);
           continue;
         }
-        if (s.kind === 'section') {
-          if (s.op === 'set') { previous = section; section = s.name ?? section; }
-          else if (s.op === 'previous') [section, previous] = [previous, section];
-          else if (s.op === 'push') { pushed.push([section, previous]); previous = section; section = s.name ?? section; }
-          else { const top = pushed.pop(); if (top) [section, previous] = top; }
-        }
+        const viaMacro = sectionMacro(s, index.macros);
+        if (viaMacro) { emitSection(viaMacro); unit.stmts.push({ stmt: viaMacro, section, bits }); continue; }
+        if (s.kind === 'section') emitSection(s);
         if (s.kind === 'code-mode') bits = s.bits;
         if (s.kind === 'label') {
           unit.labels.set(s.name, unit.stmts.length);
@@ -231,6 +241,18 @@ function buildUnits(index: WorkspaceIndex, asmFiles: AsmFile[]): void {
     emit(a, 0, [a.file]);
     index.units.push(unit);
   }
+}
+
+/** `__INIT` / `__FINIT` alone on a line, a cpp macro for `.section .init.text, "ax"` / `.previous`. */
+function sectionMacro(s: AsmStmt, macros: MacroTable): Extract<AsmStmt, { kind: 'section' }> | null {
+  if ((s.kind !== 'insn' || s.operands.length > 0) && (s.kind !== 'macro' || s.args.length > 0)) return null;
+  const name = s.text.trim();
+  const body = macros.get(name)?.body;
+  if (!body) return null;
+  const m = /^\.(section|pushsection|popsection|previous|text|data|bss)\b\s*([^\s,]*)/.exec(body.trim());
+  if (!m) return null;
+  const op = m[1] === 'section' ? 'set' : m[1] === 'pushsection' ? 'push' : m[1] === 'popsection' ? 'pop' : m[1] === 'previous' ? 'previous' : 'set';
+  return { kind: 'section', op, name: m[1] === 'section' || m[1] === 'pushsection' ? m[2] : op === 'set' ? `.${m[1]}` : null, range: s.range };
 }
 
 function isDefined(name: string, macros: MacroTable): boolean | undefined {
@@ -256,6 +278,8 @@ function scanFeaturesAndCopies(index: WorkspaceIndex): void {
   for (const text of index.texts.values()) {
     if (!/cr4/i.test(text)) continue;
     for (const m of text.matchAll(/\bwrite_cr4\s*\(\s*([A-Za-z_]\w*)\s*\)/g)) index.featureWords.add(m[1]);
+    // inline asm: asm volatile ("mov %0,%%cr4" :: "r" (mmu_cr4_features))
+    for (const m of text.matchAll(/%%cr4"\s*:[^:;]*:\s*"[a-z]+"\s*\(\s*([A-Za-z_]\w*)\s*\)/g)) index.featureWords.add(m[1]);
     for (const m of text.matchAll(/\bmov\w*\s+([A-Za-z_]\w*)(?:\(%rip\))?\s*,\s*%(\w+)\s*\n(?:[^\n]*\n){0,2}?[^\n]*\bmov\w*\s+%\2\s*,\s*%cr4/g)) index.featureWords.add(m[1]);
   }
   const scalars = (name: string): boolean => { const v = index.variable(name); return v !== undefined && !v.isArray && index.featureWords.has(name); };

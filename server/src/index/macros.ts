@@ -74,6 +74,9 @@ const BUILTIN_ATTRIBUTES = [
   '__pure', '__must_check', 'fastcall', '__cpuinit', '__devinit', '__init', '__initdata', '__initconst',
 ];
 
+/** Defined by the compiler, not in any file: `__ASSEMBLY__` for `.S` files, the target's names. */
+const COMPILER_DEFINED = new Set(['__ASSEMBLY__', '__ASSEMBLER__', '__x86_64__', '__GNUC__', '__ELF__', '__STDC__']);
+
 export class MacroTable {
   private readonly defs = new Map<string, MacroDef>();
   private readonly attrCache = new Map<string, boolean>();
@@ -97,7 +100,7 @@ export class MacroTable {
   seal(): void {
     for (const d of this.guarded) {
       if (this.defs.has(d.name)) continue;
-      if (d.requires.every((r) => this.defs.has(r) || r.startsWith('CONFIG_') || r.startsWith('__x86_64__'))) this.defs.set(d.name, d);
+      if (d.requires.every((r) => this.defs.has(r) || r.startsWith('CONFIG_') || COMPILER_DEFINED.has(r))) this.defs.set(d.name, d);
     }
     this.guarded.length = 0;
   }

@@ -6,6 +6,8 @@ export type StepEffect = Effect | { kind: 'call'; callee: string; text: string }
 /** One boot-relevant operation on a role's path, with the machine states before and after it. */
 export interface Step {
   index: number;
+  /** Order of recording across steps and call sites (indices shift when no-op call steps are dropped). */
+  seq: number;
   effect: StepEffect;
   range: Range;
   /** Call sites from the role's entry down to the function holding this step. */
@@ -24,7 +26,14 @@ export interface RolePath {
   unresolved: { symbol: string; range: Range }[];
   /** Index of the step at which this BSP starts the APs (their memory is the BSP's memory then). */
   startApsAt: number | null;
+  /**
+   * Every direct call the path makes, walked or not (a call the summary says cannot change boot
+   * state is not walked but still runs), ordered with the steps by `seq`.
+   */
+  calls: CallSite[];
 }
+
+export interface CallSite { callee: string; caller: string; range: Range; seq: number }
 
 export function stepText(s: Step): string {
   return s.effect.text;

@@ -5,6 +5,8 @@ export type Val =
   | { k: 'num'; v: bigint }
   | { k: 'range'; vs: number[] }
   | { k: 'table'; ref: TableRef }
+  /** An array with one table pointer per CPU (`idt_tables`); indexing it picks a CPU's table. */
+  | { k: 'slots'; name: string }
   | { k: 'gate'; ref: TableRef; vs: number[] }
   | { k: 'addr'; sym: string }
   | { k: 'desc'; desc: IdtDesc }
@@ -51,6 +53,7 @@ export function valKey(v: Val | undefined): string {
     case 'num': return `n${v.v}`;
     case 'range': return `r${v.vs.length}:${v.vs[0]}`;
     case 'table': return `t${JSON.stringify(v.ref)}`;
+    case 'slots': return `s${v.name}`;
     case 'gate': return `g${JSON.stringify(v.ref)}${v.vs.join(',')}`;
     case 'addr': return `a${v.sym}`;
     case 'desc': return `d${JSON.stringify(v.desc)}`;

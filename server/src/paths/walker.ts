@@ -8,7 +8,7 @@ import type { Operand } from '../index/asm-index';
 import { splitInlineAsm, namedOperandIndex, type InlineOperand } from '../effects/inline-asm';
 import { isRelevant } from '../summaries/relevance';
 import { crBits, initialState, opaqueGates, setGate, stateKey, withGates, zeroGates, joinStates, type State } from './state';
-import type { RolePath, Step, StepEffect } from './steps';
+import type { CallSite, RolePath, Step, StepEffect } from './steps';
 import { EMPTY_CR, asCr, orVals, truth, valKey, vectorsOf, type Val } from './values';
 
 /** One path through the code: the machine state plus what the code's variables or registers hold. */
@@ -57,6 +57,8 @@ function flow(normal: Ctx[] = []): Flow { return { normal, ret: [], brk: [], con
 export class PathWalker {
   readonly steps: Step[] = [];
   readonly unresolved = new Map<string, Range>();
+  readonly calls: CallSite[] = [];
+  private seq = 0;
   startApsAt: number | null = null;
   apBase: State | null = null;
   private readonly chain: ChainLink[] = [];
@@ -94,14 +96,14 @@ export class PathWalker {
       this.within.push(entry);
       this.walkSymbol(entry, [{ st, vals: new Map(), stack: [], flags: null }], null, 'top');
     }
-    return { role: this.role, entry, steps: this.steps, unresolved: [...this.unresolved].map(([symbol, range]) => ({ symbol, range })), startApsAt: this.startApsAt };
+    return { role: this.role, entry, steps: this.steps, unresolved: [...this.unresolved].map(([symbol, range]) => ({ symbol, range })), startApsAt: this.startApsAt, calls: this.calls };
   }
 
   // ---------------------------------------------------------------- effects
 
   private record(effect: StepEffect, range: Range, ctxs: Ctx[], next: Ctx[]): void {
     this.steps.push({
-      index: this.steps.length, effect, range, chain: [...this.chain], within: this.within[this.within.length - 1] ?? '',
+      index: this.steps.length, seq: this.seq++, effect, range, chain: [...this.chain], within: this.within[this.within.length - 1] ?? '',
       depth: this.chain.length, before: ctxs.map((c) => c.st), after: next.map((c) => c.st),
     });
   }
@@ -565,8 +567,8 @@ export class PathWalker {
     }
     if (fnNode?.type !== 'identifier') return ctxs;
     const name = fnNode.text;
-    if (process.env.TRAPLINE_TRACE) process.stderr.write(`call ${this.role.name} ${fn.name} -> ${name} (${ctxs.length})\n`);
     const range = rangeOf(fn.file, n);
+    if (fn.file !== '<macro>' && this.calls.length < 100000) this.calls.push({ callee: name, caller: this.within[this.within.length - 1] ?? fn.name, range, seq: this.seq++ });
     const text = n.text.replace(/\s+/g, ' ');
     const c0 = ctxs[0];
     const h = this.hints;
@@ -723,7 +725,7 @@ export class PathWalker {
         const f = this.index.pickFunction(n.text, fn.file);
         if (f && (!v || closeness(f.file, fn.file) >= closeness(v.file, fn.file))) return { k: 'addr', sym: n.text };
         if (v) {
-          if (v.isPointerArray) return { k: 'table', ref: { kind: 'percpu', name: n.text } };
+          if (v.isPointerArray) return { k: 'slots', name: n.text };
           if (v.isArray) return isTableSymbol(this.index, n.text) ? { k: 'table', ref: { kind: 'symbol', name: n.text } } : { k: 'addr', sym: n.text };
           return { k: 'cr', cr: { ...EMPTY_CR, words: [n.text] } };
         }
@@ -746,10 +748,8 @@ export class PathWalker {
       case 'subscript_expression': {
         const base = this.eval(n.childForFieldName('argument'), c, fn);
         const idx = this.eval(n.childForFieldName('index'), c, fn);
+        if (base?.k === 'slots') return { k: 'table', ref: this.isCurrentCpu(idx) ? { kind: 'percpu', name: base.name } : { kind: 'unknown', text: n.text } };
         if (base?.k === 'table') {
-          if (base.ref.kind === 'percpu' && this.index.variable(base.ref.name)?.isPointerArray) {
-            return this.isCurrentCpu(idx) ? base : { k: 'table', ref: { kind: 'unknown', text: n.text } };
-          }
           const vs = vectorsOf(idx);
           return vs ? { k: 'gate', ref: base.ref, vs } : undefined;
         }

@@ -1,12 +1,24 @@
-import type { Finding } from '../model/types';
+import type { Finding, Range } from '../model/types';
+import type { CFunction } from '../index/c-index';
 import { DOCS_BASE, flowOf, loc, type Rule } from './rule';
 
 /**
- * modpost-style section mismatch, boot-order aware: a non-init function that refers to an
- * init-section symbol is reported when a role's path runs it after init memory is freed.
- * References from code that only runs before the free point are fine, and this engine
- * knows which code that is from the paths themselves.
+ * modpost-style section mismatch, boot-order aware: after init memory is freed, a role's path
+ * calls a non-init function that refers to an init-section function (or calls one directly).
+ * References from code that only runs before the free point are fine, and the engine knows
+ * which code that is from the paths themselves.
  */
+/** Where a function's body names `sym` (the reference a reader must change), else its name. */
+function referenceRange(text: string, fn: CFunction, sym: string): Range {
+  const body = text.slice(fn.startIndex, fn.endIndex);
+  const m = new RegExp(`\\b${sym}\\b`).exec(body.slice(body.indexOf('{')));
+  if (!m) return fn.nameRange;
+  const offset = fn.startIndex + body.indexOf('{') + m.index;
+  const before = text.slice(0, offset).split('\n');
+  const line = before.length - 1, column = before[before.length - 1].length;
+  return { file: fn.file, line, column, endLine: line, endColumn: column + sym.length };
+}
+
 export const TL004: Rule = {
   meta: {
     id: 'TL004', name: 'init-section-reference', defaultSeverity: 'warning', docs: `${DOCS_BASE}TL004.md`,
@@ -18,24 +30,29 @@ export const TL004: Rule = {
     for (const p of paths) {
       const free = p.steps.find((s) => s.effect.kind === 'free-init');
       if (!free) continue;
-      for (const s of p.steps.filter((x) => x.index > free.index)) {
-        const fnName = s.within;
-        if (seen.has(fnName)) continue;
-        seen.add(fnName);
-        const fn = index.pickFunction(fnName);
-        if (!fn || (fn.section !== null && index.isInit(fn.name))) continue;
-        // calls and functions whose address is taken: modpost's "references", without type names;
-        // in the function that frees init memory, only what comes after the free point runs late
-        const text = index.texts.get(fn.file) ?? '';
-        const freeHere = free.range.file === fn.file && free.range.line >= fn.range.line && free.range.line <= fn.range.endLine;
-        const tail = freeHere ? text.split('\n').slice(free.range.line + 1, fn.range.endLine + 1).join('\n') : null;
-        const bad = [...fn.callees, ...fn.refs.filter((r) => index.functions.has(r))]
-          .find((r) => r !== fn.name && index.isInit(r) && (tail === null || new RegExp(`\\b${r}\\b`).test(tail)));
-        if (!bad) continue;
+      const freeText = `init memory is freed by \`${free.effect.text}\` at ${loc(free.range)}`;
+      for (const c of p.calls.filter((x) => x.seq > free.seq)) {
+        const caller = index.pickFunction(c.caller, c.range.file);
+        const callee = index.pickFunction(c.callee, c.range.file);
+        if (!callee) continue;
+        if (index.isInit(c.callee, c.range.file)) {
+          if ((caller && index.isInit(caller.name, caller.file)) || seen.has(`${c.caller}>${c.callee}`)) continue;
+          seen.add(`${c.caller}>${c.callee}`);
+          out.push({
+            rule: 'TL004', name: TL004.meta.name, role: p.role.name,
+            message: `[${p.role.name}] ${c.caller} calls ${c.callee} (${index.sectionOf(c.callee)}) after ${freeText}: it jumps into freed memory.`,
+            range: c.range, closes: null, chain: [], related: [{ range: free.range, message: `init memory freed here: ${free.effect.text}` }], vectors: [], flow: flowOf(p, free, null),
+          });
+          continue;
+        }
+        // calls and functions whose address is taken: modpost's "references", without type names
+        const bad = [...new Set([...callee.callees, ...callee.refs])].find((r) => r !== callee.name && index.visibleFunction(r, callee.file) !== undefined && index.isInit(r, callee.file));
+        if (!bad || seen.has(`${callee.name}>${bad}`)) continue;
+        seen.add(`${callee.name}>${bad}`);
         out.push({
           rule: 'TL004', name: TL004.meta.name, role: p.role.name,
-          message: `[${p.role.name}] ${fn.name} (${fn.section ?? '.text'}) refers to ${bad} (${index.sectionOf(bad)}) and runs after init memory is freed by \`${free.effect.text}\` at ${loc(free.range)}.`,
-          range: fn.nameRange, closes: null, chain: s.chain, related: [{ range: free.range, message: `init memory freed here: ${free.effect.text}` }], vectors: [], flow: flowOf(p, s, null),
+          message: `[${p.role.name}] ${callee.name} (${callee.section ?? '.text'}) refers to ${bad} (${index.sectionOf(bad)}) and is called by ${c.caller} at ${loc(c.range)} after ${freeText}.`,
+          range: referenceRange(index.texts.get(callee.file) ?? '', callee, bad), closes: null, chain: [], related: [{ range: c.range, message: `${callee.name} called here after the free point` }, { range: free.range, message: `init memory freed here: ${free.effect.text}` }], vectors: [], flow: flowOf(p, free, null),
         });
       }
     }

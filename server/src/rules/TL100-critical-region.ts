@@ -15,7 +15,8 @@ export const TL100: Rule = {
   },
   check({ paths }) {
     return paths.flatMap((p) => windows(p, critical).map((w) => {
-      const calls = p.steps.filter((s) => s.index > w.open.index && (w.close === null || s.index < w.close.index) && s.effect.kind === 'call').map((s) => s.effect.kind === 'call' ? s.effect.callee : '');
+      // every call made inside the region, walked or not: any of them may fault
+      const calls = p.calls.filter((c) => c.seq > w.open.seq && (w.close === null || c.seq < w.close.seq)).map((c) => c.callee);
       const hint = calls.length > 0 ? ` It contains calls (${[...new Set(calls)].slice(0, 4).join(', ')}${calls.length > 4 ? ', ...' : ''}): any fault in them is fatal.` : '';
       return windowFinding(TL100.meta, p, w, `[${p.role.name}] critical region: after \`${w.open.effect.text}\` ${w.detail}, ${closesText(w)}; any exception here resets the machine.${hint}`);
     }));
