@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { ExtensionContext } from 'vscode';
+import { workspace, type ExtensionContext } from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
@@ -8,7 +8,13 @@ let client: LanguageClient | undefined;
 export async function activate(context: ExtensionContext): Promise<void> {
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = { run: { module, transport: TransportKind.ipc }, debug: { module, transport: TransportKind.ipc } };
-  const clientOptions: LanguageClientOptions = { documentSelector: [{ scheme: 'file', language: 'gas' }, { scheme: 'file', language: 'c' }] };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ scheme: 'file', language: 'gas' }, { scheme: 'file', language: 'c' }],
+    synchronize: {
+      // files changed on disk outside the editor (git checkout, a build) are analysed again
+      fileEvents: [workspace.createFileSystemWatcher('**/*.{c,h,S,s,inc}'), workspace.createFileSystemWatcher('**/.trapline.json')],
+    },
+  };
   client = new LanguageClient('trapline', 'Trapline', serverOptions, clientOptions);
   await client.start();
 }

@@ -53,13 +53,17 @@ function keyRange(file: string, text: string, key: string): Range {
   return { file, line, column, endLine: line, endColumn: column + (i < 0 ? 1 : key.length + 2) };
 }
 
-export function loadConfig(root: string, ruleIds: readonly string[], overrides?: Partial<{ profile: string; roles: RoleConfig[]; rules: Record<string, Severity>; exclude: string[] }>): Config {
+/** Settings from the editor (`trapline.profile`, `trapline.roles`, ...): `.trapline.json` wins over them. */
+export type ConfigOverrides = Partial<{ profile: string; roles: RoleConfig[]; rules: Record<string, Severity>; exclude: string[] }>;
+
+export function loadConfig(root: string, ruleIds: readonly string[], overrides?: ConfigOverrides, unsaved?: string): Config {
   const file = path.join(root, CONFIG_FILE);
   const problems: Config['problems'] = [];
   let raw: Record<string, unknown> = {};
   let text = '';
-  if (existsSync(file)) {
-    text = readFileSync(file, 'utf8');
+  const present = unsaved !== undefined || existsSync(file);
+  if (present) {
+    text = unsaved ?? readFileSync(file, 'utf8');
     try {
       const parsed: unknown = JSON.parse(text);
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) problems.push({ message: `${CONFIG_FILE}: the top level must be an object`, range: keyRange(CONFIG_FILE, text, '') });
@@ -109,5 +113,5 @@ export function loadConfig(root: string, ruleIds: readonly string[], overrides?:
     } else problems.push({ message: `${CONFIG_FILE}: "exclude" must be a list of glob patterns`, range: keyRange(CONFIG_FILE, text, 'exclude') });
   }
   exclude = [...new Set(exclude)];
-  return { profile, roles, rules, exclude, problems, configFile: existsSync(file) ? file : null };
+  return { profile, roles, rules, exclude, problems, configFile: present ? file : null };
 }

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { Finding, Severity } from './model/types';
-import { loadConfig, type Config } from './config';
-import { buildIndex, type WorkspaceIndex } from './index/index';
+import { CONFIG_FILE, loadConfig, type Config, type ConfigOverrides } from './config';
+import { buildIndex, type IndexCache, type WorkspaceIndex } from './index/index';
 import { ParserHost, wasmPathsIn } from './parse/parser';
 import { PathWalker } from './paths/walker';
 import type { RolePath } from './paths/steps';
@@ -10,7 +10,17 @@ import { RULES, RULE_IDS } from './rules';
 export interface AnalysisStats { files: number; cFiles: number; asmFiles: number; bytes: number; skipped: { file: string; reason: string }[]; functions: number; asmUnits: number; ms: { index: number; paths: number; rules: number } }
 export interface Analysis { root: string; config: Config; index: WorkspaceIndex; paths: RolePath[]; findings: Finding[]; stats: AnalysisStats }
 
-export interface AnalyzeOptions { wasmDir?: string; host?: ParserHost; overlay?: Map<string, string>; rules?: string[] }
+export interface AnalyzeOptions {
+  wasmDir?: string;
+  host?: ParserHost;
+  overlay?: Map<string, string>;
+  rules?: string[];
+  cache?: IndexCache;
+  onProgress?: (done: number, total: number) => void;
+  cancelled?: () => boolean;
+  /** Editor settings; `.trapline.json` is merged over them. */
+  settings?: ConfigOverrides;
+}
 
 let sharedHost: Promise<ParserHost> | null = null;
 export function parserHost(wasmDir: string): Promise<ParserHost> {
@@ -24,10 +34,10 @@ export function defaultWasmDir(): string { return __dirname; }
 /** The engine's one entry point: index, walk each role, run every rule. Knows nothing of LSP or the CLI. */
 export async function analyze(root: string, opts: AnalyzeOptions = {}): Promise<Analysis> {
   const absRoot = path.resolve(root);
-  const config = loadConfig(absRoot, RULE_IDS);
+  const config = loadConfig(absRoot, RULE_IDS, opts.settings, opts.overlay?.get(CONFIG_FILE));
   const host = opts.host ?? await parserHost(opts.wasmDir ?? defaultWasmDir());
   const t0 = performance.now();
-  const index = await buildIndex(absRoot, host, config.profile, { exclude: config.exclude, overlay: opts.overlay });
+  const index = await buildIndex(absRoot, host, config.profile, { exclude: config.exclude, overlay: opts.overlay, cache: opts.cache, onProgress: opts.onProgress, cancelled: opts.cancelled });
   const t1 = performance.now();
   const paths = runRoles(index, config);
   const t2 = performance.now();

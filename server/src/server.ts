@@ -1,55 +1,120 @@
-import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import {
+  createConnection, DiagnosticSeverity, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
+  type Diagnostic, type InitializeParams,
+} from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as path from 'node:path';
 import { analyze, type Analysis } from './engine';
+import { CONFIG_FILE, type ConfigOverrides } from './config';
+import type { IndexCache } from './index/index';
+import { IndexCancelled } from './index/index';
 import { RULES } from './rules';
 import { toDiagnostics } from './lsp/diagnostics';
 
-/** Protocol glue only: the analysis lives in engine.ts. */
+/** Protocol glue only: the analysis lives in engine.ts, the IDE features in ide/. */
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 let root: string | null = null;
+let settings: ConfigOverrides = {};
+let canPullConfig = false;
 let published = new Set<string>();
 let timer: NodeJS.Timeout | null = null;
 let generation = 0;
+let firstRun = true;
 /** The analysis on screen; its re-parsed trees live in wasm memory until it is replaced. */
 let current: Analysis | null = null;
+/** Per-file index results: an edit re-parses the edited file only. */
+const cache: IndexCache = new Map();
 const docsOf = (id: string): string => RULES.find((r) => r.meta.id === id)?.meta.docs ?? '';
 
-connection.onInitialize((params) => {
+connection.onInitialize((params: InitializeParams) => {
   const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
   root = folder ? fileURLToPath(folder) : null;
+  canPullConfig = params.capabilities.workspace?.configuration === true;
   return { capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental } };
 });
+
+function relative(uri: string): string | null {
+  if (!root || !uri.startsWith('file:')) return null;
+  const rel = path.relative(root, fileURLToPath(uri));
+  return rel.startsWith('..') ? null : rel.split(path.sep).join('/');
+}
+
+async function pullSettings(): Promise<void> {
+  if (!canPullConfig) return;
+  const s = (await connection.workspace.getConfiguration('trapline')) as Record<string, unknown> | null;
+  if (!s) return;
+  settings = {
+    profile: typeof s.profile === 'string' && s.profile !== 'auto' ? s.profile : undefined,
+    roles: Array.isArray(s.roles) && s.roles.length > 0 ? (s.roles as ConfigOverrides['roles']) : undefined,
+    rules: typeof s.rules === 'object' && s.rules !== null ? (s.rules as ConfigOverrides['rules']) : undefined,
+    exclude: Array.isArray(s.exclude) ? (s.exclude as string[]) : undefined,
+  };
+}
 
 async function run(): Promise<void> {
   if (!root) return;
   const mine = ++generation;
   const overlay = new Map<string, string>();
-  for (const d of documents.all()) {
-    const file = path.relative(root, fileURLToPath(d.uri));
-    if (!file.startsWith('..')) overlay.set(file.split(path.sep).join('/'), d.getText());
-  }
+  for (const d of documents.all()) { const f = relative(d.uri); if (f) overlay.set(f, d.getText()); }
+  const progress = firstRun ? await connection.window.createWorkDoneProgress().catch(() => null) : null;
+  progress?.begin('Trapline', 0, 'Indexing boot code', true);
   const t0 = performance.now();
-  const a = await analyze(root, { overlay });
-  if (mine !== generation) { a.index.dispose(); return; } // a newer run superseded this one
+  let a: Analysis;
+  try {
+    a = await analyze(root, {
+      overlay, cache, settings,
+      cancelled: () => mine !== generation || (progress?.token.isCancellationRequested ?? false),
+      onProgress: (done, total) => progress?.report(Math.round((100 * done) / Math.max(total, 1)), `Indexing boot code ${done}/${total} files`),
+    });
+  } catch (e) {
+    progress?.done();
+    if (e instanceof IndexCancelled) return; // a newer edit superseded this run
+    throw e;
+  }
+  progress?.done();
+  if (mine !== generation) { a.index.dispose(); return; }
+  firstRun = false;
   current?.index.dispose();
   current = a;
+  publish(a);
+  const warnings = a.findings.filter((f) => f.severity === 'warning' || f.severity === 'error').length;
+  connection.console.log(`trapline: ${a.stats.files} files (${a.stats.cFiles} C, ${a.stats.asmFiles} asm), profile ${a.config.profile.name}, roles ${a.paths.map((p) => `${p.role.name}@${p.entry ?? 'not found'}`).join(', ')}: ${a.findings.length} findings (${warnings} warnings) in ${Math.round(performance.now() - t0)} ms`);
+}
+
+function publish(a: Analysis): void {
   const diags = toDiagnostics(a.root, a.findings, docsOf);
+  // a broken .trapline.json is reported on that file; the defaults are used meanwhile
+  if (a.config.problems.length > 0) {
+    const uri = pathToFileURL(path.join(a.root, CONFIG_FILE)).toString();
+    const list: Diagnostic[] = a.config.problems.map((p) => ({
+      range: { start: { line: p.range.line, character: p.range.column }, end: { line: p.range.endLine, character: p.range.endColumn } },
+      severity: DiagnosticSeverity.Error, source: 'trapline', message: `${p.message}; using the defaults`,
+    }));
+    diags.set(uri, [...(diags.get(uri) ?? []), ...list]);
+  }
   for (const uri of published) if (!diags.has(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
   for (const [uri, list] of diags) void connection.sendDiagnostics({ uri, diagnostics: list });
   published = new Set(diags.keys());
-  connection.console.log(`trapline: ${a.stats.files} files, ${a.findings.length} findings in ${Math.round(performance.now() - t0)} ms`);
 }
 
-function schedule(): void {
+function schedule(delay = 150): void {
   if (timer) clearTimeout(timer);
-  timer = setTimeout(() => { run().catch((e: unknown) => connection.console.error(`trapline: ${e instanceof Error ? e.stack ?? e.message : String(e)}`)); }, 150);
+  generation++; // cancels a run in progress at its next batch boundary
+  timer = setTimeout(() => {
+    run().catch((e: unknown) => connection.console.error(`trapline: ${e instanceof Error ? e.stack ?? e.message : String(e)}`));
+  }, delay);
 }
 
-connection.onInitialized(() => schedule());
+connection.onInitialized(async () => {
+  if (canPullConfig) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'trapline' });
+  await pullSettings().catch(() => undefined);
+  schedule(0);
+});
+connection.onDidChangeConfiguration(async () => { await pullSettings().catch(() => undefined); schedule(); });
 documents.onDidChangeContent(() => schedule());
+documents.onDidClose(() => schedule());
 connection.onDidChangeWatchedFiles(() => schedule());
 documents.listen(connection);
 connection.listen();

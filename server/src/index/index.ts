@@ -5,7 +5,7 @@ import type { ParserHost } from '../parse/parser';
 import { languageOf } from '../parse/parser';
 import type { Profile } from '../config';
 import { MacroTable, scanMacros, splitArgs, matchParen } from './macros';
-import { blankAttributes, indexCTree, type CFunction, type CVariable } from './c-index';
+import { blankAttributes, indexCTree, type CFileIndex, type CFunction, type CVariable } from './c-index';
 import { indexAsmTree, type AsmFile, type AsmStmt } from './asm-index';
 import { byPreference, listSourceFiles } from './workspace';
 
@@ -110,7 +110,26 @@ export function isInitSection(s: string): boolean {
   return /^\.(init|cpuinit|devinit|meminit)(\.|$)/.test(s) || /^\.init\./.test(s);
 }
 
-export interface BuildOptions { exclude: string[]; maxFileBytes?: number; overlay?: Map<string, string> }
+/**
+ * What indexing one file produced, reused while its text and the tree's macros are unchanged
+ * (an edit re-parses one file, not the tree).
+ */
+export interface CachedFile { text: string; macroKey: string; c?: CFileIndex; asm?: AsmFile }
+export type IndexCache = Map<string, CachedFile>;
+
+export interface BuildOptions {
+  exclude: string[];
+  maxFileBytes?: number;
+  /** Unsaved editor contents by relative path: they count instead of the disk. */
+  overlay?: Map<string, string>;
+  cache?: IndexCache;
+  /** Called while files are parsed (the loop yields to the event loop between batches). */
+  onProgress?: (done: number, total: number) => void;
+  /** Checked between batches: true abandons the run (a newer edit superseded it). */
+  cancelled?: () => boolean;
+}
+
+export class IndexCancelled extends Error { constructor() { super('indexing cancelled'); } }
 
 export async function buildIndex(root: string, host: ParserHost, profile: Profile, opts: BuildOptions): Promise<WorkspaceIndex> {
   const files = byPreference(listSourceFiles(root, opts.exclude), profile.prefer);
@@ -134,28 +153,47 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
     macros.add(scanMacros(f, text));
   }
   macros.seal();
+  const macroKey = macros.fingerprint();
   const index = new WorkspaceIndex(root, texts, macros, host, profile, stats);
   for (const n of noreturn) index.noreturn.add(n);
   const asmFiles: AsmFile[] = [];
+  let done = 0;
   for (const [f, text] of texts) {
+    if (++done % 100 === 0) {
+      opts.onProgress?.(done, texts.size);
+      await new Promise((r) => setImmediate(r));
+      if (opts.cancelled?.()) throw new IndexCancelled();
+    }
     const lang = languageOf(f);
     stats.files++;
+    const hit = opts.cache?.get(f);
+    const cached = hit && hit.text === text && hit.macroKey === macroKey ? hit : undefined;
     if (lang === 'c') {
       stats.cFiles++;
       // Cheap pre-filter: a file with no function body and no variable adds nothing.
       if (!/[{;]/.test(text)) continue;
-      const tree = host.parse('c', blankAttributes(text, macros));
-      const ci = indexCTree(f, text, tree, macros);
-      tree.delete();
+      let ci = cached?.c;
+      if (!ci) {
+        const tree = host.parse('c', blankAttributes(text, macros));
+        ci = indexCTree(f, text, tree, macros);
+        tree.delete();
+        opts.cache?.set(f, { text, macroKey, c: ci });
+      }
       for (const fn of ci.functions) push(index.functions, fn.name, fn);
       for (const v of ci.variables) push(index.variables, v.name, v);
     } else if (lang === 'gas') {
       stats.asmFiles++;
-      const tree = host.parse('gas', text);
-      asmFiles.push(indexAsmTree(f, tree, macros));
-      tree.delete();
+      let ai = cached?.asm;
+      if (!ai) {
+        const tree = host.parse('gas', text);
+        ai = indexAsmTree(f, tree, macros);
+        tree.delete();
+        opts.cache?.set(f, { text, macroKey, asm: ai });
+      }
+      asmFiles.push(ai);
     }
   }
+  opts.onProgress?.(texts.size, texts.size);
   for (const text of texts.values()) if (text.includes('.macro')) scanFlowMacros(text, index.asmFlowMacros);
   buildUnits(index, asmFiles);
   scanFeaturesAndCopies(index);

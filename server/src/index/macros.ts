@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /**
  * Preprocessor macros found anywhere in the tree, read with a text scan (no parse needed):
  * the constants table, the section annotations (`__init` -> `.init.text`), and the
@@ -106,6 +107,13 @@ export class MacroTable {
   }
 
   get(name: string): MacroDef | undefined { return this.defs.get(name); }
+
+  /** Changes when any definition changes: cached per-file indexes depend on the macros. */
+  fingerprint(): string {
+    const h = createHash('sha1');
+    for (const d of this.defs.values()) h.update(`${d.name}(${d.params?.join(',') ?? ''})${d.body}\n`);
+    return h.digest('hex');
+  }
 
   /** The section a macro name places its declaration in (`__init` -> `.init.text`), resolved through the tree's own defines. */
   sectionOf(name: string, depth = 0): string | null {
