@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { Finding, Severity } from './model/types';
 import { CONFIG_FILE, loadConfig, type Config, type ConfigOverrides } from './config';
-import { buildIndex, type IndexCache, type WorkspaceIndex } from './index/index';
+import { buildIndex, type IndexCache, type TreeCache, type WorkspaceIndex } from './index/index';
 import { ParserHost, wasmPathsIn } from './parse/parser';
 import { PathWalker } from './paths/walker';
 import type { RolePath } from './paths/steps';
@@ -16,6 +16,7 @@ export interface AnalyzeOptions {
   overlay?: Map<string, string>;
   rules?: string[];
   cache?: IndexCache;
+  trees?: TreeCache;
   onProgress?: (done: number, total: number) => void;
   cancelled?: () => boolean;
   /** Editor settings; `.trapline.json` is merged over them. */
@@ -37,7 +38,7 @@ export async function analyze(root: string, opts: AnalyzeOptions = {}): Promise<
   const config = loadConfig(absRoot, RULE_IDS, opts.settings, opts.overlay?.get(CONFIG_FILE));
   const host = opts.host ?? await parserHost(opts.wasmDir ?? defaultWasmDir());
   const t0 = performance.now();
-  const index = await buildIndex(absRoot, host, config.profile, { exclude: config.exclude, overlay: opts.overlay, cache: opts.cache, onProgress: opts.onProgress, cancelled: opts.cancelled });
+  const index = await buildIndex(absRoot, host, config.profile, { exclude: config.exclude, overlay: opts.overlay, cache: opts.cache, trees: opts.trees, onProgress: opts.onProgress, cancelled: opts.cancelled });
   const t1 = performance.now();
   const paths = runRoles(index, config);
   const t2 = performance.now();

@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as path from 'node:path';
 import { analyze, type Analysis } from './engine';
 import { CONFIG_FILE, type ConfigOverrides } from './config';
-import type { IndexCache } from './index/index';
+import type { IndexCache, TreeCache } from './index/index';
 import { IndexCancelled } from './index/index';
 import { RULES } from './rules';
 import { toDiagnostics } from './lsp/diagnostics';
@@ -26,6 +26,7 @@ let firstRun = true;
 let current: Analysis | null = null;
 /** Per-file index results: an edit re-parses the edited file only. */
 const cache: IndexCache = new Map();
+const trees: TreeCache = new Map();
 const docsOf = (id: string): string => RULES.find((r) => r.meta.id === id)?.meta.docs ?? '';
 
 connection.onInitialize((params: InitializeParams) => {
@@ -64,7 +65,7 @@ async function run(): Promise<void> {
   let a: Analysis;
   try {
     a = await analyze(root, {
-      overlay, cache, settings,
+      overlay, cache, trees, settings,
       cancelled: () => mine !== generation || (progress?.token.isCancellationRequested ?? false),
       onProgress: (done, total) => progress?.report(Math.round((100 * done) / Math.max(total, 1)), `Indexing boot code ${done}/${total} files`),
     });

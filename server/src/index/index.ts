@@ -37,10 +37,14 @@ export class WorkspaceIndex {
   readonly asmFlowMacros = new Map<string, 'jmp' | 'call'>();
   /** Functions declared `noreturn` anywhere (prototype or definition). */
   readonly noreturn = new Set<string>();
-  private readonly trees = new Map<string, Tree>();
+  private readonly trees: TreeCache;
+  private readonly ownsTrees: boolean;
 
   constructor(readonly root: string, readonly texts: Map<string, string>, readonly macros: MacroTable,
-    readonly host: ParserHost, readonly profile: Profile, readonly stats: IndexStats) {}
+    readonly host: ParserHost, readonly profile: Profile, readonly stats: IndexStats, shared?: TreeCache) {
+    this.trees = shared ?? new Map();
+    this.ownsTrees = shared === undefined;
+  }
 
   /** The definition of a C function, preferring one near the file asking (same directory tree). */
   pickFunction(name: string, fromFile?: string): CFunction | undefined {
@@ -82,20 +86,23 @@ export class WorkspaceIndex {
 
   /** The C tree of a file, parsed again on demand (trees are dropped after indexing to bound wasm memory). */
   cTree(file: string): Tree {
-    let t = this.trees.get(file);
-    if (!t) {
-      t = this.host.parse('c', blankAttributes(this.texts.get(file) ?? '', this.macros));
-      this.trees.set(file, t);
-    }
-    return t;
+    const text = this.texts.get(file) ?? '';
+    const hit = this.trees.get(file);
+    if (hit && hit.text === text) return hit.tree;
+    hit?.tree.delete();
+    const tree = this.host.parse('c', blankAttributes(text, this.macros));
+    this.trees.set(file, { text, tree });
+    return tree;
   }
 
   functionNode(fn: CFunction): Node | null {
     return findDef(this.cTree(fn.file).rootNode, fn.startIndex);
   }
 
+  /** Frees the trees this index parsed (a shared cache is freed by its owner). */
   dispose(): void {
-    for (const t of this.trees.values()) t.delete();
+    if (!this.ownsTrees) return;
+    for (const t of this.trees.values()) t.tree.delete();
     this.trees.clear();
   }
 }
@@ -116,6 +123,8 @@ export function isInitSection(s: string): boolean {
  */
 export interface CachedFile { text: string; macroKey: string; c?: CFileIndex; asm?: AsmFile }
 export type IndexCache = Map<string, CachedFile>;
+/** C trees re-parsed for the walk, kept across runs by a long-lived host (the language server). */
+export type TreeCache = Map<string, { text: string; tree: Tree }>;
 
 export interface BuildOptions {
   exclude: string[];
@@ -123,6 +132,7 @@ export interface BuildOptions {
   /** Unsaved editor contents by relative path: they count instead of the disk. */
   overlay?: Map<string, string>;
   cache?: IndexCache;
+  trees?: TreeCache;
   /** Called while files are parsed (the loop yields to the event loop between batches). */
   onProgress?: (done: number, total: number) => void;
   /** Checked between batches: true abandons the run (a newer edit superseded it). */
@@ -154,7 +164,12 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
   }
   macros.seal();
   const macroKey = macros.fingerprint();
-  const index = new WorkspaceIndex(root, texts, macros, host, profile, stats);
+  if (opts.trees && opts.cache && [...opts.cache.values()].some((c) => c.macroKey !== macroKey)) {
+    // blanking depends on the macros: trees parsed under other macros are stale
+    for (const t of opts.trees.values()) t.tree.delete();
+    opts.trees.clear();
+  }
+  const index = new WorkspaceIndex(root, texts, macros, host, profile, stats, opts.trees);
   for (const n of noreturn) index.noreturn.add(n);
   const asmFiles: AsmFile[] = [];
   let done = 0;

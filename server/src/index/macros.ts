@@ -20,12 +20,15 @@ export function scanMacros(file: string, text: string): MacroDef[] {
   if (!text.includes('define')) return [];
   const out: MacroDef[] = [];
   const guards = ifdefGuards(text);
+  let line = 0, lineStart = 0;
   DEFINE_RE.lastIndex = 0;
   for (let m = DEFINE_RE.exec(text); m; m = DEFINE_RE.exec(text)) {
     const body = stripComments(m[4].replace(/\\\n/g, ' ')).trim();
     const params = m[2] !== undefined ? m[3].split(',').map((p) => p.trim()).filter((p) => p.length > 0) : null;
-    const line = lineAt(text, m.index);
+    // matches come in order: count newlines since the previous one only
+    for (let i = text.indexOf('\n', lineStart); i !== -1 && i < m.index; i = text.indexOf('\n', i + 1)) { line++; lineStart = i + 1; }
     out.push({ name: m[1], params, body, file, line, requires: guards(line) });
+    if (DEFINE_RE.lastIndex <= m.index) DEFINE_RE.lastIndex = m.index + 1;
   }
   return out;
 }
@@ -52,12 +55,6 @@ function ifdefGuards(text: string): (line: number) => string[] {
 
 export function stripComments(s: string): string {
   return s.replace(/\/\*[\s\S]*?(\*\/|$)/g, ' ').replace(/\/\/.*$/gm, '');
-}
-
-export function lineAt(text: string, offset: number): number {
-  let n = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) n++;
-  return n;
 }
 
 /** Built-in section annotations of the kernel-wide family, used when the tree does not define them. */
@@ -158,8 +155,20 @@ export class MacroTable {
     return result;
   }
 
+  private readonly values = new Map<string, bigint | undefined>();
+
   /** Evaluates an integer constant expression, expanding macros of the tree. Undefined when it cannot. */
   evaluate(expr: string, depth = 0): bigint | undefined {
+    if (depth === 0) {
+      if (this.values.has(expr)) return this.values.get(expr);
+      const v = this.evaluateUncached(expr, 0);
+      this.values.set(expr, v);
+      return v;
+    }
+    return this.evaluateUncached(expr, depth);
+  }
+
+  private evaluateUncached(expr: string, depth: number): bigint | undefined {
     try {
       const toks = tokenize(this.expand(stripComments(expr), depth));
       const p = new ExprParser(toks);

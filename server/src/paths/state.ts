@@ -81,8 +81,16 @@ function idOf(o: object): number {
   return i;
 }
 
-/** Identity of a state for de-duplicating paths that reached the same machine state. */
+const keys = new WeakMap<State, string>();
+
+/** Identity of a state for de-duplicating paths that reached the same machine state (states are immutable: computed once). */
 export function stateKey(s: State): string {
+  let k = keys.get(s);
+  if (k === undefined) { k = computeKey(s); keys.set(s, k); }
+  return k;
+}
+
+function computeKey(s: State): string {
   const tables = [...s.tables].map(([k, g]) => `${k}:${idOf(g)}`).join(',');
   const feats = [...s.features].map(([k, v]) => `${k}=${v}`).join(',');
   const percpu = [...s.percpu].map(([k, v]) => `${k}>${v}`).join(',');

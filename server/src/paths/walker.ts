@@ -38,6 +38,7 @@ export function regFamily(r: string): string {
 }
 
 function dedupe(ctxs: Ctx[]): Ctx[] {
+  if (ctxs.length <= 1) return ctxs;
   const seen = new Map<string, Ctx>();
   for (const c of ctxs) {
     const k = stateKey(c.st) + '#' + [...c.vals].map(([n, v]) => `${n}=${valKey(v)}`).join(',') + '#' + c.stack.map(valKey).join(',') + '#' + (c.flags ? `${c.flags.reg}:${c.flags.imm}` : '');
