@@ -80,6 +80,7 @@ async function run(): Promise<void> {
   current?.index.dispose();
   current = a;
   publish(a);
+  void connection.sendNotification('trapline/timelineChanged');
   const warnings = a.findings.filter((f) => f.severity === 'warning' || f.severity === 'error').length;
   connection.console.log(`trapline: ${a.stats.files} files (${a.stats.cFiles} C, ${a.stats.asmFiles} asm), profile ${a.config.profile.name}, roles ${a.paths.map((p) => `${p.role.name}@${p.entry ?? 'not found'}`).join(', ')}: ${a.findings.length} findings (${warnings} warnings) in ${Math.round(performance.now() - t0)} ms`);
 }
@@ -117,5 +118,6 @@ connection.onDidChangeConfiguration(async () => { await pullSettings().catch(() 
 documents.onDidChangeContent(() => schedule());
 documents.onDidClose(() => schedule());
 connection.onDidChangeWatchedFiles(() => schedule());
+connection.onRequest('trapline/reanalyze', () => { cache.clear(); schedule(0); return null; });
 documents.listen(connection);
 connection.listen();
