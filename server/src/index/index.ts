@@ -51,13 +51,7 @@ export class WorkspaceIndex {
     const defs = this.functions.get(name);
     if (!defs || defs.length === 0) return undefined;
     if (defs.length === 1 || !fromFile) return defs[0];
-    const score = (f: CFunction): number => {
-      const a = f.file.split('/'), b = fromFile.split('/');
-      let i = 0;
-      while (i < a.length && i < b.length && a[i] === b[i]) i++;
-      return i;
-    };
-    return [...defs].sort((x, y) => score(y) - score(x))[0];
+    return [...defs].sort((x, y) => closeness(y.file, fromFile) - closeness(x.file, fromFile))[0];
   }
 
   variable(name: string): CVariable | undefined { return this.variables.get(name)?.[0]; }
@@ -111,6 +105,14 @@ function findDef(root: Node, start: number): Node | null {
   let n: Node | null = root.descendantForIndex(start);
   while (n && !(n.type === 'function_definition' && n.startIndex === start)) n = n.parent;
   return n;
+}
+
+/** Length of the common directory prefix: a name defined near the code using it is the one meant. */
+export function closeness(a: string, b: string): number {
+  const x = a.split('/'), y = b.split('/');
+  let i = 0;
+  while (i < x.length && i < y.length && x[i] === y[i]) i++;
+  return i;
 }
 
 export function isInitSection(s: string): boolean {

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { ChainLink, CrValue, Effect, Handler, IdtDesc, Range, RoleConfig, TableRef } from '../model/types';
 import type { Hints } from '../config';
-import { isTableSymbol, type WorkspaceIndex } from '../index/index';
+import { closeness, isTableSymbol, type WorkspaceIndex } from '../index/index';
 import type { CFunction } from '../index/c-index';
 import { rangeOf } from '../index/c-index';
 import type { Operand } from '../index/asm-index';
@@ -1088,14 +1088,6 @@ function tailJumpTarget(expanded: string): string | null {
   const operands = [...text.matchAll(/"[=&+]*[a-zA-Z]+"\s*\(\s*([^()]*(?:\([^()]*\))?[^()]*)\)/g)].map((x) => x[1].trim());
   const op = operands[Number(numbered[1])];
   return op && /^[A-Za-z_]\w*$/.test(op) ? op : null;
-}
-
-/** Length of the common directory prefix: a name defined near the code using it is the one meant. */
-function closeness(a: string, b: string): number {
-  const x = a.split('/'), y = b.split('/');
-  let i = 0;
-  while (i < x.length && i < y.length && x[i] === y[i]) i++;
-  return i;
 }
 
 function descOf(v: Val | undefined, text: string): IdtDesc {
