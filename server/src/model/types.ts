@@ -85,3 +85,9 @@ export function formatVectors(vs: number[]): string {
   }
   return parts.join(', ');
 }
+
+/** "vector 2 (NMI)" or "vectors 20-31": the words a message needs. */
+export function vectorsPhrase(vs: number[]): string {
+  const unique = [...new Set(vs)];
+  return unique.length === 1 ? vectorName(unique[0]) : `vectors ${formatVectors(unique)}`;
+}

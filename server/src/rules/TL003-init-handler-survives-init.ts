@@ -1,4 +1,4 @@
-import { formatVectors, type Finding } from '../model/types';
+import { vectorsPhrase, type Finding } from '../model/types';
 import type { Step } from '../paths/steps';
 import { DOCS_BASE, flowOf, loc, type Rule } from './rule';
 
@@ -36,7 +36,7 @@ export const TL003: Rule = {
             const freeText = at.effect.kind === 'free-init' ? `when init memory is freed by \`${at.effect.text}\` at ${loc(at.range)}` : 'at the end of the boot path';
             out.push({
               rule: 'TL003', name: TL003.meta.name, role: p.role.name,
-              message: `[${p.role.name}] vectors ${formatVectors(vectors)} of ${t} still point at ${handler} (init section) ${freeText}: an exception on them after boot jumps into freed memory. Installed by \`${open.effect.text}\`; nothing overwrites them.`,
+              message: `[${p.role.name}] ${vectorsPhrase(vectors)} of ${t} still point at ${handler} (init section) ${freeText}: an exception on them after boot jumps into freed memory. Installed by \`${open.effect.text}\`; nothing overwrites them.`,
               range: open.range, closes: null, chain: open.chain,
               related: [{ range: at.range, message: `init memory freed here: ${at.effect.text}` }],
               vectors, flow: flowOf(p, open, at),

@@ -1,4 +1,4 @@
-import { formatVectors } from '../model/types';
+import { vectorsPhrase } from '../model/types';
 import { DOCS_BASE, flowOf, type Rule } from './rule';
 
 export const TL005: Rule = {
@@ -14,7 +14,7 @@ export const TL005: Rule = {
       if (!live || live.idt.kind !== 'table') return [];
       return [{
         rule: 'TL005', name: TL005.meta.name, role: p.role.name,
-        message: `[${p.role.name}] \`${e.text}\` writes vectors ${formatVectors(e.vectors)} of ${live.idt.name}, the IDT this CPU has loaded, one 8-byte half at a time (low half, which holds the present bit, first): an exception between the halves uses a torn gate.`,
+        message: `[${p.role.name}] \`${e.text}\` writes ${vectorsPhrase(e.vectors)} of ${live.idt.name}, the IDT this CPU has loaded, one 8-byte half at a time (low half, which holds the present bit, first): an exception between the halves uses a torn gate.`,
         range: s.range, closes: null, chain: s.chain, related: [], vectors: e.vectors, flow: flowOf(p, s, null),
       }];
     }));

@@ -1,4 +1,4 @@
-import { formatVectors } from '../model/types';
+import { vectorsPhrase } from '../model/types';
 import { liveGates } from '../paths/state';
 import { DOCS_BASE, flowOf, loc, type Rule } from './rule';
 
@@ -23,7 +23,7 @@ export const TL006: Rule = {
       const fix = later.find((s) => s.effect.kind === 'gate' && s.effect.vectors.some((v) => missing.has(v)));
       return [{
         rule: 'TL006', name: TL006.meta.name, role: p.role.name,
-        message: `[${p.role.name}] \`${sti.effect.text}\` enables interrupts while vectors ${formatVectors(vs)} have no present gate${fix ? `; they are installed later, at ${loc(fix.range)}` : ''}: an interrupt in between raises #NP.`,
+        message: `[${p.role.name}] \`${sti.effect.text}\` enables interrupts while ${vectorsPhrase(vs)} ${vs.length === 1 ? 'has' : 'have'} no present gate${fix ? `; they are installed later, at ${loc(fix.range)}` : ''}: an interrupt in between raises #NP.`,
         range: sti.range, closes: fix ? { range: fix.range, text: fix.effect.text } : null, chain: sti.chain,
         related: fix ? [{ range: fix.range, message: `gates installed here: ${fix.effect.text}` }] : [], vectors: vs, flow: flowOf(p, sti, fix ?? null),
       }];
