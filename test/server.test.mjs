@@ -92,3 +92,32 @@ test('server: a broken .trapline.json gets a diagnostic at the key and the defau
     await s.until(() => [...s.diags.values()].flat().some((x) => x.code === 'TL001'), 'the analysis still runs');
   } finally { await s.close(); }
 });
+
+test('server: go to definition from an asm call to the C function, outline of a .S file, incoming calls across asm and C', async () => {
+  const s = await startOn('test/fixtures/navigation');
+  try {
+    // the first analysis has landed once diagnostics (possibly none) were published for the workspace
+    await new Promise((r) => setTimeout(r, 1500));
+    const head = readFileSync(path.join(s.root, 'boot/x86_64.S'), 'utf8').split('\n');
+    const line = head.findIndex((l) => /call\s+percpu_traps_init/.test(l));
+    const character = head[line].indexOf('percpu_traps_init') + 3;
+    let defs = [];
+    for (let i = 0; i < 40 && defs.length === 0; i++) {
+      defs = await s.conn.sendRequest('textDocument/definition', { textDocument: { uri: s.uri('boot/x86_64.S') }, position: { line, character } });
+      if (defs.length === 0) await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.equal(defs.length, 1);
+    assert.ok(defs[0].uri.endsWith('.c'), `the C definition, not ${defs[0].uri}`);
+    const cText = readFileSync(new URL(defs[0].uri), 'utf8').split('\n');
+    assert.match(cText[defs[0].range.start.line], /percpu_traps_init\s*\(/);
+
+    const outline = await s.conn.sendRequest('textDocument/documentSymbol', { textDocument: { uri: s.uri('boot/head.S') } });
+    const names = JSON.stringify(outline);
+    assert.match(names, /"name":"start"/);
+
+    const items = await s.conn.sendRequest('textDocument/prepareCallHierarchy', { textDocument: { uri: s.uri('boot/x86_64.S') }, position: { line, character } });
+    assert.equal(items[0].name, 'percpu_traps_init');
+    const incoming = await s.conn.sendRequest('callHierarchy/incomingCalls', { item: items[0] });
+    assert.ok(incoming.some((c) => c.from.uri.endsWith('.S')), 'called from assembly');
+  } finally { await s.close(); }
+});

@@ -11,6 +11,7 @@ import type { IndexCache, TreeCache } from './index/index';
 import { IndexCancelled } from './index/index';
 import { RULES } from './rules';
 import { toDiagnostics } from './lsp/diagnostics';
+import * as navigation from './lsp/navigation';
 
 /** Protocol glue only: the analysis lives in engine.ts, the IDE features in ide/. */
 const connection = createConnection(ProposedFeatures.all);
@@ -33,7 +34,15 @@ connection.onInitialize((params: InitializeParams) => {
   const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
   root = folder ? fileURLToPath(folder) : null;
   canPullConfig = params.capabilities.workspace?.configuration === true;
-  return { capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental } };
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      definitionProvider: true,
+      referencesProvider: true,
+      documentSymbolProvider: true,
+      callHierarchyProvider: true,
+    },
+  };
 });
 
 function relative(uri: string): string | null {
@@ -118,6 +127,17 @@ connection.onDidChangeConfiguration(async () => { await pullSettings().catch(() 
 documents.onDidChangeContent(() => schedule());
 documents.onDidClose(() => schedule());
 connection.onDidChangeWatchedFiles(() => schedule());
+/** Requests answered from the analysis on screen; before the first one finishes there is nothing to say. */
+function withAnalysis<T>(uri: string, fallback: T, f: (a: Analysis, file: string) => T): T {
+  const file = relative(uri);
+  return current && file ? f(current, file) : fallback;
+}
+connection.onDefinition((p) => withAnalysis(p.textDocument.uri, [], (a, f) => navigation.definitions(a, f, p.position.line, p.position.character)));
+connection.onReferences((p) => withAnalysis(p.textDocument.uri, [], (a, f) => navigation.references(a, f, p.position.line, p.position.character, p.context.includeDeclaration)));
+connection.onDocumentSymbol((p) => withAnalysis(p.textDocument.uri, [], (a, f) => navigation.outline(a, f)));
+connection.languages.callHierarchy.onPrepare((p) => withAnalysis(p.textDocument.uri, null, (a, f) => navigation.prepareCallHierarchy(a, f, p.position.line, p.position.character)));
+connection.languages.callHierarchy.onIncomingCalls((p) => (current ? navigation.incomingCalls(current, p.item) : []));
+connection.languages.callHierarchy.onOutgoingCalls((p) => (current ? navigation.outgoingCalls(current, p.item) : []));
 connection.onRequest('trapline/reanalyze', () => { cache.clear(); schedule(0); return null; });
 documents.listen(connection);
 connection.listen();

@@ -1,15 +1,9 @@
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
-import type { Finding, Range } from '../model/types';
-import { pathToFileURL } from 'node:url';
-import * as path from 'node:path';
+import type { Finding } from '../model/types';
+import { lspRange, uriOf } from './convert';
 
 const SEVERITY: Record<Finding['severity'], DiagnosticSeverity> = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, information: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint };
 
-export function uriOf(root: string, file: string): string { return pathToFileURL(path.join(root, file)).toString(); }
-
-function lspRange(r: Range): Diagnostic['range'] {
-  return { start: { line: r.line, character: r.column }, end: { line: r.endLine, character: r.endColumn } };
-}
 
 /** Findings grouped per file URI as LSP diagnostics, with the closing step and the call chain as related information. */
 export function toDiagnostics(root: string, findings: Finding[], docs: (rule: string) => string): Map<string, Diagnostic[]> {
