@@ -59,7 +59,11 @@ export function runRoles(index: WorkspaceIndex, config: Config): RolePath[] {
   let bsp: PathWalker | null = null;
   for (const role of order) {
     let shared = null;
-    if (role.kind === 'ap' && bsp) shared = bsp.apBase ?? bsp.steps[bsp.steps.length - 1]?.after[0] ?? null;
+    // APs are started before init memory is freed: without a start point, the memory just before the free
+    if (role.kind === 'ap' && bsp) {
+      const free = bsp.steps.find((s) => s.effect.kind === 'free-init');
+      shared = bsp.apBase ?? free?.before[0] ?? bsp.steps[bsp.steps.length - 1]?.after[0] ?? null;
+    }
     const w: PathWalker = new PathWalker(index, config.profile.hints, role, shared);
     out.push(w.run());
     if (role.kind === 'bsp' && !bsp) bsp = w;

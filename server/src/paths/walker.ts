@@ -70,6 +70,8 @@ export class PathWalker {
   private readonly memo = new Map<string, { st: State; ret?: Val }[]>();
   /** How many conditional branches of the current function we are inside: a noreturn call there is an error exit. */
   private condDepth = 0;
+  /** While a macro expansion is walked: where the macro is called (its nodes are not in any file). */
+  private macroSite: Range | null = null;
 
   constructor(private readonly index: WorkspaceIndex, private readonly hints: Hints, readonly role: RoleConfig,
     /** For an AP: memory as the BSP left it when it started the APs. */
@@ -374,7 +376,7 @@ export class PathWalker {
         const header = `${init?.text ?? ''};${n.childForFieldName('condition')?.text ?? ''}`;
         if (this.hints.initBoundarySymbols.some((b) => new RegExp(`\\b${b}\\b`).test(header))) {
           const text = n.text.split('\n').slice(0, 2).map((l) => l.trim()).join(' ').slice(0, 100);
-          cur = this.apply({ kind: 'free-init', text }, rangeOf(fn.file, n), cur);
+          cur = this.apply({ kind: 'free-init', text }, this.rangeIn(fn, n), cur);
         }
         if (init) cur = init.type === 'declaration' ? this.execStmt(init, cur, fn).normal : this.execExpr(init, cur, fn);
         const loop = loopRange(n, this);
@@ -429,6 +431,14 @@ export class PathWalker {
         const s = n.namedChildren[n.namedChildren.length - 1];
         return s ? this.execStmt(s, ctxs, fn) : flow(ctxs);
       }
+      case 'function_definition': {
+        // `for_each_present_cpu ( i ) { ... }` inside a body: tree-sitter-c sees a nested
+        // definition; it is a macro loop, whose body runs zero or more times
+        const body = n.childForFieldName('body');
+        if (!body) return flow(ctxs);
+        const r = this.execStmt(body, ctxs, fn);
+        return { ...flow(dedupe([...ctxs, ...r.normal, ...r.brk, ...r.cont])), ret: r.ret };
+      }
       case 'preproc_if': case 'preproc_ifdef': {
         // the first branch: the configuration most trees build
         const acc = flow();
@@ -473,7 +483,7 @@ export class PathWalker {
     const rhs = n.childForFieldName('right');
     const op = n.childForFieldName('operator')?.text ?? '=';
     if (!lhs || !rhs || ctxs.length === 0) return ctxs;
-    const range = rangeOf(fn.file, n);
+    const range = this.rangeIn(fn, n);
     const text = n.text.replace(/\s+/g, ' ');
     // TSS IST slot: tss->ist[IST_MCE - 1] = ...
     if (lhs.type === 'subscript_expression') {
@@ -561,15 +571,15 @@ export class PathWalker {
     if (fnNode && fnNode.type !== 'identifier') {
       // a call through a pointer: followed when the pointer is a known function, noted otherwise
       const target = this.eval(fnNode.type === 'parenthesized_expression' ? fnNode.namedChildren[0]?.type === 'pointer_expression' ? fnNode.namedChildren[0].childForFieldName('argument') : fnNode.namedChildren[0] : fnNode, ctxs[0], fn);
-      if (target?.k === 'addr' && this.index.functions.has(target.sym)) return this.walkSymbol(target.sym, ctxs, { file: fn.file, range: rangeOf(fn.file, n) }, 'sub');
+      if (target?.k === 'addr' && this.index.functions.has(target.sym)) return this.walkSymbol(target.sym, ctxs, { file: fn.file, range: this.rangeIn(fn, n) }, 'sub');
       const pointer = fnNode.type === 'field_expression' || fnNode.type === 'subscript_expression' || (fnNode.type === 'parenthesized_expression' && fnNode.namedChildren[0]?.type === 'pointer_expression');
-      if (pointer && fn.file !== '<macro>' && this.unresolved.size < 64) this.unresolved.set(`${fnNode.text.replace(/\s+/g, '')}()`, rangeOf(fn.file, n));
+      if (pointer && fn.file !== MACRO_FILE && this.unresolved.size < 64) this.unresolved.set(`${fnNode.text.replace(/\s+/g, '')}()`, this.rangeIn(fn, n));
       return ctxs;
     }
     if (fnNode?.type !== 'identifier') return ctxs;
     const name = fnNode.text;
-    const range = rangeOf(fn.file, n);
-    if (fn.file !== '<macro>' && this.calls.length < 100000) this.calls.push({ callee: name, caller: this.within[this.within.length - 1] ?? fn.name, range, seq: this.seq++ });
+    const range = this.rangeIn(fn, n);
+    if (fn.file !== MACRO_FILE && this.calls.length < 100000) this.calls.push({ callee: name, caller: this.within[this.within.length - 1] ?? fn.name, range, seq: this.seq++ });
     const text = n.text.replace(/\s+/g, ' ');
     const c0 = ctxs[0];
     const h = this.hints;
@@ -587,7 +597,8 @@ export class PathWalker {
       return ctxs;
     }
     if (h.startAps.includes(name)) return this.apply({ kind: 'start-aps', text }, range, ctxs);
-    if (h.freeInit.includes(name) || argNodes.some((a) => h.initBoundarySymbols.some((s) => new RegExp(`\\b${s}\\b`).test(a.text)))) {
+    const boundaryArg = argNodes.some((a) => h.initBoundarySymbols.includes(a.text.replace(/^\(\s*[\w\s*]+\)\s*|^&\s*/g, '').trim()));
+    if (h.freeInit.includes(name) || boundaryArg) {
       const after = this.apply({ kind: 'free-init', text }, range, ctxs);
       return this.walkSymbol(name, after, { file: fn.file, range }, 'sub', []);
     }
@@ -636,20 +647,20 @@ export class PathWalker {
       const node = this.macroStatement(name, n.text);
       if (node) {
         this.callStack.push(name);
+        const outer = this.macroSite;
+        this.macroSite = outer ?? range;
         try {
-          // positions inside the expansion are not in the file: report them at the macro call
-          const f = this.execStmt(node, ctxs, { ...fn, file: '<macro>' });
-          return this.relocate(f.normal.length > 0 ? f.normal : ctxs, range);
-        } finally { this.callStack.pop(); }
+          const f = this.execStmt(node, ctxs, { ...fn, file: MACRO_FILE });
+          return f.normal.length > 0 ? f.normal : ctxs;
+        } finally { this.callStack.pop(); this.macroSite = outer; }
       }
     }
     return ctxs;
   }
 
-  /** Steps recorded inside a macro expansion point at the macro call in the user's file. */
-  private relocate(ctxs: Ctx[], range: Range): Ctx[] {
-    for (let i = this.steps.length - 1; i >= 0 && this.steps[i].range.file === '<macro>'; i--) this.steps[i].range = range;
-    return ctxs;
+  /** Where a node of `fn` is: inside a macro expansion, the macro's call site in the user's file. */
+  private rangeIn(fn: CFunction, n: Node): Range {
+    return fn.file === MACRO_FILE && this.macroSite ? this.macroSite : rangeOf(fn.file, n);
   }
 
   private macroStatement(name: string, callText: string): Node | null {
@@ -679,7 +690,7 @@ export class PathWalker {
       if (op.index >= 0) return operands[op.index]?.value ?? null;
       return operands.find((o) => o.name !== null && namedOperandIndex(o.name) === op.index)?.value ?? null;
     };
-    const range = rangeOf(fn.file, n);
+    const range = this.rangeIn(fn, n);
     let cur = ctxs;
     for (const insn of splitInlineAsm(template)) {
       const text = insn.text.replace(/%%/g, '%');
@@ -1058,6 +1069,9 @@ export class PathWalker {
     return { kind: 'unknown', text: label };
   }
 }
+
+/** The pseudo file of a macro expansion's nodes. */
+const MACRO_FILE = '<macro>';
 
 const MACRO_RELEVANT = /\b(lidt|lgdt|ltr|sti|cr4)\b|%%cr4|->ist|\.ist\b|_gate\b|"[^"]*\b(jmp|call)\b[^"]*"/;
 
