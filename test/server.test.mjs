@@ -121,3 +121,23 @@ test('server: go to definition from an asm call to the C function, outline of a 
     assert.ok(incoming.some((c) => c.from.uri.endsWith('.S')), 'called from assembly');
   } finally { await s.close(); }
 });
+
+test('server: a hover on the AP lidt shows the timeline, and trapline/roles + trapline/timeline answer the panel', async () => {
+  const s = await startOn('examples/boot-hazards');
+  try {
+    const asm = s.uri('boot/x86_64.S');
+    await s.until(() => codes(s.diags.get(asm)).includes('TL001'), 'TL001 in x86_64.S');
+    const lines = readFileSync(path.join(s.root, 'boot/x86_64.S'), 'utf8').split('\n');
+    const line = lines.findIndex((l) => /lidt\s+idt_descr/.test(l));
+    const h = await s.conn.sendRequest('textDocument/hover', { textDocument: { uri: asm }, position: { line, character: lines[line].indexOf('lidt') + 1 } });
+    assert.equal(h.contents.kind, 'markdown');
+    assert.match(h.contents.value, /TL001/);
+    assert.match(h.contents.value, /ap/);
+    const roles = await s.conn.sendRequest('trapline/roles');
+    assert.deepEqual(roles.map((r) => r.name).sort(), ['ap', 'bsp']);
+    const t = await s.conn.sendRequest('trapline/timeline', { role: 'bsp' });
+    assert.ok(t.steps.length > 5);
+    assert.ok(t.windows.some((w) => w.rule === 'TL001'));
+    assert.ok(t.steps.every((st) => st.uri.startsWith('file://')));
+  } finally { await s.close(); }
+});

@@ -6,4 +6,5 @@ export { RULES, RULE_IDS } from './rules';
 export { toJson } from './report/json';
 export { toSarif } from './report/sarif';
 export { toText } from './report/text';
+export * as timeline from './ide/timeline';
 export * as navigation from './ide/navigation';

@@ -12,6 +12,7 @@ import { IndexCancelled } from './index/index';
 import { RULES } from './rules';
 import { toDiagnostics } from './lsp/diagnostics';
 import * as navigation from './lsp/navigation';
+import * as timeline from './ide/timeline';
 
 /** Protocol glue only: the analysis lives in engine.ts, the IDE features in ide/. */
 const connection = createConnection(ProposedFeatures.all);
@@ -41,6 +42,7 @@ connection.onInitialize((params: InitializeParams) => {
       referencesProvider: true,
       documentSymbolProvider: true,
       callHierarchyProvider: true,
+      hoverProvider: true,
     },
   };
 });
@@ -89,7 +91,7 @@ async function run(): Promise<void> {
   current?.index.dispose();
   current = a;
   publish(a);
-  void connection.sendNotification('trapline/timelineChanged');
+  void connection.sendNotification('trapline/timelineChanged', { roles: timeline.roles(a) });
   const warnings = a.findings.filter((f) => f.severity === 'warning' || f.severity === 'error').length;
   connection.console.log(`trapline: ${a.stats.files} files (${a.stats.cFiles} C, ${a.stats.asmFiles} asm), profile ${a.config.profile.name}, roles ${a.paths.map((p) => `${p.role.name}@${p.entry ?? 'not found'}`).join(', ')}: ${a.findings.length} findings (${warnings} warnings) in ${Math.round(performance.now() - t0)} ms`);
 }
@@ -138,6 +140,13 @@ connection.onDocumentSymbol((p) => withAnalysis(p.textDocument.uri, [], (a, f) =
 connection.languages.callHierarchy.onPrepare((p) => withAnalysis(p.textDocument.uri, null, (a, f) => navigation.prepareCallHierarchy(a, f, p.position.line, p.position.character)));
 connection.languages.callHierarchy.onIncomingCalls((p) => (current ? navigation.incomingCalls(current, p.item) : []));
 connection.languages.callHierarchy.onOutgoingCalls((p) => (current ? navigation.outgoingCalls(current, p.item) : []));
+connection.onHover((p) => withAnalysis(p.textDocument.uri, null, (a, f) => {
+  const value = timeline.hover(a, f, p.position.line, p.position.character);
+  return value ? { contents: { kind: 'markdown' as const, value } } : null;
+}));
+// the Boot Timeline panel's data (docs/protocol.md)
+connection.onRequest('trapline/roles', () => (current ? timeline.roles(current) : null));
+connection.onRequest('trapline/timeline', (p: { role: string }) => (current ? timeline.timeline(current, p.role) : null));
 connection.onRequest('trapline/reanalyze', () => { cache.clear(); schedule(0); return null; });
 documents.listen(connection);
 connection.listen();

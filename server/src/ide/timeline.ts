@@ -10,10 +10,11 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Analysis } from '../engine';
-import { CR4_FRED, CR4_MCE, formatVectors, vectorName, type CrValue, type Finding, type Range, type RoleKind, type TableRef } from '../model/types';
+import { CR4_FRED, CR4_MCE, formatVectors, vectorName, type ChainLink, type CrValue, type Finding, type Range, type RoleKind, type TableRef } from '../model/types';
 import type { RolePath, Step, StepEffect } from '../paths/steps';
 import type { Gates, State } from '../paths/state';
 import { isInitSection } from '../index/index';
+import { languageOf } from '../parse/parser';
 
 // ---------------------------------------------------------------- types
 
@@ -25,6 +26,8 @@ export interface StateBadges {
   idt: IdtBadge;
   /** Set when `idt` is 'table'. */
   idtTable?: string;
+  /** Set when `idt` is 'table': vectors whose present gate in that table uses an IST stack (first path state). */
+  istVectors?: number[];
   /** A TSS is loaded in every state. */
   tss: boolean;
   /** TSS IST slots (1..7) known to hold a stack in every state. */
@@ -117,7 +120,7 @@ export function timeline(analysis: Analysis, roleName: string): Timeline | null 
       steps: p.steps.map((s) => ({
         index: s.index, text: s.effect.text, kind: s.effect.kind, ...(s.effect.kind === 'call' ? { callee: s.effect.callee } : {}),
         file: s.range.file, uri: fileUri(analysis.root, s.range.file), line: s.range.line, column: s.range.column, endLine: s.range.endLine, endColumn: s.range.endColumn,
-        depth: s.depth, chain: s.chain.map((c) => ({ symbol: c.symbol, file: c.range.file, line: c.range.line })), within: s.within,
+        depth: s.depth, chain: s.chain.map((c, k) => { const r = siteRange(analysis, c, s.chain[k + 1]?.symbol ?? calleeOf(s)); return { symbol: c.symbol, file: r.file, line: r.line }; }), within: s.within,
         paths: s.after.length, state: badges(s.after),
       })),
       windows: roleWindows(analysis, i),
@@ -147,7 +150,12 @@ export function badges(states: readonly State[]): StateBadges {
     iflag: states.some((s) => s.iflag),
     initFreed: states.some((s) => s.initFreed),
   };
-  if (sameIdt && first.kind === 'table') b.idtTable = first.name;
+  if (sameIdt && first.kind === 'table') {
+    b.idtTable = first.name;
+    const gates = states[0].tables.get(first.name);
+    b.istVectors = [];
+    if (gates) gates.forEach((g, v) => { if (g.present && g.ist !== 0) b.istVectors!.push(v); });
+  }
   return b;
 }
 
@@ -181,6 +189,50 @@ function oneLine(message: string, role: string): string {
 const sameLine = (r: Range, s: Step): boolean => s.range.file === r.file && s.range.line === r.line;
 const sameRange = (a: Range, b: Range): boolean => a.file === b.file && a.line === b.line && a.column === b.column;
 
+/** The function a step's last chain link calls: the step's own callee for a repeated call (`f() (as before)`), else where the step sits. */
+function calleeOf(s: Step): string {
+  return s.effect.kind === 'call' && s.chain.length > 0 && s.chain[s.chain.length - 1].symbol === s.within ? s.effect.callee : s.within;
+}
+
+/**
+ * The call sites leading to the function the step sits in. A repeated call (`f() (as before)`)
+ * carries its own call site as the last link, with the caller still as `within`: drop it.
+ */
+function ownChain(s: Step): ChainLink[] {
+  return s.effect.kind === 'call' && s.chain.length > 0 && s.chain[s.chain.length - 1].symbol === s.within ? s.chain.slice(0, -1) : s.chain;
+}
+
+const MACRO = '<macro>';
+
+/**
+ * Where a call site is in the tree. A call made from inside an expanded macro is recorded at the
+ * file '<macro>': look for the callee's name in the caller's body instead (the macro call).
+ */
+function siteRange(a: Analysis, c: ChainLink, callee: string): Range {
+  if (c.range.file !== MACRO) return c.range;
+  const key = `${c.symbol}>${callee}`;
+  let cache = macroSites.get(a);
+  if (!cache) { cache = new Map(); macroSites.set(a, cache); }
+  if (cache.has(key)) return cache.get(key) ?? c.range;
+  let found: Range | null = null;
+  for (const fn of a.index.functions.get(c.symbol) ?? []) {
+    const text = a.index.texts.get(fn.file);
+    if (!text || !callee) continue;
+    const m = new RegExp(`\\b${callee.replace(/[$.]/g, '\\$&')}\\b`).exec(text.slice(fn.startIndex, fn.endIndex));
+    if (!m) continue;
+    const off = fn.startIndex + m.index;
+    let line = 0;
+    for (let i = text.indexOf('\n'); i >= 0 && i < off; i = text.indexOf('\n', i + 1)) line++;
+    const column = off - (text.lastIndexOf('\n', off - 1) + 1);
+    found = { file: fn.file, line, column, endLine: line, endColumn: column + callee.length };
+    break;
+  }
+  cache.set(key, found);
+  return found ?? c.range;
+}
+
+const macroSites = new WeakMap<Analysis, Map<string, Range | null>>();
+
 /**
  * The steps a finding opens and closes at, by file and line of `range` and `closes`. The
  * finding's flow lists the path's steps up to the closing one, with the opening and closing
@@ -207,7 +259,7 @@ function matchFinding(p: RolePath, f: Finding): { open: number; close: number | 
 
 /** Escapes markdown in plain text. */
 export function esc(s: string): string {
-  return s.replace(/[\\`*_{}[\]()<>#|~!]/g, '\\$&');
+  return s.replace(/[\\`*_[\]<>|~]/g, '\\$&');
 }
 
 /** Code-derived text as an inline code span: whitespace collapsed, backticks stripped. */
@@ -229,6 +281,7 @@ export function fileUri(root: string, file: string): string {
 
 /** `[file:line](file:///abs#Lline)`, 1-based line as shown to the user. */
 function link(a: Analysis, r: { file: string; line: number }): string {
+  if (r.file === MACRO) return 'a macro expansion';
   return `[${esc(`${r.file}:${r.line + 1}`)}](${fileUri(a.root, r.file)}#L${r.line + 1})`;
 }
 
@@ -318,7 +371,7 @@ function stateFields(states: readonly State[]): StateFields {
   else if (b.idt === 'none') idt = 'no IDT loaded';
   else if (b.idt === 'empty') idt = 'empty IDT (limit 0)';
   else {
-    const kinds = [...new Set(states.map((s) => (s.idt.kind === 'table' ? code(s.idt.name) : s.idt.kind === 'none' ? 'none' : s.idt.kind === 'empty' ? 'empty (limit 0)' : 'unknown')))];
+    const kinds = [...new Set(states.map((s) => (s.idt.kind === 'table' ? `${code(s.idt.name)}${gatesText(s.tables.get(s.idt.name), (s.cr4Must & CR4_FRED) !== 0n)}` : s.idt.kind === 'none' ? 'none' : s.idt.kind === 'empty' ? 'empty (limit 0)' : 'unknown')))];
     idt = kinds.length > 1 ? `IDT differs between paths: ${kinds.join(' or ')}` : 'IDT unknown';
   }
   const loaded = states.filter((s) => s.tssLoaded).length;
@@ -394,8 +447,15 @@ function hoverIndex(a: Analysis): HoverIndex {
         if (list) list.push({ role: ri, step: s }); else lines.set(l, [{ role: ri, step: s }]);
       }
       // chain[k].symbol is the caller at chain[k]; it was entered at chain[k-1] (k = 0: from the entry)
-      s.chain.forEach((c, k) => mention(c.symbol, ri, s.index, c.range.file, k > 0 ? s.chain[k - 1] : null));
-      mention(s.within, ri, s.index, s.range.file, s.chain[s.chain.length - 1] ?? null);
+      const chain = ownChain(s);
+      const site = (k: number): { symbol: string; range: Range } | null => {
+        if (k < 0) return null;
+        return { symbol: chain[k].symbol, range: siteRange(a, chain[k], chain[k + 1]?.symbol ?? s.within) };
+      };
+      chain.forEach((c, k) => mention(c.symbol, ri, s.index, site(k)?.range.file ?? s.range.file, site(k - 1)));
+      mention(s.within, ri, s.index, s.range.file, site(chain.length - 1));
+      // a repeated call (`f() (as before)`) replays f's effects here: it is a step of f, called from this site
+      if (chain !== s.chain && s.effect.kind === 'call') mention(s.effect.callee, ri, s.index, s.range.file, { symbol: s.within, range: s.range });
     }
   });
   for (const [sym, info] of hi.symbols) {
@@ -436,8 +496,10 @@ function lineText(a: Analysis, hi: HoverIndex, file: string, line: number): stri
   return text.slice(starts[line], end).replace(/\r$/, '');
 }
 
-function wordAt(text: string, column: number): string | null {
-  const isW = (c: string | undefined): boolean => c !== undefined && /[A-Za-z0-9_$.]/.test(c);
+/** The identifier at a column; in assembly a name may hold `.` and `$` (`.Lfoo`), in C not (`ops.init`). */
+function wordAt(text: string, column: number, asm: boolean): string | null {
+  const chars = asm ? /[A-Za-z0-9_$.]/ : /[A-Za-z0-9_]/;
+  const isW = (c: string | undefined): boolean => c !== undefined && chars.test(c);
   let s = column, e = column;
   if (!isW(text[column]) && isW(text[column - 1])) { s--; e--; }
   if (!isW(text[s])) return null;
@@ -474,7 +536,7 @@ export function hover(analysis: Analysis, file: string, line: number, column: nu
   }
   if (hits.length > 0) return stepHover(analysis, hits);
   if (text !== null) {
-    const w = wordAt(text, column);
+    const w = wordAt(text, column, languageOf(rel) === 'gas');
     if (w && hi.symbols.has(w) && !otherStatic(analysis, hi, w, rel)) return symbolHover(analysis, hi, w, rel);
   }
   const defs = hi.defLines.get(rel)?.get(line);
@@ -506,14 +568,28 @@ function callSpan(p: RolePath, s: Step): { first: number; last: number } | null 
   return j > s.index + 1 ? { first: s.index + 1, last: j - 1 } : null;
 }
 
+/** 0-based step indices as 1-based runs: "3–7, 9, 12–13" (at most 8 runs). */
+function runs(indices: number[]): string {
+  const sorted = [...new Set(indices)].sort((x, y) => x - y);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length;) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+    parts.push(j === i ? `${sorted[i] + 1}` : `${sorted[i] + 1}–${sorted[j] + 1}`);
+    i = j + 1;
+  }
+  return parts.length > 8 ? `${parts.slice(0, 8).join(', ')}, …` : parts.join(', ');
+}
+
 function stepLine(a: Analysis, s: Step, current: boolean, within?: string): string {
   const inFn = within !== undefined && s.within !== within && s.within ? ` in ${code(s.within)}` : '';
   return current ? `- **▶ step ${s.index + 1}** ${link(a, s.range)} ${code(s.effect.text)}${inFn}` : `- step ${s.index + 1} ${link(a, s.range)} ${code(s.effect.text)}${inFn}`;
 }
 
 function chainText(a: Analysis, s: Step): string {
-  if (s.chain.length === 0) return '';
-  const links = s.chain.map((c) => `${code(c.symbol)} (${link(a, c.range)})`);
+  const chain = ownChain(s);
+  if (chain.length === 0) return '';
+  const links = chain.map((c, k) => `${code(c.symbol)} (${link(a, siteRange(a, c, chain[k + 1]?.symbol ?? s.within))})`);
   const shown = links.length > 6 ? [...links.slice(0, 2), '…', ...links.slice(-3)] : links;
   return `, reached via ${shown.join(' → ')} → ${code(s.within)}`;
 }
@@ -532,21 +608,30 @@ function stepHover(a: Analysis, hits: Occ[]): string {
     '',
     `Reached by role${names.length > 1 ? 's' : ''} ${names.join(', ')}.`,
   ];
-  for (const [ri, steps] of byRole) {
+  for (const [ri, all] of byRole) {
     const p = a.paths[ri];
-    steps.sort((x, y) => x.index - y.index);
+    all.sort((x, y) => x.index - y.index);
+    // a repeated call's `(as before)` step sits inside the call step on the same line: one occurrence
+    const steps: Step[] = [];
+    let spanEnd = -1;
+    for (const x of all) {
+      if (x.index <= spanEnd) continue;
+      steps.push(x);
+      spanEnd = Math.max(spanEnd, callSpan(p, x)?.last ?? -1);
+    }
     const s = steps[0];
     const roleHead = `**${esc(p.role.name)}** (${KIND_NAME[kindOf(p)]}${p.entry ? `, entry ${code(p.entry)}` : ''})`;
     out.push('', '---', '', `${roleHead}: step ${s.index + 1} of ${p.steps.length}, in ${code(s.within) || 'the entry'}${chainText(a, s)}.`);
     if (steps.length > 1) {
-      const list = steps.slice(0, 8).map((x) => `${x.index + 1}`).join(', ');
-      out.push('', `Reached ${steps.length} times on this path (steps ${list}${steps.length > 8 ? ', …' : ''}); the first is shown.`);
+      out.push('', `Reached ${steps.length} times on this path (steps ${runs(steps.map((x) => x.index))}); the first is shown.`);
     }
     if (s.effect.text !== first.effect.text) out.push('', `Here: ${code(s.effect.text)} — ${effectText(s.effect)}`);
     const span = callSpan(p, s);
     if (span) {
       const callee = s.effect.kind === 'call' ? s.effect.callee : '';
-      out.push('', `${code(callee)} performs steps ${span.first + 1}–${span.last + 1} (${span.last - span.first + 1} step${span.last > span.first ? 's' : ''}) on this path.`);
+      const replay = span.first === span.last && / \(as before\)$/.test(p.steps[span.first].effect.text);
+      out.push('', replay ? `${code(callee)} was walked before from the same state: its effects are replayed as step ${span.first + 1}.`
+        : `${code(callee)} performs step${span.last > span.first ? 's' : ''} ${span.last > span.first ? `${span.first + 1}–${span.last + 1}` : `${span.first + 1}`} (${span.last - span.first + 1} step${span.last > span.first ? 's' : ''}) on this path.`);
     }
     // neighbours: 2 before, 2 after
     out.push('');
@@ -572,7 +657,7 @@ function stepHover(a: Analysis, hits: Occ[]): string {
 
 function windowLine(a: Analysis, p: RolePath, w: TimelineWindow, lo: number, hiIdx: number, at: Set<number>): string {
   const open = p.steps[w.openStep];
-  const head = `- **${esc(w.rule)}** ${esc(w.name)}${w.critical ? ' (critical region)' : ` (${w.severity})`}: ${mdMessage(w.reason)}`;
+  const head = `- **${esc(w.rule)}** ${esc(w.name)} (${w.severity}): ${mdMessage(w.reason)}`;
   const where = (s: Step): string => `${link(a, s.range)} ${code(s.effect.text)} (step ${s.index + 1})`;
   if (w.extent === 'point') return `${head} Reported at ${at.has(w.openStep) ? 'this step' : where(open)}.`;
   const opens = at.has(w.openStep) ? 'Opens at this step' : w.openStep > lo && w.openStep <= hiIdx ? `Opens inside this call at ${where(open)}` : `Open since ${where(open)}`;
@@ -609,28 +694,40 @@ function symbolHover(a: Analysis, hi: HoverIndex, sym: string, fromFile: string)
       parts.push(`entered from ${shown}${sites.length > 3 ? ` and ${sites.length - 3} more call sites` : ''}`);
     } else if (p.entry !== sym && r.fromEntry) parts.push(`reached from the entry ${code(p.entry ?? '')} without a call (fall-through or jump)`);
     if (r.steps.length > 0) {
-      const f = p.steps[r.steps[0]], l = p.steps[r.steps[r.steps.length - 1]];
-      parts.push(`${r.steps.length} step${r.steps.length > 1 ? 's' : ''} of ${p.steps.length} inside (steps ${f.index + 1}–${l.index + 1}), the first ${link(a, f.range)} ${code(f.effect.text)}`);
+      const f = p.steps[r.steps[0]];
+      parts.push(`${r.steps.length} step${r.steps.length > 1 ? 's' : ''} of ${p.steps.length} inside (step${r.steps.length > 1 ? 's' : ''} ${runs(r.steps)}), the first ${link(a, f.range)} ${code(f.effect.text)}`);
     } else if (p.steps.length > 0) {
       parts.push(`its first step is ${link(a, p.steps[0].range)} ${code(p.steps[0].effect.text)} in ${code(p.steps[0].within)}`);
     }
     out.push(`- **${esc(p.role.name)}** (${KIND_NAME[kindOf(p)]}): ${parts.join('; ')}.`);
     if (r.steps.length > 0) {
       const firstStep = p.steps[r.steps[0]];
-      if (firstStep.chain.length > 0) out.push(`  - Path: ${[...firstStep.chain.map((c) => code(c.symbol)), code(firstStep.within)].join(' → ')}`);
+      const chain = ownChain(firstStep);
+      if (chain.length > 0) out.push(`  - Path: ${[...chain.map((c) => code(c.symbol)), code(firstStep.within)].join(' → ')}`);
       const lo = r.steps[0], last = r.steps[r.steps.length - 1];
       const inside = new Set(r.steps);
       const ws = roleWindows(a, ri).filter((w) => (w.extent === 'window' ? w.openStep <= last && (w.closeStep === null || w.closeStep >= lo) : inside.has(w.openStep)));
       for (const w of ws.slice(0, 6)) {
         const open = p.steps[w.openStep];
-        const where = inside.has(w.openStep) ? `opens inside at ${link(a, open.range)} ${code(open.effect.text)}` : `open since ${link(a, open.range)} (step ${w.openStep + 1})`;
+        const where = inside.has(w.openStep) ? `opens inside at ${link(a, open.range)} ${code(open.effect.text)}` : `open since ${link(a, open.range)} ${code(open.effect.text)} (step ${w.openStep + 1})`;
         const close = w.extent === 'point' ? '' : w.closeStep === null ? ', never closes on this path' : `, closes at ${link(a, p.steps[w.closeStep].range)} ${code(p.steps[w.closeStep].effect.text)} (step ${w.closeStep + 1})`;
         out.push(`  - **${esc(w.rule)}** ${esc(w.name)}: ${w.extent === 'point' ? `reported at ${link(a, open.range)} ${code(open.effect.text)}` : `${where}${close}`}`);
       }
       if (ws.length > 6) out.push(`  - … and ${ws.length - 6} more windows`);
       if (init) {
         const free = p.steps.find((s) => s.effect.kind === 'free-init');
-        if (free) out.push(`  - Init memory is freed on this path by ${code(free.effect.text)} at ${link(a, free.range)} (step ${free.index + 1}), ${free.index > last ? `after the last step inside ${code(sym)}` : `while ${code(sym)} still has steps after it (up to step ${last + 1})`}.`);
+        if (free) {
+          const own = r.steps.filter((i) => p.steps[i].within === sym);
+          const ownAfter = own.find((i) => i > free.index);
+          const k = free.chain.findIndex((c) => c.symbol === sym);
+          const when = free.index > last ? `after the last step inside ${code(sym)}`
+            : ownAfter !== undefined ? `and ${code(sym)} itself still runs after it (step ${ownAfter + 1}, ${link(a, p.steps[ownAfter].range)})`
+            : k >= 0 ? `while ${code(sym)} is still on the call stack (through ${[...free.chain.slice(k + 1).map((c) => code(c.symbol)), code(free.within)].join(' → ')})`
+            : `before step ${last + 1} inside ${code(sym)}`;
+          out.push(`  - Init memory is freed on this path by ${code(free.effect.text)} at ${link(a, free.range)} (step ${free.index + 1}), ${when}.`);
+        } else if (p.steps[lo].before.some((st) => st.initFreed)) {
+          out.push(`  - Init memory is already freed when this role reaches ${code(sym)} (state before step ${lo + 1}), but ${code(sym)} is in an init section.`);
+        }
       }
     }
   }
