@@ -141,3 +141,25 @@ test('server: a hover on the AP lidt shows the timeline, and trapline/roles + tr
     assert.ok(t.steps.every((st) => st.uri.startsWith('file://')));
   } finally { await s.close(); }
 });
+
+test('server: the preferred quick fix for TL001 on the bsp, applied as an unsaved edit, clears its squiggle', async () => {
+  const s = await startOn('examples/boot-hazards');
+  try {
+    const traps = s.uri('traps.c');
+    await s.until(() => (s.diags.get(traps) ?? []).some((d) => d.code === 'TL001'), 'TL001 in traps.c');
+    const d = s.diags.get(traps).find((x) => x.code === 'TL001');
+    const actions = await s.conn.sendRequest('textDocument/codeAction', { textDocument: { uri: traps }, range: d.range, context: { diagnostics: [d] } });
+    assert.ok(actions.length >= 2, 'a fix and a suppression');
+    assert.ok(actions.some((a) => /trapline-disable-next-line TL001/.test(JSON.stringify(a.edit))), 'the suppression action');
+    const fix = actions.find((a) => a.isPreferred) ?? actions[0];
+    // apply the workspace edit as the editor would: unsaved buffers
+    for (const [uri, edits] of Object.entries(fix.edit.changes)) {
+      const file = new URL(uri);
+      let text = readFileSync(file, 'utf8');
+      const offset = (pos) => text.split('\n').slice(0, pos.line).reduce((n, l) => n + l.length + 1, 0) + pos.character;
+      for (const e of [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start))) text = text.slice(0, offset(e.range.start)) + e.newText + text.slice(offset(e.range.end));
+      s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: uri.endsWith('.S') ? 'gas' : 'c', version: 1, text } });
+    }
+    await s.until(() => !(s.diags.get(traps) ?? []).some((x) => x.code === 'TL001' && x.message === d.message), 'the TL001 squiggle gone');
+  } finally { await s.close(); }
+});

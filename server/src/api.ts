@@ -8,3 +8,4 @@ export { toSarif } from './report/sarif';
 export { toText } from './report/text';
 export * as timeline from './ide/timeline';
 export * as navigation from './ide/navigation';
+export * as fixes from './ide/code-actions'; export * as suppress from './rules/suppressions';

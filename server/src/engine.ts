@@ -6,9 +6,15 @@ import { ParserHost, wasmPathsIn } from './parse/parser';
 import { PathWalker } from './paths/walker';
 import type { RolePath } from './paths/steps';
 import { RULES, RULE_IDS } from './rules';
+import { applySuppressions, rulesRun, type UnusedSuppression } from './rules/suppressions';
 
 export interface AnalysisStats { files: number; cFiles: number; asmFiles: number; bytes: number; skipped: { file: string; reason: string }[]; functions: number; asmUnits: number; ms: { index: number; paths: number; rules: number } }
-export interface Analysis { root: string; config: Config; index: WorkspaceIndex; paths: RolePath[]; findings: Finding[]; stats: AnalysisStats }
+export interface Analysis {
+  root: string; config: Config; index: WorkspaceIndex; paths: RolePath[]; findings: Finding[];
+  /** Suppression comments that suppressed nothing (shown as hints, with a fix that removes them). */
+  unusedSuppressions: UnusedSuppression[];
+  stats: AnalysisStats;
+}
 
 export interface AnalyzeOptions {
   wasmDir?: string;
@@ -42,12 +48,13 @@ export async function analyze(root: string, opts: AnalyzeOptions = {}): Promise<
   const t1 = performance.now();
   const paths = runRoles(index, config);
   const t2 = performance.now();
-  const findings = runRules(index, paths, config, opts.rules);
+  // suppression comments (`/* trapline-disable-next-line TL002 -- reason */`) are honoured by every face
+  const { findings, unused } = applySuppressions(runRules(index, paths, config, opts.rules), index.texts, rulesRun(RULE_IDS, config.rules, opts.rules));
   const t3 = performance.now();
   let functions = 0;
   for (const d of index.functions.values()) functions += d.length;
   return {
-    root: absRoot, config, index, paths, findings,
+    root: absRoot, config, index, paths, findings, unusedSuppressions: unused,
     stats: { ...index.stats, functions, asmUnits: index.units.length, ms: { index: Math.round(t1 - t0), paths: Math.round(t2 - t1), rules: Math.round(t3 - t2) } },
   };
 }

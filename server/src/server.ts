@@ -1,5 +1,5 @@
 import {
-  createConnection, DiagnosticSeverity, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
+  CodeActionKind, createConnection, DiagnosticSeverity, type CodeAction, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
   type Diagnostic, type InitializeParams,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -13,6 +13,9 @@ import { RULES } from './rules';
 import { toDiagnostics } from './lsp/diagnostics';
 import * as navigation from './lsp/navigation';
 import * as timeline from './ide/timeline';
+import { codeActions, unusedSuppressionAction, type CodeAction as Fix } from './ide/code-actions';
+import type { DiagnosticData } from './lsp/diagnostics';
+import { lspRange, uriOf } from './lsp/convert';
 
 /** Protocol glue only: the analysis lives in engine.ts, the IDE features in ide/. */
 const connection = createConnection(ProposedFeatures.all);
@@ -43,6 +46,7 @@ connection.onInitialize((params: InitializeParams) => {
       documentSymbolProvider: true,
       callHierarchyProvider: true,
       hoverProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
     },
   };
 });
@@ -97,7 +101,7 @@ async function run(): Promise<void> {
 }
 
 function publish(a: Analysis): void {
-  const diags = toDiagnostics(a.root, a.findings, docsOf);
+  const diags = toDiagnostics(a.root, a.findings, a.unusedSuppressions, docsOf);
   // a broken .trapline.json is reported on that file; the defaults are used meanwhile
   if (a.config.problems.length > 0) {
     const uri = pathToFileURL(path.join(a.root, CONFIG_FILE)).toString();
@@ -144,6 +148,25 @@ connection.onHover((p) => withAnalysis(p.textDocument.uri, null, (a, f) => {
   const value = timeline.hover(a, f, p.position.line, p.position.character);
   return value ? { contents: { kind: 'markdown' as const, value } } : null;
 }));
+/** An IDE fix as an LSP code action with a workspace edit. */
+function toLsp(a: Analysis, fix: Fix, diagnostic: CodeAction['diagnostics']): CodeAction {
+  const changes: Record<string, { range: ReturnType<typeof lspRange>; newText: string }[]> = {};
+  for (const e of fix.edits) (changes[uriOf(a.root, e.file)] ??= []).push({ range: lspRange(e.range), newText: e.newText });
+  return { title: fix.title, kind: CodeActionKind.QuickFix, isPreferred: fix.isPreferred, diagnostics: diagnostic, edit: { changes } };
+}
+connection.onCodeAction((p) => withAnalysis(p.textDocument.uri, [] as CodeAction[], (a) => p.context.diagnostics.flatMap((d) => {
+  const data = d.data as DiagnosticData | undefined;
+  if (!data || d.source !== 'trapline') return [];
+  if ('unused' in data) {
+    const u = a.unusedSuppressions[data.unused];
+    const fix = u ? unusedSuppressionAction(a, u) : null;
+    return fix ? [toLsp(a, fix, [d])] : [];
+  }
+  const f = a.findings[data.finding];
+  // a diagnostic from an older analysis: its finding must still be the same one
+  if (!f || f.rule !== d.code || f.range.line !== d.range.start.line) return [];
+  return codeActions(a, f).map((fix) => toLsp(a, fix, [d]));
+})));
 // the Boot Timeline panel's data (docs/protocol.md)
 connection.onRequest('trapline/roles', () => (current ? timeline.roles(current) : null));
 connection.onRequest('trapline/timeline', (p: { role: string }) => (current ? timeline.timeline(current, p.role) : null));

@@ -67,7 +67,7 @@ export function declaratorName(n: Node | null): Node | null {
 }
 
 function sectionFromText(prefix: string, macros: MacroTable): string | null {
-  const attr = /section\s*\(\s*"([^"]+)"/.exec(prefix);
+  const attr = /(?:__)?section(?:__)?\s*\(\s*"([^"]+)"/.exec(prefix);
   if (attr) return attr[1];
   for (const id of prefix.match(/[A-Za-z_]\w*/g) ?? []) {
     const s = macros.sectionOf(id);
