@@ -16,6 +16,8 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' }),
   // the engine API for tests (not shipped): same code as the bundles, importable from test/*.mjs
   build({ ...common, entryPoints: ['server/src/api.ts'], outfile: 'out/api.js' }),
+  // the Boot Timeline page builder for tests (not shipped; the webview's own files are media/*, shipped as they are)
+  build({ ...common, entryPoints: ['client/src/panel-html.ts'], outfile: 'out/panel-html.js' }),
 ]);
 chmodSync('dist/cli.js', 0o755);
 copyFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), 'dist/web-tree-sitter.wasm');

@@ -1,6 +1,10 @@
 import * as path from 'node:path';
-import { workspace, type ExtensionContext } from 'vscode';
+import { window, workspace, type ExtensionContext } from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { CMD, registerCommands } from './commands';
+import { TimelinePanel, VIEW_ID } from './panel';
+import { NOTE_TIMELINE_CHANGED } from './protocol';
+import { TraplineStatus } from './status';
 
 let client: LanguageClient | undefined;
 
@@ -16,7 +20,21 @@ export async function activate(context: ExtensionContext): Promise<void> {
     },
   };
   client = new LanguageClient('trapline', 'Trapline', serverOptions, clientOptions);
-  await client.start();
+
+  const status = new TraplineStatus(CMD.showTimeline);
+  const panel = new TimelinePanel(context.extensionUri, client);
+  context.subscriptions.push(status, panel, window.registerWebviewViewProvider(VIEW_ID, panel));
+  registerCommands(context, client, status);
+  context.subscriptions.push(client.onNotification(NOTE_TIMELINE_CHANGED, () => { status.analysed(); panel.refresh(); }));
+
+  if (!workspace.workspaceFolders?.length) status.analysed(); // no folder: nothing to index
+  try {
+    await client.start();
+  } catch (e) {
+    status.failed(e instanceof Error ? e.message : String(e));
+    throw e;
+  }
+  panel.refresh();
 }
 
 export async function deactivate(): Promise<void> {
