@@ -10,14 +10,13 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Ajv from 'ajv';
+import { sarifValidator } from './helpers/sarif-schema.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = process.env.TRAPLINE_CLI ?? join(ROOT, 'dist/cli.js');
 const HAZARDS = join(ROOT, 'examples/boot-hazards');
 const FIXED = join(ROOT, 'examples/boot-fixed');
 const BSP_IST = join(ROOT, 'test/fixtures/tl001-bsp-ist-before-ltr');
-const SARIF_SCHEMA = join(ROOT, 'node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
 
 if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`node scripts/build.mjs\` first`);
 
@@ -185,18 +184,6 @@ test('text format: compiler-style `file:line:col: severity: message [TL00x]`, th
 });
 
 // ---------------------------------------------------------------- SARIF
-
-function sarifValidator() {
-  const { $schema, id, ...rest } = JSON.parse(readFileSync(SARIF_SCHEMA, 'utf8'));
-  void $schema;
-  // The schema is draft-04: give its `id` to Ajv (draft-07) as `$id`. Its patterns are not valid
-  // under the `u` flag; its formats are checked here without ajv-formats.
-  const ajv = new Ajv({
-    allErrors: true, strict: false, unicodeRegExp: false,
-    formats: { uri: /^[a-z][a-z0-9+.-]*:/i, 'uri-reference': true, 'date-time': (s) => !Number.isNaN(Date.parse(s)) },
-  });
-  return ajv.compile({ $id: id, ...rest });
-}
 
 let sarifCache = null;
 function sarif() {

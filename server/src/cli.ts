@@ -16,7 +16,7 @@ class UsageError extends Error {}
 interface Args { dir: string; format: 'text' | 'json' | 'sarif'; output: string | null; rules: string[]; baseline: string | null }
 
 function parseArgs(argv: string[]): Args {
-  if (argv[0] !== 'check') throw new UsageError(argv[0] === undefined ? 'missing command' : `unknown command "${argv[0]}"`);
+  if (argv[0] !== 'check') throw new UsageError(argv[0] === undefined ? 'missing command (trapline check [DIR])' : `unknown command "${argv[0]}"`);
   const a: Args = { dir: '.', format: 'text', output: null, rules: [], baseline: null };
   let dirSet = false;
   for (let i = 1; i < argv.length; i++) {
@@ -38,12 +38,16 @@ function parseArgs(argv: string[]): Args {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) { process.stdout.write(`${USAGE}\n`); return 0; }
+  if (argv.length === 0) { process.stderr.write(`${USAGE}\n`); return 2; }
   let args: Args;
   try { args = parseArgs(argv); } catch (e) {
-    if (e instanceof UsageError) { process.stderr.write(`trapline: ${e.message}\n${USAGE}\n`); return 2; }
+    // one line, as compilers do: the usage is one --help away
+    if (e instanceof UsageError) { process.stderr.write(`trapline: ${e.message}\n`); return 2; }
     throw e;
   }
-  if (!existsSync(args.dir) || !statSync(args.dir).isDirectory()) { process.stderr.write(`trapline: ${args.dir}: no such directory\n`); return 2; }
+  if (!existsSync(args.dir)) { process.stderr.write(`trapline: ${args.dir}: no such directory\n`); return 2; }
+  if (!statSync(args.dir).isDirectory()) { process.stderr.write(`trapline: ${args.dir}: not a directory (trapline check takes the root of a source tree)\n`); return 2; }
   let baseline: Set<string> | null = null;
   if (args.baseline) {
     try {

@@ -155,18 +155,25 @@ function toLsp(a: Analysis, fix: Fix, diagnostic: CodeAction['diagnostics']): Co
   return { title: fix.title, kind: CodeActionKind.QuickFix, isPreferred: fix.isPreferred, diagnostics: diagnostic, edit: { changes } };
 }
 connection.onCodeAction((p) => withAnalysis(p.textDocument.uri, [] as CodeAction[], (a) => p.context.diagnostics.flatMap((d) => {
+  // one diagnostic the server cannot map (another tool's, an older analysis') costs only its own fixes
+  try { return fixesFor(a, d); } catch (e) {
+    connection.console.error(`trapline: code actions for ${String(d.code)}: ${e instanceof Error ? e.message : String(e)}`);
+    return [];
+  }
+})));
+function fixesFor(a: Analysis, d: Diagnostic): CodeAction[] {
   const data = d.data as DiagnosticData | undefined;
-  if (!data || d.source !== 'trapline') return [];
+  if (!data || typeof data !== 'object' || d.source !== 'trapline') return [];
   if ('unused' in data) {
-    const u = a.unusedSuppressions[data.unused];
+    const u = typeof data.unused === 'number' ? a.unusedSuppressions[data.unused] : undefined;
     const fix = u ? unusedSuppressionAction(a, u) : null;
     return fix ? [toLsp(a, fix, [d])] : [];
   }
-  const f = a.findings[data.finding];
+  const f = typeof data.finding === 'number' ? a.findings[data.finding] : undefined;
   // a diagnostic from an older analysis: its finding must still be the same one
   if (!f || f.rule !== d.code || f.range.line !== d.range.start.line) return [];
   return codeActions(a, f).map((fix) => toLsp(a, fix, [d]));
-})));
+}
 // the Boot Timeline panel's data (docs/protocol.md)
 connection.onRequest('trapline/roles', () => (current ? timeline.roles(current) : null));
 connection.onRequest('trapline/profile', () => (current ? { name: current.config.profile.name } : null));

@@ -245,6 +245,8 @@ type Token =
 const GAS_TOKENS = /0[xX][0-9a-fA-F]+|(\d+)([bf])(?![\w.$])|(\d+)(?=\s*:(?!:))|\d[\w.]*|[A-Za-z_.][\w.$]*/g;
 const C_TOKENS = /0[xX][0-9a-fA-F]+\w*|\d[\w.]*|[A-Za-z_]\w*/g;
 
+const MAX_NAME = 512;
+
 function tokenAt(text: string, column: number, gas: boolean): Token | null {
   const re = gas ? GAS_TOKENS : C_TOKENS;
   re.lastIndex = 0;
@@ -257,6 +259,8 @@ function tokenAt(text: string, column: number, gas: boolean): Token | null {
   }
   if (!best) return null;
   const start = best.index, end = best.index + best[0].length;
+  // no symbol is this long: generated data or hostile input, not worth a search regex
+  if (end - start > MAX_NAME) return null;
   if (gas && best[1] !== undefined) return { kind: 'numref', name: best[1], dir: best[2] as 'b' | 'f', start, end };
   if (gas && best[3] !== undefined) return { kind: 'numdef', name: best[3], start, end };
   if (/^\d/.test(best[0])) return null;

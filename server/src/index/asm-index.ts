@@ -28,28 +28,36 @@ const LABEL_MACRO_FALLBACK = /^(ENTRY|GLOBAL|FUNC|FUNC_LOCAL|DATA|DATA_LOCAL|LAB
 
 function symbolsIn(n: Node): string[] {
   const out: string[] = [];
-  const walk = (x: Node): void => {
+  // iterative, left to right: operands can nest thousands deep ($((((1)))))
+  const stack: Node[] = [n];
+  while (stack.length > 0) {
+    const x = stack.pop() as Node;
     if (x.type === 'symbol' || x.type === 'local_label') {
       const parent = x.parent;
       if (!(parent?.type === 'call_expression' && parent.childForFieldName('function')?.id === x.id)) out.push(x.text);
-      return;
+      continue;
     }
     // In `a - b` only `a` is a place: the subtracted symbol is a base (sym - BASE, label - start).
     if (x.type === 'binary_expression' && x.childForFieldName('operator')?.text === '-') {
       const l = x.childForFieldName('left');
-      if (l) walk(l);
-      return;
+      if (l) stack.push(l);
+      continue;
     }
-    for (const c of x.namedChildren) if (c) walk(c);
-  };
-  walk(n);
+    const kids = x.namedChildren.filter((c): c is Node => c !== null);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+  }
   return out;
 }
 
 /** `1f` in `jmp 1f` or in `$bootsym(1f)`. */
 function numericRefIn(n: Node): string | null {
-  if (n.type === 'numeric_label_ref') return n.text;
-  for (const c of n.namedChildren) { const r = c ? numericRefIn(c) : null; if (r) return r; }
+  const stack: Node[] = [n];
+  while (stack.length > 0) {
+    const x = stack.pop() as Node;
+    if (x.type === 'numeric_label_ref') return x.text;
+    const kids = x.namedChildren.filter((c): c is Node => c !== null);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+  }
   return null;
 }
 
@@ -74,10 +82,8 @@ function operandOf(n: Node): Operand {
 
 function labelMacro(name: string, macros: MacroTable): boolean {
   const d = macros.get(name);
-  if (d && d.params && d.params.length > 0) {
-    const p = d.params[0];
-    if (new RegExp(`\\b${p}\\s*(##\\s*)?:`).test(d.body)) return true;
-  }
+  const p = d?.params?.[0];
+  if (d && p && /^\w+$/.test(p) && new RegExp(`\\b${p}\\s*(##\\s*)?:`).test(d.body)) return true;
   return LABEL_MACRO_FALLBACK.test(name);
 }
 

@@ -81,42 +81,50 @@ const CONTAINERS = new Set(['translation_unit', 'preproc_if', 'preproc_ifdef', '
 export function indexCTree(file: string, original: string, tree: Tree, macros: MacroTable): CFileIndex {
   const functions: CFunction[] = [];
   const variables: CVariable[] = [];
-  const visit = (n: Node): void => {
-    for (const c of n.namedChildren) {
+  // containers (#if blocks) can nest thousands deep: an explicit stack, in document order
+  const handleFunction = (c: Node): void => {
+    const fn = c.childForFieldName('declarator');
+    const id = declaratorName(fn);
+    if (!id) return;
+    const fdecl = findFunctionDeclarator(fn);
+    const prefix = original.slice(c.startIndex, id.startIndex);
+    const params = (fdecl?.childForFieldName('parameters')?.namedChildren ?? [])
+      .map((p) => (p ? declaratorName(p.childForFieldName('declarator'))?.text : undefined) ?? '')
+      .filter((p) => p.length > 0);
+    const callees = new Set<string>();
+    const refs = new Set<string>();
+    const body = c.childForFieldName('body');
+    if (body) collectNames(body, callees, refs);
+    functions.push({
+      name: id.text, file, range: rangeOf(file, c), nameRange: rangeOf(file, id), params,
+      section: sectionFromText(prefix, macros), isStatic: /\bstatic\b/.test(prefix), isInline: /inline/.test(prefix),
+      callees: [...callees], refs: [...refs], startIndex: c.startIndex, endIndex: c.endIndex,
+    });
+  };
+  const handleDeclaration = (c: Node): void => {
+    if (c.namedChildren.some((x) => x?.type === 'storage_class_specifier' && x.text === 'extern')) return;
+    for (const d of c.childrenForFieldName('declarator')) {
+      if (!d || d.type === 'function_declarator') continue;
+      const id = declaratorName(d);
+      if (!id) continue;
+      const value = d.type === 'init_declarator' ? d.childForFieldName('value') : null;
+      const prefix = original.slice(c.startIndex, c.endIndex);
+      variables.push({
+        name: id.text, file, range: rangeOf(file, id), section: sectionFromText(prefix.slice(0, prefix.indexOf('=') >= 0 ? prefix.indexOf('=') : undefined), macros),
+        init: value ? value.text : null, isArray: /\[/.test(d.text.split('=')[0]), isPointerArray: /\*/.test(d.text.split('[')[0]) && /\[/.test(d.text.split('=')[0]),
+      });
+    }
+  };
+  const visit = (root: Node): void => {
+    const stack: { node: Node; i: number }[] = [{ node: root, i: 0 }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      if (top.i >= top.node.namedChildCount) { stack.pop(); continue; }
+      const c = top.node.namedChild(top.i++);
       if (!c) continue;
-      if (CONTAINERS.has(c.type)) visit(c);
-      else if (c.type === 'function_definition') {
-        const fn = c.childForFieldName('declarator');
-        const id = declaratorName(fn);
-        if (!id) continue;
-        const fdecl = findFunctionDeclarator(fn);
-        const prefix = original.slice(c.startIndex, id.startIndex);
-        const params = (fdecl?.childForFieldName('parameters')?.namedChildren ?? [])
-          .map((p) => (p ? declaratorName(p.childForFieldName('declarator'))?.text : undefined) ?? '')
-          .filter((p) => p.length > 0);
-        const callees = new Set<string>();
-        const refs = new Set<string>();
-        const body = c.childForFieldName('body');
-        if (body) collectNames(body, callees, refs);
-        functions.push({
-          name: id.text, file, range: rangeOf(file, c), nameRange: rangeOf(file, id), params,
-          section: sectionFromText(prefix, macros), isStatic: /\bstatic\b/.test(prefix), isInline: /inline/.test(prefix),
-          callees: [...callees], refs: [...refs], startIndex: c.startIndex, endIndex: c.endIndex,
-        });
-      } else if (c.type === 'declaration') {
-        if (c.namedChildren.some((x) => x?.type === 'storage_class_specifier' && x.text === 'extern')) continue;
-        for (const d of c.childrenForFieldName('declarator')) {
-          if (!d || d.type === 'function_declarator') continue;
-          const id = declaratorName(d);
-          if (!id) continue;
-          const value = d.type === 'init_declarator' ? d.childForFieldName('value') : null;
-          const prefix = original.slice(c.startIndex, c.endIndex);
-          variables.push({
-            name: id.text, file, range: rangeOf(file, id), section: sectionFromText(prefix.slice(0, prefix.indexOf('=') >= 0 ? prefix.indexOf('=') : undefined), macros),
-            init: value ? value.text : null, isArray: /\[/.test(d.text.split('=')[0]), isPointerArray: /\*/.test(d.text.split('[')[0]) && /\[/.test(d.text.split('=')[0]),
-          });
-        }
-      }
+      if (CONTAINERS.has(c.type)) stack.push({ node: c, i: 0 });
+      else if (c.type === 'function_definition') handleFunction(c);
+      else if (c.type === 'declaration') handleDeclaration(c);
     }
   };
   visit(tree.rootNode);

@@ -144,9 +144,10 @@ export interface BuildOptions {
 export class IndexCancelled extends Error { constructor() { super('indexing cancelled'); } }
 
 export async function buildIndex(root: string, host: ParserHost, profile: Profile, opts: BuildOptions): Promise<WorkspaceIndex> {
-  const files = byPreference(listSourceFiles(root, opts.exclude), profile.prefer);
-  const texts = new Map<string, string>();
   const stats: IndexStats = { files: 0, cFiles: 0, asmFiles: 0, bytes: 0, skipped: [] };
+  const files = byPreference(listSourceFiles(root, opts.exclude, stats.skipped), profile.prefer);
+  const texts = new Map<string, string>();
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
   const macros = new MacroTable();
   const noreturn = new Set<string>();
   const limit = opts.maxFileBytes ?? MAX_FILE_BYTES;
@@ -156,8 +157,8 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
       let buf: Buffer;
       try { buf = readFileSync(path.join(root, f)); } catch (e) { stats.skipped.push({ file: f, reason: `unreadable: ${(e as Error).message}` }); continue; }
       if (buf.length > limit) { stats.skipped.push({ file: f, reason: `larger than ${limit} bytes` }); continue; }
-      if (buf.includes(0)) { stats.skipped.push({ file: f, reason: 'binary' }); continue; }
-      text = buf.toString('utf8');
+      if (buf.includes(0)) { stats.skipped.push({ file: f, reason: 'binary (NUL bytes)' }); continue; }
+      try { text = utf8.decode(buf); } catch { stats.skipped.push({ file: f, reason: 'not valid UTF-8' }); continue; }
     }
     texts.set(f, text);
     stats.bytes += text.length;
@@ -242,10 +243,16 @@ function buildUnits(index: WorkspaceIndex, asmFiles: AsmFile[]): void {
     const p = path.posix.normalize(path.posix.join(path.posix.dirname(from), inc));
     return byPath.has(p) ? p : undefined;
   };
-  const included = new Set<string>();
-  for (const a of asmFiles) for (const s of a.stmts) if (s.kind === 'include') { const r = resolve(a.file, s.path); if (r) included.add(r); }
-  for (const a of asmFiles) {
-    if (included.has(a.file)) continue;
+  const edges = new Map<string, string[]>();
+  for (const a of asmFiles) for (const s of a.stmts) if (s.kind === 'include') { const r = resolve(a.file, s.path); if (r && r !== a.file) edges.set(a.file, [...(edges.get(a.file) ?? []), r]); }
+  const included = new Set([...edges.values()].flat());
+  // Files included only from a cycle (a.S <-> b.S) would have no root: the first of them becomes one.
+  const reached = new Set<string>();
+  const reach = (f: string): void => { if (reached.has(f)) return; reached.add(f); for (const g of edges.get(f) ?? []) reach(g); };
+  const roots: AsmFile[] = [];
+  for (const a of asmFiles) if (!included.has(a.file)) { roots.push(a); reach(a.file); }
+  for (const a of asmFiles) if (!reached.has(a.file)) { roots.push(a); reach(a.file); }
+  for (const a of roots) {
     const unit: AsmUnit = { root: a.file, stmts: [], labels: new Map() };
     let section = '.text', previous = '.text', bits: 16 | 32 | 64 = 64;
     const pushed: [string, string][] = [];

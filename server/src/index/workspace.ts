@@ -10,8 +10,9 @@ const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn', 'dist', 'out',
  * are not followed. `.inc` files are only read when an `.S` file includes them (they are too
  * often not assembler: bitbake, Makefile fragments).
  */
-export function listSourceFiles(root: string, exclude: string[]): string[] {
-  const isExcluded = exclude.length > 0 ? picomatch(exclude, { dot: true }) : () => false;
+export function listSourceFiles(root: string, exclude: string[], skipped: { file: string; reason: string }[] = []): string[] {
+  const patterns = exclude.filter((e) => e.trim().length > 0);
+  const isExcluded = patterns.length > 0 ? picomatch(patterns, { dot: true }) : () => false;
   const out: string[] = [];
   const walk = (rel: string): void => {
     let entries;
@@ -21,6 +22,7 @@ export function listSourceFiles(root: string, exclude: string[]): string[] {
       if (e.isDirectory()) {
         if (!SKIP_DIRS.has(e.name) && !isExcluded(r) && !isExcluded(r + '/')) walk(r);
       } else if (e.isFile() && languageOf(e.name) && !e.name.endsWith('.inc') && !isExcluded(r)) out.push(r);
+      else if (e.isSymbolicLink() && languageOf(e.name) && !isExcluded(r)) skipped.push({ file: r, reason: 'symbolic link (not followed)' });
     }
   };
   walk('');

@@ -23,6 +23,8 @@ interface Flow { normal: Ctx[]; ret: Ctx[]; brk: Ctx[]; cont: Ctx[] }
 
 const MAX_CTXS = 6;
 const MAX_DEPTH = 48;
+/** Statement and expression nesting the walker follows; deeper code (generated, or hostile) is skipped as opaque. */
+const MAX_NESTING = 200;
 const CALLER_SAVED = ['a', 'c', 'd', 'si', 'di', 'r8', 'r9', 'r10', 'r11'];
 
 /** `%ebx`, `%bl`, `%rbx` -> `b`; `%r8d` -> `r8`. */
@@ -70,6 +72,7 @@ export class PathWalker {
   private readonly memo = new Map<string, { st: State; ret?: Val }[]>();
   /** How many conditional branches of the current function we are inside: a noreturn call there is an error exit. */
   private condDepth = 0;
+  private nesting = 0;
   /** While a macro expansion is walked: where the macro is called (its nodes are not in any file). */
   private macroSite: Range | null = null;
 
@@ -303,6 +306,12 @@ export class PathWalker {
 
   private execStmt(n: Node, ctxs: Ctx[], fn: CFunction): Flow {
     if (ctxs.length === 0) return flow();
+    if (this.nesting >= MAX_NESTING) return flow(ctxs);
+    this.nesting++;
+    try { return this.execStmtInner(n, ctxs, fn); } finally { this.nesting--; }
+  }
+
+  private execStmtInner(n: Node, ctxs: Ctx[], fn: CFunction): Flow {
     switch (n.type) {
       case 'compound_statement': case 'translation_unit': {
         const acc = flow();
@@ -356,7 +365,8 @@ export class PathWalker {
         const alt = n.childForFieldName('alternative');
         // the role's `via` symbols decide a branch the engine cannot: take the side that reaches them
         const via = this.role.via ?? [];
-        const viaSide = via.length === 0 ? undefined : via.some((v) => new RegExp(`\\b${v}\\b`).test(cons?.text ?? '')) ? true : via.some((v) => new RegExp(`\\b${v}\\b`).test(alt?.text ?? '')) ? false : undefined;
+        const names = (t: string | undefined): boolean => via.some((v) => (t ?? '').match(/[A-Za-z_]\w*/g)?.includes(v) ?? false);
+        const viaSide = via.length === 0 ? undefined : names(cons?.text) ? true : names(alt?.text) ? false : undefined;
         for (const c of cur) {
           const v = (cond ? truth(this.eval(cond, c, fn)) : undefined) ?? viaSide;
           if (v !== false) t.push(c);
@@ -459,7 +469,12 @@ export class PathWalker {
 
   /** Runs the side effects of an expression: calls, assignments, inline asm. */
   private execExpr(n: Node, ctxs: Ctx[], fn: CFunction): Ctx[] {
-    if (ctxs.length === 0) return ctxs;
+    if (ctxs.length === 0 || this.nesting >= MAX_NESTING) return ctxs;
+    this.nesting++;
+    try { return this.execExprInner(n, ctxs, fn); } finally { this.nesting--; }
+  }
+
+  private execExprInner(n: Node, ctxs: Ctx[], fn: CFunction): Ctx[] {
     switch (n.type) {
       case 'call_expression': return this.call(n, ctxs, fn);
       case 'gnu_asm_expression': return this.inlineAsm(n, ctxs, fn);
@@ -721,7 +736,12 @@ export class PathWalker {
 
   /** What a C expression denotes, as far as boot state goes. */
   eval(n: Node | null | undefined, c: Ctx | undefined, fn: CFunction): Val | undefined {
-    if (!n || !c) return undefined;
+    if (!n || !c || this.nesting >= MAX_NESTING) return undefined;
+    this.nesting++;
+    try { return this.evalInner(n, c, fn); } finally { this.nesting--; }
+  }
+
+  private evalInner(n: Node, c: Ctx, fn: CFunction): Val | undefined {
     switch (n.type) {
       case 'number_literal': {
         const v = this.index.macros.evaluate(n.text);
@@ -908,7 +928,7 @@ export class PathWalker {
         let back = cur;
         if (t.pos !== undefined) {
           const name = nameAt(unit.stmts[t.pos]?.stmt) ?? `${unit.root}:${t.pos}`;
-          if (!this.callStack.includes(name)) back = this.enter(name, { file, range }, () => this.walkAsm(unitIdx, t.pos as number, cur, 'sub'));
+          if (!this.callStack.includes(name) && this.callStack.length <= MAX_DEPTH) back = this.enter(name, { file, range }, () => this.walkAsm(unitIdx, t.pos as number, cur, 'sub'));
         } else if (t.sym) {
           back = this.walkSymbol(t.sym, cur, { file, range }, 'sub');
           if (this.index.noreturn.has(t.sym)) continue; // nothing after a call to a noreturn function runs
@@ -1003,7 +1023,7 @@ export class PathWalker {
     if (base === 'pop' || m === 'pop') return cur.map((c) => setReg({ ...c, stack: c.stack.slice(0, -1) }, ops[0]?.k === 'reg' ? ops[0].reg : '?', c.stack[c.stack.length - 1]));
     // instructions that write registers implicitly
     const implicit: Record<string, string[]> = { int: ['a', 'b', 'c', 'd', 'si', 'di', 'bp'], cpuid: ['a', 'b', 'c', 'd'], rdmsr: ['a', 'd'], rdtsc: ['a', 'd'], lodsb: ['a', 'si'], lodsw: ['a', 'si'], lodsl: ['a', 'si'], xgetbv: ['a', 'd'] };
-    const clobbered = implicit[m] ?? (/^(rep|repe|repne)?\s*(movs|stos|cmps|scas)/.test(m) || (prefix !== null && /rep/.test(prefix)) ? ['c', 'si', 'di'] : null);
+    const clobbered = (Object.hasOwn(implicit, m) ? implicit[m] : undefined) ?? (/^(rep|repe|repne)?\s*(movs|stos|cmps|scas)/.test(m) || (prefix !== null && /rep/.test(prefix)) ? ['c', 'si', 'di'] : null);
     if (clobbered) return cur.map((c) => { const vals = new Map(c.vals); for (const r of clobbered) vals.delete(r); return { ...c, vals, flags: null }; });
     const dst = ops[ops.length - 1];
     if (dst?.k !== 'reg') return cur.map((c) => ({ ...c, flags: /^(cmp|test|bt)/.test(m) ? null : c.flags }));

@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import type { Analysis } from '../engine';
 import type { Finding, Range } from '../model/types';
@@ -5,8 +6,13 @@ import { RULES } from '../rules';
 import { fingerprint } from './fingerprint';
 import { lineTextOf } from './json';
 
+/** A relative path as a URI reference: each segment percent-encoded (`boot 1#%.S` -> `boot%201%23%25.S`). */
+export function relativeUri(file: string): string {
+  return file.split('/').map(encodeURIComponent).join('/');
+}
+
 function physical(r: Range): Sarif.PhysicalLocation {
-  return { artifactLocation: { uri: r.file, uriBaseId: 'SRCROOT' }, region: { startLine: r.line + 1, startColumn: r.column + 1, endLine: r.endLine + 1, endColumn: r.endColumn + 1 } };
+  return { artifactLocation: { uri: relativeUri(r.file), uriBaseId: 'SRCROOT' }, region: { startLine: r.line + 1, startColumn: r.column + 1, endLine: r.endLine + 1, endColumn: r.endColumn + 1 } };
 }
 
 const LEVEL: Record<string, Sarif.Result.level> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
@@ -44,7 +50,7 @@ export function toSarif(a: Analysis, findings: Finding[], version: string): Sari
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     runs: [{
       tool: { driver: { name: 'trapline', version, informationUri: 'https://github.com/trapline/trapline', rules } },
-      originalUriBaseIds: { SRCROOT: { uri: `file://${a.root.endsWith('/') ? a.root : a.root + '/'}` } },
+      originalUriBaseIds: { SRCROOT: { uri: pathToFileURL(a.root.endsWith('/') ? a.root : a.root + '/').href } },
       results,
     }],
   };
