@@ -12,6 +12,7 @@ import { IndexCancelled } from './index/index';
 import { RULES } from './rules';
 import { toDiagnostics } from './lsp/diagnostics';
 import * as navigation from './lsp/navigation';
+import { prepare as prepareNavigation } from './ide/navigation';
 import * as timeline from './ide/timeline';
 import { codeActions, unusedSuppressionAction, type CodeAction as Fix } from './ide/code-actions';
 import type { DiagnosticData } from './lsp/diagnostics';
@@ -96,6 +97,8 @@ async function run(): Promise<void> {
   current = a;
   publish(a);
   void connection.sendNotification('trapline/timelineChanged', { roles: timeline.roles(a) });
+  // build the navigation maps after the diagnostics are out, so the first go-to-definition is instant
+  setImmediate(() => { if (current === a) prepareNavigation(a.index); });
   const warnings = a.findings.filter((f) => f.severity === 'warning' || f.severity === 'error').length;
   connection.console.log(`trapline: ${a.stats.files} files (${a.stats.cFiles} C, ${a.stats.asmFiles} asm), profile ${a.config.profile.name}, roles ${a.paths.map((p) => `${p.role.name}@${p.entry ?? 'not found'}`).join(', ')}: ${a.findings.length} findings (${warnings} warnings) in ${Math.round(performance.now() - t0)} ms`);
 }

@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 import { languageOf } from '../parse/parser';
@@ -38,6 +38,3 @@ export function byPreference(files: string[], prefer: string[]): string[] {
   return [...files].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
 }
 
-export function fileSize(file: string): number {
-  try { return statSync(file).size; } catch { return -1; }
-}

@@ -34,7 +34,3 @@ export interface RolePath {
 }
 
 export interface CallSite { callee: string; caller: string; range: Range; seq: number }
-
-export function stepText(s: Step): string {
-  return s.effect.text;
-}
