@@ -10,6 +10,7 @@
 // reported as unused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { applyEdits } from './helpers/edits.mjs';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -196,22 +197,6 @@ function onLine(dir, file, snippet, comment) {
   writeFileSync(p, lines.join('\n'));
 }
 
-/** Applies edits (ranges in the original text, LSP style) to the files under `root`. */
-function applyEdits(root, edits) {
-  const byFile = new Map();
-  for (const e of edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
-  for (const [file, es] of byFile) {
-    const p = join(root, file);
-    let text = readFileSync(p, 'utf8');
-    const starts = [0];
-    for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
-    const off = (l, c) => (l < starts.length ? starts[l] : text.length) + c;
-    for (const e of [...es].sort((x, y) => off(y.range.line, y.range.column) - off(x.range.line, x.range.column))) {
-      text = text.slice(0, off(e.range.line, e.range.column)) + e.newText + text.slice(off(e.range.endLine, e.range.endColumn));
-    }
-    writeFileSync(p, text);
-  }
-}
 
 /** The findings and unused suppressions of a tree: `analyze()` applies the comments. */
 async function analyzeSuppressed(dir) {
