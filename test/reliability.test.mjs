@@ -381,3 +381,16 @@ test('server: a client that disconnects (stdin closed) ends the server within 5 
     assert.ok(performance.now() - t0 < 5000);
   } finally { s.kill(); }
 });
+
+test('limits: the size cap is configurable ("maxFileSize" in .trapline.json): a file over it is skipped and reported', () => {
+  const dir = tempCopy(HAZARDS);
+  const cfg = JSON.parse(readFileSync(join(dir, '.trapline.json'), 'utf8'));
+  const size = readFileSync(join(dir, 'traps.c')).length;
+  writeFileSync(join(dir, '.trapline.json'), JSON.stringify({ ...cfg, maxFileSize: size - 1 }, null, 2));
+  const r = report(dir);
+  assert.ok(skippedOf(r.report).includes('traps.c'), JSON.stringify(r.report.stats.skipped));
+  assert.match(linesAbout(r.stderr, 'traps.c').join('\n'), new RegExp(`larger than ${size - 1} bytes`));
+  writeFileSync(join(dir, '.trapline.json'), JSON.stringify({ ...cfg, maxFileSize: 'big' }, null, 2));
+  const bad = trapline('check', dir);
+  assert.match(bad.stderr, /\.trapline\.json:\d+:\d+: error: .*"maxFileSize" must be a positive number of bytes/);
+});

@@ -29,13 +29,16 @@ export interface Config {
   roles: RoleConfig[];
   rules: Record<string, Severity>;
   exclude: string[];
+  /** Files larger than this (bytes) are skipped and reported. */
+  maxFileSize: number;
   /** Problems found in `.trapline.json`; the defaults are used for what they concern. */
   problems: { message: string; range: Range }[];
   configFile: string | null;
 }
 
 export const CONFIG_FILE = '.trapline.json';
-const KNOWN_KEYS = new Set(['profile', 'roles', 'rules', 'exclude']);
+const KNOWN_KEYS = new Set(['profile', 'roles', 'rules', 'exclude', 'maxFileSize']);
+export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
 const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
 
 /** A profile by name; only our own names (not `toString` and friends of Object.prototype). */
@@ -59,7 +62,7 @@ function keyRange(file: string, text: string, key: string): Range {
 }
 
 /** Settings from the editor (`trapline.profile`, `trapline.roles`, ...): `.trapline.json` wins over them. */
-export type ConfigOverrides = Partial<{ profile: string; roles: RoleConfig[]; rules: Record<string, Severity>; exclude: string[] }>;
+export type ConfigOverrides = Partial<{ profile: string; roles: RoleConfig[]; rules: Record<string, Severity>; exclude: string[]; maxFileSize: number }>;
 
 /** Where JSON.parse gave up: its "position N" when it says, else where a small JSON scanner stops. */
 function jsonErrorOffset(text: string, e: unknown): number {
@@ -163,5 +166,10 @@ export function loadConfig(root: string, ruleIds: readonly string[], overrides?:
     } else problems.push({ message: `${CONFIG_FILE}: "exclude" must be a list of glob patterns`, range: keyRange(CONFIG_FILE, text, 'exclude') });
   }
   exclude = [...new Set(exclude)];
-  return { profile, roles, rules, exclude, problems, configFile: present ? file : null };
+  let maxFileSize = overrides?.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  if (raw.maxFileSize !== undefined) {
+    if (typeof raw.maxFileSize === 'number' && Number.isInteger(raw.maxFileSize) && raw.maxFileSize > 0) maxFileSize = raw.maxFileSize;
+    else problems.push({ message: `${CONFIG_FILE}: "maxFileSize" must be a positive number of bytes`, range: keyRange(CONFIG_FILE, text, 'maxFileSize') });
+  }
+  return { profile, roles, rules, exclude, maxFileSize, problems, configFile: present ? file : null };
 }

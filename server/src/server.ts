@@ -67,6 +67,7 @@ async function pullSettings(): Promise<void> {
     roles: Array.isArray(s.roles) && s.roles.length > 0 ? (s.roles as ConfigOverrides['roles']) : undefined,
     rules: typeof s.rules === 'object' && s.rules !== null ? (s.rules as ConfigOverrides['rules']) : undefined,
     exclude: Array.isArray(s.exclude) ? (s.exclude as string[]) : undefined,
+    maxFileSize: typeof s.maxFileSize === 'number' && s.maxFileSize > 0 ? s.maxFileSize : undefined,
   };
 }
 

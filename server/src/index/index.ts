@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Node, Tree } from 'web-tree-sitter';
 import type { ParserHost } from '../parse/parser';
 import { languageOf } from '../parse/parser';
-import type { Profile } from '../config';
+import { DEFAULT_MAX_FILE_SIZE, type Profile } from '../config';
 import { MacroTable, scanMacros, splitArgs, matchParen } from './macros';
 import { blankAttributes, indexCTree, type CFileIndex, type CFunction, type CVariable } from './c-index';
 import { indexAsmTree, type AsmFile, type AsmStmt } from './asm-index';
@@ -18,7 +18,6 @@ export interface CopyRecipe { fn: CFunction; dst: string; src: string; offset: n
 
 export interface IndexStats { files: number; cFiles: number; asmFiles: number; bytes: number; skipped: { file: string; reason: string }[] }
 
-const MAX_FILE_BYTES = 2 * 1024 * 1024;
 const MAX_INCLUDE_DEPTH = 8;
 /** Predefined by the compiler for `.S` files on x86-64. */
 const PREDEFINED = new Set(['__ASSEMBLY__', '__x86_64__', '__ELF__', '__GNUC__']);
@@ -150,7 +149,7 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
   const utf8 = new TextDecoder('utf-8', { fatal: true });
   const macros = new MacroTable();
   const noreturn = new Set<string>();
-  const limit = opts.maxFileBytes ?? MAX_FILE_BYTES;
+  const limit = opts.maxFileBytes ?? DEFAULT_MAX_FILE_SIZE;
   for (const f of files) {
     let text = opts.overlay?.get(f);
     if (text === undefined) {
