@@ -1,56 +1,111 @@
 // Edit-to-diagnostics and hover latency of the real language server on a tree:
 //   node bench/lsp-edit.mjs DIR FILE [EDITS]
 // Opens FILE, makes EDITS unsaved edits (a comment line appended), and times each until the
-// server publishes diagnostics again; then 100 hovers over FILE's lines.
+// server publishes diagnostics again; then 100 hovers over FILE: half on the boot steps that sit
+// in FILE (from trapline/timeline, each role), half at the first word of lines spread over the
+// file. Also reports the server's peak RSS (VmHWM from /proc, read just before shutdown).
+// As a module: `measureLsp(dir, file, { edits, hovers })` returns the figures (bench/run.mjs).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import rpc from 'vscode-jsonrpc/node';
 
-const [dir, file, n = '10'] = process.argv.slice(2);
-const root = path.resolve(dir);
-const child = spawn(process.execPath, [path.resolve('dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-const conn = rpc.createMessageConnection(new rpc.StreamMessageReader(child.stdout), new rpc.StreamMessageWriter(child.stdin));
-let published = 0;
-let wake = null;
-conn.onNotification('textDocument/publishDiagnostics', () => { published++; });
-conn.onNotification('trapline/timelineChanged', () => { wake?.(); });
-conn.onRequest('window/workDoneProgress/create', () => null);
-conn.onRequest('client/registerCapability', () => null);
-conn.listen();
-const next = () => new Promise((r) => { wake = r; });
-const uri = pathToFileURL(path.join(root, file)).toString();
-const t0 = performance.now();
-let ready = next();
-await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(root).toString(), capabilities: {}, workspaceFolders: [{ uri: pathToFileURL(root).toString(), name: 'ws' }] });
-conn.sendNotification('initialized', {});
-await ready;
-console.log(`first analysis: ${Math.round(performance.now() - t0)} ms, ${published} files with diagnostics`);
-let text = readFileSync(path.join(root, file), 'utf8');
-ready = next();
-conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: file.endsWith('.S') ? 'gas' : 'c', version: 1, text } });
-await ready;
-const times = [];
-for (let i = 0; i < Number(n); i++) {
-  text += `\n/* edit ${i} */\n`;
-  ready = next();
-  const t = performance.now();
-  conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: i + 2 }, contentChanges: [{ text }] });
-  await ready;
-  times.push(performance.now() - t);
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+
+/** Peak and current resident set of a process, in kB (Linux /proc). */
+export function procMemory(pid) {
+  try {
+    const s = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (k) => Number(new RegExp(`^${k}:\\s+(\\d+)\\s+kB`, 'm').exec(s)?.[1] ?? NaN);
+    return { hwmKb: kb('VmHWM'), rssKb: kb('VmRSS') };
+  } catch { return { hwmKb: NaN, rssKb: NaN }; }
 }
-const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
-console.log(`edit-to-diagnostics over ${times.length} edits (includes the server's 150 ms debounce): p50 ${Math.round(pct(times, 50))} ms, p95 ${Math.round(pct(times, 95))} ms`);
-const lines = text.split('\n');
-const hovers = [];
-for (let i = 0; i < 100; i++) {
-  const line = Math.floor((i * lines.length) / 100);
-  const t = performance.now();
-  await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character: Math.max(0, lines[line].search(/\S/)) } });
-  hovers.push(performance.now() - t);
+
+export async function measureLsp(dir, file, { edits = 10, hovers = 100, server = path.join(repo, 'dist/server.js'), nodeArgs = [], timeoutMs = 600_000 } = {}) {
+  const root = path.resolve(dir);
+  const child = spawn(process.execPath, [...nodeArgs, server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = rpc.createMessageConnection(new rpc.StreamMessageReader(child.stdout), new rpc.StreamMessageWriter(child.stdin));
+  let published = 0;
+  let wake = null;
+  conn.onNotification('textDocument/publishDiagnostics', () => { published++; });
+  // sent right after the diagnostics of a finished analysis
+  conn.onNotification('trapline/timelineChanged', () => { wake?.(); });
+  conn.onNotification('window/logMessage', () => {});
+  conn.onRequest('window/workDoneProgress/create', () => null);
+  conn.onRequest('client/registerCapability', () => null);
+  conn.listen();
+  const next = () => new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no analysis from the server within ${timeoutMs} ms`)), timeoutMs);
+    wake = () => { clearTimeout(t); resolve(); };
+  });
+  try {
+    const uri = pathToFileURL(path.join(root, file)).toString();
+    const t0 = performance.now();
+    let ready = next();
+    await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(root).toString(), capabilities: {}, workspaceFolders: [{ uri: pathToFileURL(root).toString(), name: 'ws' }] });
+    conn.sendNotification('initialized', {});
+    await ready;
+    const firstMs = performance.now() - t0;
+    const firstPublished = published;
+    const afterFirst = procMemory(child.pid);
+    let text = readFileSync(path.join(root, file), 'utf8');
+    ready = next();
+    conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: file.endsWith('.S') ? 'gas' : 'c', version: 1, text } });
+    await ready;
+    const editMs = [];
+    const rssPerEditKb = [];
+    for (let i = 0; i < edits; i++) {
+      text += `\n/* edit ${i} */\n`;
+      ready = next();
+      const t = performance.now();
+      conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: i + 2 }, contentChanges: [{ text }] });
+      await ready;
+      editMs.push(performance.now() - t);
+      rssPerEditKb.push(procMemory(child.pid).rssKb);
+    }
+    const lines = text.split('\n');
+    // the steps of the boot path in this file: hovers there answer with a timeline
+    const stepPos = [];
+    try {
+      const roles = (await conn.sendRequest('trapline/roles', null)) ?? [];
+      for (const r of roles) {
+        const tl = await conn.sendRequest('trapline/timeline', { role: r.name });
+        for (const st of tl?.steps ?? []) if (st.file === file.split(path.sep).join('/')) stepPos.push({ line: st.line, character: st.column });
+      }
+    } catch { /* no timeline requests: spread lines only */ }
+    const positions = [];
+    for (let i = 0; i < hovers; i++) {
+      if (stepPos.length > 0 && i % 2 === 0) { positions.push(stepPos[(i / 2) % stepPos.length]); continue; }
+      const line = Math.floor((i * lines.length) / hovers);
+      positions.push({ line, character: Math.max(0, lines[line].search(/\S/)) });
+    }
+    const hoverMs = [];
+    let answered = 0;
+    for (const position of positions) {
+      const t = performance.now();
+      const h = await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position });
+      hoverMs.push(performance.now() - t);
+      if (h) answered++;
+    }
+    const mem = procMemory(child.pid);
+    await conn.sendRequest('shutdown');
+    await conn.sendNotification('exit');
+    return { firstMs, firstPublished, editMs, rssPerEditKb, hoverMs, hoversAnswered: answered, stepHovers: stepPos.length > 0 ? positions.filter((_, i) => i % 2 === 0).length : 0, hwmKb: mem.hwmKb, rssKb: mem.rssKb, rssAfterFirstKb: afterFirst.rssKb };
+  } finally {
+    conn.dispose();
+    if (child.exitCode === null) await new Promise((r) => { const t = setTimeout(() => { child.kill(); r(); }, 5000); child.once('exit', () => { clearTimeout(t); r(); }); });
+  }
 }
-console.log(`hover over 100 lines (round trip): p50 ${pct(hovers, 50).toFixed(2)} ms, p95 ${pct(hovers, 95).toFixed(2)} ms`);
-await conn.sendRequest('shutdown');
-await conn.sendNotification('exit');
-conn.dispose();
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const [dir, file, n = '10'] = process.argv.slice(2);
+  if (!dir || !file) { console.error('usage: node bench/lsp-edit.mjs DIR FILE [EDITS]'); process.exit(2); }
+  const m = await measureLsp(dir, file, { edits: Number(n) });
+  console.log(`first analysis: ${Math.round(m.firstMs)} ms, ${m.firstPublished} files with diagnostics`);
+  console.log(`edit-to-diagnostics over ${m.editMs.length} edits (includes the server's 150 ms debounce): p50 ${Math.round(pct(m.editMs, 50))} ms, p95 ${Math.round(pct(m.editMs, 95))} ms`);
+  console.log(`hover at ${m.hoverMs.length} positions, ${m.stepHovers} on boot steps, ${m.hoversAnswered} answered (round trip): p50 ${pct(m.hoverMs, 50).toFixed(2)} ms, p95 ${pct(m.hoverMs, 95).toFixed(2)} ms`);
+  console.log(`server peak RSS (VmHWM): ${Math.round(m.hwmKb / 1024)} MB; RSS after the first analysis ${Math.round(m.rssAfterFirstKb / 1024)} MB, after each edit: ${m.rssPerEditKb.map((k) => Math.round(k / 1024)).join(' ')} MB`);
+}
