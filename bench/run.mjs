@@ -1,6 +1,9 @@
 // The benchmark suite (`npm run bench`; never part of `npm test`):
 //   node bench/run.mjs [--real [LABEL=]DIR ...] [--runs N] [--scales 1,2,4] [--edits N] [--out FILE]
 //                      [--workdir DIR] [--no-lsp] [--no-profile]
+//   node bench/run.mjs --render RESULTS.json [--out FILE]
+// (every run saves its results in WORKDIR/last-run.json; --render writes BENCHMARKS.md from
+// such a file again without measuring, e.g. after editing this script's text)
 // For the synthetic Xen-shaped trees (bench/generate.mjs, generated into --workdir when absent or
 // stale) and each real tree given, it measures side by side:
 //   parse floor   one thread parsing every .c/.h/.S file once with web-tree-sitter, nothing else
@@ -11,12 +14,13 @@
 //   LSP           edit-to-diagnostics and hover p50/p95 of dist/server.js on xen/arch/x86/setup.c,
 //                 and the server's peak RSS (bench/lsp-edit.mjs)
 //   growth        1x -> 4x ratios
-// each the median of N runs (default 5; 3 for a tree whose first round took over 40 s). Then it
+// each the median of N runs (default 5; 3 for a tree whose first round took over 40 s), the rounds
+// interleaved across the trees (a burst of noise on a shared machine hits all trees). Then it
 // profiles one cold check of the 1x tree and of each real tree (bench/profile.mjs), prints the
 // table and writes BENCHMARKS.md (a section between <!-- keep --> and <!-- /keep --> in an
 // existing BENCHMARKS.md is carried over).
 import { spawnSync, execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync, statSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, statSync, mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,12 +48,13 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === '--workdir') opts.workdir = path.resolve(v());
   else if (a === '--no-lsp') opts.lsp = false;
   else if (a === '--no-profile') opts.profile = false;
+  else if (a === '--render') opts.render = path.resolve(v());
   else if (a === '--help' || a === '-h') usage();
   else usage(`unknown argument "${a}"`);
 }
 function usage(msg) {
   if (msg) process.stderr.write(`bench: ${msg}\n`);
-  process.stderr.write('usage: node bench/run.mjs [--real [LABEL=]DIR ...] [--runs N] [--scales 1,2,4] [--edits N] [--out FILE] [--workdir DIR] [--no-lsp] [--no-profile]\n');
+  process.stderr.write('usage: node bench/run.mjs [--real [LABEL=]DIR ...] [--runs N] [--scales 1,2,4] [--edits N] [--out FILE] [--workdir DIR] [--no-lsp] [--no-profile]\n       node bench/run.mjs --render RESULTS.json [--out FILE]   (rewrite BENCHMARKS.md from a saved run, no measuring)\n');
   process.exit(msg ? 2 : 0);
 }
 for (const f of [cli, path.join(repo, 'dist/server.js')]) if (!existsSync(f)) { process.stderr.write(`bench: ${f} is missing: run \`npm run build\` first\n`); process.exit(2); }
@@ -118,19 +123,35 @@ function check(dir, { cold }) {
   } finally { rmSync(tmp, { recursive: true, force: true }); }
 }
 
-function measureTree(tree) {
-  const rounds = [];
-  let runs = opts.runs;
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    const floor = parseFloor(tree.dir);
-    const cold = check(tree.dir, { cold: true });
-    const warm = check(tree.dir, { cold: false });
-    rounds.push({ floor, cold, warm });
-    const took = performance.now() - t0;
-    log(`${tree.label} run ${i + 1}/${runs}: floor ${Math.round(floor.all.ms)} ms, cold ${Math.round(cold.wall)} ms ${Math.round(cold.rssKb / 1024)} MB, warm ${Math.round(warm.wall)} ms`);
-    if (i === 0 && took > 40_000 && runs > 3) { runs = 3; log(`${tree.label}: slow tree, ${runs} runs`); }
+/** One round on one tree: parse floor, cold check, warm check. */
+function round(tree) {
+  const t0 = performance.now();
+  const floor = parseFloor(tree.dir);
+  const cold = check(tree.dir, { cold: true });
+  const warm = check(tree.dir, { cold: false });
+  return { floor, cold, warm, took: performance.now() - t0 };
+}
+
+/**
+ * Rounds interleaved across the trees (round 1 of every tree, then round 2, ...), so that a burst
+ * of noise on a shared machine spreads over all trees instead of one tree's figures.
+ */
+function measureTrees(trees) {
+  const rounds = trees.map(() => []);
+  const runs = trees.map(() => opts.runs);
+  for (let i = 0; i < opts.runs; i++) {
+    trees.forEach((tree, t) => {
+      if (i >= runs[t]) return;
+      const r = round(tree);
+      rounds[t].push(r);
+      log(`${tree.label} run ${i + 1}/${runs[t]}: floor ${Math.round(r.floor.all.ms)} ms, cold ${Math.round(r.cold.wall)} ms ${Math.round(r.cold.rssKb / 1024)} MB, warm ${Math.round(r.warm.wall)} ms`);
+      if (i === 0 && r.took > 40_000 && runs[t] > 3) { runs[t] = 3; log(`${tree.label}: slow tree, ${runs[t]} runs`); }
+    });
   }
+  return trees.map((tree, t) => summarise(tree, rounds[t]));
+}
+
+function summarise(tree, rounds) {
   const m = (f) => median(rounds.map(f));
   const first = rounds[0];
   const res = {
@@ -207,15 +228,15 @@ function growthTable(rows) {
   const syn = rows.filter((r) => r.synthetic).sort((a, b) => a.scale - b.scale);
   const base = syn.find((r) => r.scale === 1);
   if (!base || syn.length < 2) return null;
-  const out = ['| from 1x to | source bytes | parse floor | cold check time | cold peak RSS | warm check time | edit-to-diagnostics p50 | server peak RSS | linear or better (time / memory) |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---|'];
+  const out = ['| from 1x to | source bytes | parse floor | cold check time | cold peak RSS | warm check time | edit-to-diagnostics p50 | server RSS after the first analysis | server peak RSS | linear or better (time / memory) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|'];
   for (const r of syn.filter((x) => x !== base)) {
     const b = r.bytes / base.bytes;
     const g = (x, y) => (Number.isFinite(x) && Number.isFinite(y) && y > 0 ? x / y : NaN);
     const t = g(r.coldMs, base.coldMs), m = g(r.coldRssMb, base.coldRssMb);
     const sm = g(r.lsp?.rssMb, base.lsp?.rssMb), e = g(r.lsp?.editP50, base.lsp?.editP50);
     const worstMem = Math.max(m, Number.isFinite(sm) ? sm : 0);
-    out.push(`| ${r.scale}x | x${f2(b)} | x${f2(g(r.floorMs, base.floorMs))} | x${f2(t)} | x${f2(m)} | x${f2(g(r.warmMs, base.warmMs))} | ${Number.isFinite(e) ? `x${f2(e)}` : 'n/a'} | ${Number.isFinite(sm) ? `x${f2(sm)}` : 'n/a'} | ${mark(t <= b * 1.05 && (!Number.isFinite(e) || e <= b * 1.05))} / ${mark(worstMem <= b * 1.05)} |`);
+    out.push(`| ${r.scale}x | x${f2(b)} | x${f2(g(r.floorMs, base.floorMs))} | x${f2(t)} | x${f2(m)} | x${f2(g(r.warmMs, base.warmMs))} | ${Number.isFinite(e) ? `x${f2(e)}` : 'n/a'} | ${Number.isFinite(g(r.lsp?.rssFirstMb, base.lsp?.rssFirstMb)) ? `x${f2(g(r.lsp?.rssFirstMb, base.lsp?.rssFirstMb))}` : 'n/a'} | ${Number.isFinite(sm) ? `x${f2(sm)}` : 'n/a'} | ${mark(t <= b * 1.05 && (!Number.isFinite(e) || e <= b * 1.05))} / ${mark(worstMem <= b * 1.05)} |`);
   }
   return out.join('\n');
 }
@@ -285,23 +306,29 @@ function markdown(mc, rows, profiles, totalMs) {
     '',
     '- Boot path: `xen/arch/x86/boot/head.S` (`start`) includes `trampoline.S` (AP real-mode entry, BSP entry; `%ebx` = 0 on the BSP, 1 on an AP) and `x86_64.S` (`__high_start`: BSP/AP split on `%ebx`; the BSP fills `idt_table` with `ignore_int`, loads it and calls `__start_xen`; an AP calls `start_secondary`). `setup.c` (`__start_xen` calls ~50 subsystem init functions, `trap_init`, `load_system_tables`, `identify_cpu`, `mcheck_init`, `__cpu_up` per CPU, `do_initcalls`, then `init_done`, which wipes `__init_begin..__init_end`), `traps-setup.c` (gate loops over vectors, `set_ist`, TSS IST slots, `lgdt`/`ltr`/`lidt`), `smpboot.c` (per-CPU IDT copies by `memcpy`, `start_secondary`), `cpu/common.c` and `cpu/mcheck/mce.c` (CR4 through the features word `mmu_cr4_features`), inline-asm helpers (`lidt`, `ltr`, `write_cr4`, `set_in_cr4`) in `asm/desc.h` and `asm/processor.h`, exception entry points in `x86_64/entry.S`. 16 components have a CPU feature function that writes CR4 and is reached from boot.',
     '- Two hazards on purpose: vectors 20-31 keep `ignore_int` (in `.init.text`) when `init_done()` frees init memory (TL003), and `trap_init()` sets IST indices on the live `idt_table` before the TSS is loaded (TL001 on the BSP). The check reports exactly these two warnings at every scale.',
-    '- Ordinary code: ~50 components in Xen\'s directories (`xen/common`, `xen/drivers/...`, `xen/arch/x86/{mm,hvm,pv,cpu,...}`, ...), functions in layers calling each other (same file, same component, common helpers such as `printk`, `_spin_lock`, `xfree`), `__init` functions and `__initcall`s, lock/IRQ-flag helpers, headers with `#define`s, function-like macros, structs, prototypes and static inlines; file sizes long-tailed (largest ~300 KB). 2x and 4x add copies under `xen/r2/`, `xen/r3/`, `xen/r4/` with new names.',
+    '- Ordinary code: ~50 components in Xen\'s directories (`xen/common`, `xen/drivers/...`, `xen/arch/x86/{mm,hvm,pv,cpu,...}`, ...), functions in layers calling each other (same file, same component, common helpers such as `printk`, `_spin_lock`, `xfree`), `__init` functions and `__initcall`s, lock/IRQ-flag helpers, headers with `#define`s, function-like macros, structs, prototypes and static inlines; file sizes long-tailed (largest ~190 KB at 1x). 2x and 4x add copies under `xen/r2/`, `xen/r3/`, `xen/r4/` with new names.',
     synth && real ? `- Compared with ${real.label} the walk is lighter (fewer, simpler relevant functions: paths take ${f0(synth.stages.paths)} ms against ${f0(real.stages.paths)} ms), while the tree-size-bound stages (read, macro scan, parse, index) see a Xen-sized input, somewhat larger than what the check reads there (${f0(synth.checkFiles)} files, ${mb(synth.checkBytes)} read against ${f0(real.checkFiles)} files, ${mb(real.checkBytes)}).` : '',
     '');
   return lines.filter((l, i, a) => !(l === '' && a[i - 1] === '')).join('\n');
 }
 
 // ------------------------------------------------------------------------------------------ main
+if (opts.render) {
+  const saved = JSON.parse(readFileSync(opts.render, 'utf8'));
+  process.stdout.write(`${figuresTable(saved.rows)}\n\n${targetsTable(saved.rows)}\n\n${growthTable(saved.rows) ?? ''}\n`);
+  writeFileSync(opts.out, markdown(saved.machine, saved.rows, saved.profiles, saved.totalMs));
+  log(`wrote ${path.relative(process.cwd(), opts.out) || opts.out} from ${opts.render}`);
+  process.exit(0);
+}
 const mc = machine();
 log(`${mc.cpu}, ${mc.cores} cores, node ${mc.node}, commit ${mc.commit}${mc.dirty ? ' (engine sources modified)' : ''}`);
 if (mc.stale) log('warning: dist/ is older than some of server/src/: run `npm run build` to measure the current code');
 const trees = [...opts.scales.map(syntheticTree), ...opts.real.map((d) => ({ label: d.label ?? d.dir, dir: d.dir, synthetic: false }))];
-const rows = [];
-for (const t of trees) {
-  const r = measureTree(t);
+const rows = measureTrees(trees);
+for (const [i, t] of trees.entries()) {
+  const r = rows[i];
   r.lsp = await measureServer(t);
   if (r.lsp) log(`${t.label}: edit p50 ${f0(r.lsp.editP50)} ms p95 ${f0(r.lsp.editP95)} ms, hover p95 ${f2(r.lsp.hoverP95)} ms, server ${f0(r.lsp.rssMb)} MB`);
-  rows.push(r);
 }
 const profiles = [];
 if (opts.profile) {
@@ -318,5 +345,6 @@ if (opts.profile) {
 const totalMs = performance.now() - tStart;
 process.stdout.write(`\n${figuresTable(rows)}\n\n${targetsTable(rows)}\n\n${growthTable(rows) ?? ''}\n`);
 writeFileSync(opts.out, markdown(mc, rows, profiles, totalMs));
-writeFileSync(path.join(opts.workdir, 'last-run.json'), JSON.stringify({ machine: mc, rows, profiles: profiles.map((p) => ({ label: p.label, totalMs: p.profile.totalMs, stages: p.profile.stages })) }, null, 2));
+mkdirSync(opts.workdir, { recursive: true });
+writeFileSync(path.join(opts.workdir, 'last-run.json'), JSON.stringify({ machine: mc, rows, profiles, totalMs }, null, 2));
 log(`wrote ${path.relative(process.cwd(), opts.out) || opts.out} in ${(totalMs / 60000).toFixed(1)} min`);

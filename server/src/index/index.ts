@@ -336,12 +336,22 @@ function evalCond(cond: string, macros: MacroTable): boolean | undefined {
 
 /** Workspace-wide facts read from function bodies as text: features-word ORs and table copies. */
 function scanFeaturesAndCopies(index: WorkspaceIndex): void {
-  for (const text of index.texts.values()) {
+  // A features word is a global the code loads into CR4, never a parameter of the helper doing the
+  // load (`write_cr4(unsigned long val)` with `"r" (val)` would make every `val` a features word).
+  const byFile = new Map<string, CFunction[]>();
+  for (const defs of index.functions.values()) for (const f of defs) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+  const add = (file: string, name: string, at: number): void => {
+    const enclosing = byFile.get(file)?.find((f) => f.startIndex <= at && at < f.endIndex);
+    if (enclosing?.params.includes(name)) return;
+    if (!/\.S$|\.s$/.test(file) && index.variable(name) === undefined) return;
+    index.featureWords.add(name);
+  };
+  for (const [file, text] of index.texts) {
     if (!/cr4/i.test(text)) continue;
-    for (const m of text.matchAll(/\bwrite_cr4\s*\(\s*([A-Za-z_]\w*)\s*\)/g)) index.featureWords.add(m[1]);
+    for (const m of text.matchAll(/\bwrite_cr4\s*\(\s*([A-Za-z_]\w*)\s*\)/g)) add(file, m[1], m.index ?? 0);
     // inline asm: asm volatile ("mov %0,%%cr4" :: "r" (mmu_cr4_features))
-    for (const m of text.matchAll(/%%cr4"\s*:[^:;]*:\s*"[a-z]+"\s*\(\s*([A-Za-z_]\w*)\s*\)/g)) index.featureWords.add(m[1]);
-    for (const m of text.matchAll(/\bmov\w*\s+([A-Za-z_]\w*)(?:\(%rip\))?\s*,\s*%(\w+)\s*\n(?:[^\n]*\n){0,2}?[^\n]*\bmov\w*\s+%\2\s*,\s*%cr4/g)) index.featureWords.add(m[1]);
+    for (const m of text.matchAll(/%%cr4"\s*:[^:;]*:\s*"[a-z]+"\s*\(\s*([A-Za-z_]\w*)\s*\)/g)) add(file, m[1], m.index ?? 0);
+    for (const m of text.matchAll(/\bmov\w*\s+([A-Za-z_]\w*)(?:\(%rip\))?\s*,\s*%(\w+)\s*\n(?:[^\n]*\n){0,2}?[^\n]*\bmov\w*\s+%\2\s*,\s*%cr4/g)) add(file, m[1], m.index ?? 0);
   }
   const scalars = (name: string): boolean => { const v = index.variable(name); return v !== undefined && !v.isArray && index.featureWords.has(name); };
   const helpers: { fn: string; param: number; word: string }[] = [];
