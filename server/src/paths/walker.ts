@@ -1,10 +1,10 @@
 import type { Node } from 'web-tree-sitter';
 import type { ChainLink, CrValue, Effect, Handler, IdtDesc, Range, RoleConfig, TableRef } from '../model/types';
 import type { Hints } from '../config';
-import { closeness, isTableSymbol, type WorkspaceIndex } from '../index/index';
+import { closeness, isTableSymbol, type AsmUnit, type WorkspaceIndex } from '../index/index';
 import type { CFunction } from '../index/c-index';
 import { rangeOf } from '../index/c-index';
-import type { Operand } from '../index/asm-index';
+import type { AsmStmt, Operand } from '../index/asm-index';
 import { splitInlineAsm, namedOperandIndex, type InlineOperand } from '../effects/inline-asm';
 import { isRelevant } from '../summaries/relevance';
 import { crBits, initialState, opaqueGates, setGate, stateKey, withGates, zeroGates, joinStates, type State } from './state';
@@ -856,7 +856,7 @@ export class PathWalker {
     const returned: Ctx[] = [];
     const add = (pos: number, cs: Ctx[]): void => { if (cs.length > 0 && !visited.has(pos)) pending.set(pos, [...(pending.get(pos) ?? []), ...cs]); };
     add(start, ctxs);
-    const loops = fillLoops(unit.stmts.map((s) => s.stmt));
+    const { stmts: plain, loops } = unitFacts(unit);
     let budget = 20000;
     while (pending.size > 0 && budget-- > 0) {
       const pos = Math.min(...pending.keys());
@@ -872,7 +872,7 @@ export class PathWalker {
         const loop = loops.get(pos);
         if (loop) {
           const base = cur[0]?.vals.get(loop.baseReg);
-          const handlerSym = lastLea(unit.stmts.map((s) => s.stmt), pos);
+          const handlerSym = lastLea(plain, pos);
           if (base?.k === 'addr' || base?.k === 'table') {
             const ref: TableRef = base.k === 'table' ? base.ref : { kind: 'symbol', name: base.sym };
             const count = cur[0]?.vals.get('c');
@@ -961,7 +961,7 @@ export class PathWalker {
       if (inner.k === 'reg') { const v = c?.vals.get(regFamily(inner.reg)); if (v?.k === 'addr') return this.asmTarget(unitIdx, pos, { k: 'expr', text: v.sym, syms: [v.sym], numeric: null }, c); }
       return {};
     }
-    if ((op.k === 'expr' || op.k === 'imm') && op.numeric) return { pos: numericLabel(unit.stmts.map((s) => s.stmt), pos, op.numeric) };
+    if ((op.k === 'expr' || op.k === 'imm') && op.numeric) return { pos: numericLabel(unitFacts(unit).stmts, pos, op.numeric) };
     const syms = op.k === 'imm' || op.k === 'expr' || op.k === 'mem' ? op.syms : [];
     for (const s of syms) {
       const local = unit.labels.get(s);
@@ -1042,7 +1042,7 @@ export class PathWalker {
       const numeric = ops[0]?.k === 'mem' ? ops[0].numeric : null;
       if (numeric) {
         // address of a numeric local label, as in `leaq 1f(%rip),%rax; pushq %rax; lretq`
-        const at = numericLabel(this.index.units[unitIdx].stmts.map((s) => s.stmt), pos, numeric);
+        const at = numericLabel(unitFacts(this.index.units[unitIdx]).stmts, pos, numeric);
         return cur.map((c) => setReg(c, dst.reg, at !== undefined ? { k: 'addr', sym: `@${at}` } : undefined));
       }
       return cur.map((c) => {
@@ -1203,11 +1203,25 @@ function numericLabel(stmts: { kind: string; name?: string | null }[], pos: numb
   return undefined;
 }
 
+type FillLoops = ReturnType<typeof fillLoops>;
+const unitCache = new WeakMap<AsmUnit, { stmts: AsmStmt[]; loops: FillLoops }>();
+
+/** A unit's statements and fill loops, computed once per unit (every asm call walks the unit again). */
+function unitFacts(unit: AsmUnit): { stmts: AsmStmt[]; loops: FillLoops } {
+  let f = unitCache.get(unit);
+  if (!f) {
+    const stmts = unit.stmts.map((s) => s.stmt);
+    f = { stmts, loops: fillLoops(stmts) };
+    unitCache.set(unit, f);
+  }
+  return f;
+}
+
 /**
  * Loops that write whole 16-byte gates as two 8-byte stores through one register
  * (`1: movq %rax,(%rdi); movq %rdx,8(%rdi); addq $16,%rdi; loop 1b`): label position -> loop.
  */
-function fillLoops(stmts: import('../index/asm-index').AsmStmt[]): Map<number, { end: number; baseReg: string; text: string }> {
+function fillLoops(stmts: AsmStmt[]): Map<number, { end: number; baseReg: string; text: string }> {
   const out = new Map<number, { end: number; baseReg: string; text: string }>();
   for (let j = 0; j < stmts.length; j++) {
     const s = stmts[j];
@@ -1227,7 +1241,7 @@ function fillLoops(stmts: import('../index/asm-index').AsmStmt[]): Map<number, {
 }
 
 /** The last `lea SYM(%rip), reg` before a loop: the handler a fill loop writes. */
-function lastLea(stmts: import('../index/asm-index').AsmStmt[], pos: number): string | null {
+function lastLea(stmts: AsmStmt[], pos: number): string | null {
   for (let p = pos - 1; p >= 0 && pos - p < 40; p--) {
     const s = stmts[p];
     if (s.kind === 'label' && !/^\d+$/.test(s.name)) break;
