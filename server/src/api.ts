@@ -9,3 +9,6 @@ export { toText } from './report/text';
 export * as timeline from './ide/timeline';
 export * as navigation from './ide/navigation';
 export * as fixes from './ide/code-actions'; export * as suppress from './rules/suppressions';
+export { lexCFile } from './index/c-lex';
+export { MacroTable, scanMacros } from './index/macros';
+export { blankAttributes, declaratorName } from './index/c-index';

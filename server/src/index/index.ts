@@ -5,7 +5,8 @@ import type { ParserHost } from '../parse/parser';
 import { languageOf } from '../parse/parser';
 import { DEFAULT_MAX_FILE_SIZE, type Profile } from '../config';
 import { MacroTable, scanMacros, splitArgs, matchParen } from './macros';
-import { blankAttributes, indexCTree, type CFileIndex, type CFunction, type CVariable } from './c-index';
+import { blankAttributes, type CFileIndex, type CFunction, type CVariable } from './c-index';
+import { lexCFile } from './c-lex';
 import { indexAsmTree, type AsmFile, type AsmStmt } from './asm-index';
 import { byPreference, listSourceFiles } from './workspace';
 
@@ -191,9 +192,7 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
       if (!/[{;]/.test(text)) continue;
       let ci = cached?.c;
       if (!ci) {
-        const tree = host.parse('c', blankAttributes(text, macros));
-        ci = indexCTree(f, text, tree, macros);
-        tree.delete();
+        ci = lexCFile(f, text, macros);
         opts.cache?.set(f, { text, macroKey, c: ci });
       }
       for (const fn of ci.functions) push(index.functions, fn.name, fn);
