@@ -84,13 +84,35 @@ export class WorkspaceIndex {
     const hit = this.trees.get(file);
     if (hit && hit.text === text) return hit.tree;
     hit?.tree.delete();
-    const tree = this.host.parse('c', blankAttributes(text, this.macros));
+    const tree = this.host.parse('c', this.blanked(file, text));
     this.trees.set(file, { text, tree });
     return tree;
   }
 
+  /**
+   * The definition's node, from a parse of the function alone: the walk enters a few functions
+   * of each large file, and a whole-file parse costs more than the rest of its analysis.
+   */
   functionNode(fn: CFunction): Node | null {
-    return findDef(this.cTree(fn.file).rootNode, fn.startIndex);
+    const text = this.texts.get(fn.file) ?? '';
+    const key = `${fn.file}@${fn.startIndex}`;
+    let hit = this.trees.get(key);
+    if (!hit || hit.text !== text) {
+      hit?.tree.delete();
+      const r = fn.range;
+      hit = { text, tree: this.host.parseRange('c', this.blanked(fn.file, text), fn.startIndex, fn.endIndex, { row: r.line, column: r.column }, { row: r.endLine, column: r.endColumn }) };
+      this.trees.set(key, hit);
+    }
+    return findDef(hit.tree.rootNode, fn.startIndex);
+  }
+
+  private readonly blankedTexts = new Map<string, { text: string; blanked: string }>();
+  private blanked(file: string, text: string): string {
+    const hit = this.blankedTexts.get(file);
+    if (hit && hit.text === text) return hit.blanked;
+    const blanked = blankAttributes(text, this.macros);
+    this.blankedTexts.set(file, { text, blanked });
+    return blanked;
   }
 
   /** Frees the trees this index parsed (a shared cache is freed by its owner). */
@@ -125,7 +147,7 @@ export function isInitSection(s: string): boolean {
  */
 export interface CachedFile { text: string; macroKey: string; c?: CFileIndex; asm?: AsmFile }
 export type IndexCache = Map<string, CachedFile>;
-/** C trees re-parsed for the walk, kept across runs by a long-lived host (the language server). */
+/** C trees re-parsed for the walk (`file@offset` for one function, `file` for a whole file), kept across runs by a long-lived host (the language server). */
 export type TreeCache = Map<string, { text: string; tree: Tree }>;
 
 export interface BuildOptions {

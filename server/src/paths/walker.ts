@@ -39,11 +39,25 @@ export function regFamily(r: string): string {
   return x;
 }
 
+/** Keys of value maps and stacks, computed once each: both are copied on write, never changed in place. */
+const valsKeys = new WeakMap<ReadonlyMap<string, Val>, string>();
+const stackKeys = new WeakMap<readonly Val[], string>();
+function valsKey(vals: ReadonlyMap<string, Val>): string {
+  let k = valsKeys.get(vals);
+  if (k === undefined) { k = [...vals].map(([n, v]) => `${n}=${valKey(v)}`).join(','); valsKeys.set(vals, k); }
+  return k;
+}
+function stackKey(stack: readonly Val[]): string {
+  let k = stackKeys.get(stack);
+  if (k === undefined) { k = stack.map(valKey).join(','); stackKeys.set(stack, k); }
+  return k;
+}
+
 function dedupe(ctxs: Ctx[]): Ctx[] {
   if (ctxs.length <= 1) return ctxs;
   const seen = new Map<string, Ctx>();
   for (const c of ctxs) {
-    const k = stateKey(c.st) + '#' + [...c.vals].map(([n, v]) => `${n}=${valKey(v)}`).join(',') + '#' + c.stack.map(valKey).join(',') + '#' + (c.flags ? `${c.flags.reg}:${c.flags.imm}` : '');
+    const k = stateKey(c.st) + '#' + valsKey(c.vals) + '#' + stackKey(c.stack) + '#' + (c.flags ? `${c.flags.reg}:${c.flags.imm}` : '');
     if (!seen.has(k)) seen.set(k, c);
   }
   let out = [...seen.values()];
