@@ -84,7 +84,7 @@ export class WorkspaceIndex {
     const hit = this.trees.get(file);
     if (hit && hit.text === text) return hit.tree;
     hit?.tree.delete();
-    const tree = this.host.parse('c', this.blanked(file, text));
+    const tree = this.host.parse('c', blankAttributes(text, this.macros));
     this.trees.set(file, { text, tree });
     return tree;
   }
@@ -100,19 +100,12 @@ export class WorkspaceIndex {
     if (!hit || hit.text !== text) {
       hit?.tree.delete();
       const r = fn.range;
-      hit = { text, tree: this.host.parseRange('c', this.blanked(fn.file, text), fn.startIndex, fn.endIndex, { row: r.line, column: r.column }, { row: r.endLine, column: r.endColumn }) };
+      // tree-sitter reads only the range: only the function's own text needs blanking
+      const input = text.slice(0, fn.startIndex) + blankAttributes(text.slice(fn.startIndex, fn.endIndex), this.macros) + text.slice(fn.endIndex);
+      hit = { text, tree: this.host.parseRange('c', input, fn.startIndex, fn.endIndex, { row: r.line, column: r.column }, { row: r.endLine, column: r.endColumn }) };
       this.trees.set(key, hit);
     }
     return findDef(hit.tree.rootNode, fn.startIndex);
-  }
-
-  private readonly blankedTexts = new Map<string, { text: string; blanked: string }>();
-  private blanked(file: string, text: string): string {
-    const hit = this.blankedTexts.get(file);
-    if (hit && hit.text === text) return hit.blanked;
-    const blanked = blankAttributes(text, this.macros);
-    this.blankedTexts.set(file, { text, blanked });
-    return blanked;
   }
 
   /** Frees the trees this index parsed (a shared cache is freed by its owner). */
