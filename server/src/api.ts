@@ -12,3 +12,4 @@ export * as fixes from './ide/code-actions'; export * as suppress from './rules/
 export { lexCFile } from './index/c-lex';
 export { MacroTable, scanMacros } from './index/macros';
 export { blankAttributes, declaratorName } from './index/c-index';
+export { reanalyzeEdit } from "./incremental";

@@ -13,6 +13,8 @@ export interface Analysis {
   root: string; config: Config; index: WorkspaceIndex; paths: RolePath[]; findings: Finding[];
   /** Suppression comments that suppressed nothing (shown as hints, with a fix that removes them). */
   unusedSuppressions: UnusedSuppression[];
+  /** The rules asked for (all when undefined). */
+  rules?: string[];
   stats: AnalysisStats;
 }
 
@@ -48,14 +50,19 @@ export async function analyze(root: string, opts: AnalyzeOptions = {}): Promise<
   const t1 = performance.now();
   const paths = runRoles(index, config);
   const t2 = performance.now();
+  return conclude(absRoot, config, index, paths, opts.rules, { index: t1 - t0, paths: t2 - t1 });
+}
+
+/** Rules and suppressions over walked paths: the last stage of a whole analysis and of an edit's re-analysis. */
+export function conclude(root: string, config: Config, index: WorkspaceIndex, paths: RolePath[], only: string[] | undefined, ms: { index: number; paths: number }): Analysis {
+  const t0 = performance.now();
   // suppression comments (`/* trapline-disable-next-line TL002 -- reason */`) are honoured by every face
-  const { findings, unused } = applySuppressions(runRules(index, paths, config, opts.rules), index.texts, rulesRun(RULE_IDS, config.rules, opts.rules));
-  const t3 = performance.now();
+  const { findings, unused } = applySuppressions(runRules(index, paths, config, only), index.texts, rulesRun(RULE_IDS, config.rules, only));
   let functions = 0;
   for (const d of index.functions.values()) functions += d.length;
   return {
-    root: absRoot, config, index, paths, findings, unusedSuppressions: unused,
-    stats: { ...index.stats, functions, asmUnits: index.units.length, ms: { index: Math.round(t1 - t0), paths: Math.round(t2 - t1), rules: Math.round(t3 - t2) } },
+    root, config, index, paths, findings, unusedSuppressions: unused, rules: only,
+    stats: { ...index.stats, functions, asmUnits: index.units.length, ms: { index: Math.round(ms.index), paths: Math.round(ms.paths), rules: Math.round(performance.now() - t0) } },
   };
 }
 

@@ -6,6 +6,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as path from 'node:path';
 import { analyze, type Analysis } from './engine';
+import { reanalyzeEdit } from './incremental';
 import { CONFIG_FILE, type ConfigOverrides } from './config';
 import type { IndexCache, TreeCache } from './index/index';
 import { IndexCancelled } from './index/index';
@@ -26,6 +27,10 @@ let settings: ConfigOverrides = {};
 let canPullConfig = false;
 let published = new Set<string>();
 let timer: NodeJS.Timeout | null = null;
+let prepareTimer: NodeJS.Timeout | null = null;
+const PREPARE_AFTER_MS = 400;
+/** A whole analysis is under way: an edit then waits for the next one instead of taking the fast path. */
+let running = false;
 let generation = 0;
 let firstRun = true;
 /** The analysis on screen; its re-parsed trees live in wasm memory until it is replaced. */
@@ -73,6 +78,12 @@ async function pullSettings(): Promise<void> {
 
 async function run(): Promise<void> {
   if (!root) return;
+  running = true;
+  try { await analyzeTree(); } finally { running = false; }
+}
+
+async function analyzeTree(): Promise<void> {
+  if (!root) return;
   const mine = ++generation;
   const overlay = new Map<string, string>();
   for (const d of documents.all()) { const f = relative(d.uri); if (f) overlay.set(f, d.getText()); }
@@ -94,14 +105,22 @@ async function run(): Promise<void> {
   progress?.done();
   if (mine !== generation) { a.index.dispose(); return; }
   firstRun = false;
-  current?.index.dispose();
+  show(a);
+  const warnings = a.findings.filter((f) => f.severity === 'warning' || f.severity === 'error').length;
+  connection.console.log(`trapline: ${a.stats.files} files (${a.stats.cFiles} C, ${a.stats.asmFiles} asm), profile ${a.config.profile.name}, roles ${a.paths.map((p) => `${p.role.name}@${p.entry ?? 'not found'}`).join(', ')}: ${a.findings.length} findings (${warnings} warnings) in ${Math.round(performance.now() - t0)} ms`);
+}
+
+/** Puts an analysis on screen: diagnostics, the panel's notification, navigation maps. */
+function show(a: Analysis): void {
+  // an edit's re-analysis shares the trees of the one it replaces
+  if (current && current.index !== a.index && current.paths !== a.paths) current.index.dispose();
   current = a;
   publish(a);
   void connection.sendNotification('trapline/timelineChanged', { roles: timeline.roles(a) });
-  // build the navigation maps after the diagnostics are out, so the first go-to-definition is instant
-  setImmediate(() => { if (current === a) prepareNavigation(a.index); });
-  const warnings = a.findings.filter((f) => f.severity === 'warning' || f.severity === 'error').length;
-  connection.console.log(`trapline: ${a.stats.files} files (${a.stats.cFiles} C, ${a.stats.asmFiles} asm), profile ${a.config.profile.name}, roles ${a.paths.map((p) => `${p.role.name}@${p.entry ?? 'not found'}`).join(', ')}: ${a.findings.length} findings (${warnings} warnings) in ${Math.round(performance.now() - t0)} ms`);
+  // build the navigation maps once typing pauses (a request builds what it lacks meanwhile), so
+  // the first go-to-definition is instant and a keystroke never waits for them
+  if (prepareTimer) clearTimeout(prepareTimer);
+  prepareTimer = setTimeout(() => { prepareTimer = null; if (current === a) prepareNavigation(a.index); }, PREPARE_AFTER_MS);
 }
 
 function publish(a: Analysis): void {
@@ -124,6 +143,7 @@ function schedule(delay = 150): void {
   if (timer) clearTimeout(timer);
   generation++; // cancels a run in progress at its next batch boundary
   timer = setTimeout(() => {
+    timer = null;
     run().catch((e: unknown) => connection.console.error(`trapline: ${e instanceof Error ? e.stack ?? e.message : String(e)}`));
   }, delay);
 }
@@ -134,7 +154,21 @@ connection.onInitialized(async () => {
   schedule(0);
 });
 connection.onDidChangeConfiguration(async () => { await pullSettings().catch(() => undefined); schedule(); });
-documents.onDidChangeContent(() => schedule());
+documents.onDidChangeContent((e) => {
+  // an edit off every boot path is answered at once, without the debounce or a new walk
+  const file = relative(e.document.uri);
+  if (current && file && !timer && !running) {
+    const next = reanalyzeEdit(current, file, e.document.getText());
+    if (next === current) return;
+    if (next) {
+      const hit = cache.get(file);
+      if (hit) cache.set(file, { text: e.document.getText(), macroKey: hit.macroKey, c: next.index.cFiles.get(file) });
+      show(next);
+      return;
+    }
+  }
+  schedule();
+});
 documents.onDidClose(() => schedule());
 connection.onDidChangeWatchedFiles(() => schedule());
 /** Requests answered from the analysis on screen; before the first one finishes there is nothing to say. */

@@ -37,6 +37,8 @@ export class WorkspaceIndex {
   readonly asmFlowMacros = new Map<string, 'jmp' | 'call'>();
   /** Functions declared `noreturn` anywhere (prototype or definition). */
   readonly noreturn = new Set<string>();
+  /** Each C file's own index, as read (an edit replaces one of these, see `withCFile`). */
+  readonly cFiles = new Map<string, CFileIndex>();
   private readonly trees: TreeCache;
   private readonly ownsTrees: boolean;
 
@@ -106,6 +108,40 @@ export class WorkspaceIndex {
       this.trees.set(key, hit);
     }
     return findDef(hit.tree.rootNode, fn.startIndex);
+  }
+
+  /**
+   * This index with one C file read again: same macros, asm and workspace-wide facts (the caller
+   * has checked the edit cannot change those). Shares the tree cache.
+   */
+  withCFile(file: string, text: string, ci: CFileIndex): WorkspaceIndex {
+    const texts = new Map(this.texts).set(file, text);
+    const next = new WorkspaceIndex(this.root, texts, this.macros, this.host, this.profile, this.stats, this.trees);
+    for (const [k, defs] of this.functions) next.functions.set(k, defs);
+    for (const [k, defs] of this.variables) next.variables.set(k, defs);
+    const old = this.cFiles.get(file);
+    // replace the file's definitions in place of the old ones (preference order is kept)
+    const swap = <T extends { file: string; name: string }>(m: Map<string, T[]>, before: T[], after: T[]): void => {
+      for (const name of new Set([...before, ...after].map((d) => d.name))) {
+        const defs = (m.get(name) ?? []).filter((d) => d.file !== file);
+        const mine = after.filter((d) => d.name === name);
+        const at = (m.get(name) ?? []).findIndex((d) => d.file === file);
+        defs.splice(at < 0 ? defs.length : at, 0, ...mine);
+        if (defs.length > 0) m.set(name, defs); else m.delete(name);
+      }
+    };
+    swap(next.functions, old?.functions ?? [], ci.functions);
+    swap(next.variables, old?.variables ?? [], ci.variables);
+    for (const [k, v] of this.cFiles) next.cFiles.set(k, v);
+    next.cFiles.set(file, ci);
+    next.units.push(...this.units);
+    for (const [k, v] of this.asmLabels) next.asmLabels.set(k, v);
+    for (const w of this.featureWords) next.featureWords.add(w);
+    for (const [k, v] of this.featuresOrs) next.featuresOrs.set(k, v);
+    next.copyRecipes.push(...this.copyRecipes);
+    for (const [k, v] of this.asmFlowMacros) next.asmFlowMacros.set(k, v);
+    for (const n of this.noreturn) next.noreturn.add(n);
+    return next;
   }
 
   /** Frees the trees this index parsed (a shared cache is freed by its owner). */
@@ -210,6 +246,7 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
         ci = lexCFile(f, text, macros);
         opts.cache?.set(f, { text, macroKey, c: ci });
       }
+      index.cFiles.set(f, ci);
       for (const fn of ci.functions) push(index.functions, fn.name, fn);
       for (const v of ci.variables) push(index.variables, v.name, v);
     } else if (lang === 'gas') {

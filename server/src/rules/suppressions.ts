@@ -119,8 +119,19 @@ function position(starts: number[], offset: number): { line: number; column: num
 
 const DIRECTIVE = /^[\s*]*trapline-disable-(next-line|line)(?![\w-])([\s\S]*)$/;
 
+/** The last parse of each file: an edit re-reads one file's comments, not the tree's. */
+const parsed = new Map<string, { text: string; dirs: SuppressionDirective[] }>();
+
 /** The suppression directives of one file. */
 export function parseSuppressions(file: string, text: string): SuppressionDirective[] {
+  const hit = parsed.get(file);
+  if (hit && hit.text === text) return hit.dirs;
+  const dirs = readSuppressions(file, text);
+  parsed.set(file, { text, dirs });
+  return dirs;
+}
+
+function readSuppressions(file: string, text: string): SuppressionDirective[] {
   if (!text.includes(MARK)) return [];
   const starts = lineStarts(text);
   const out: SuppressionDirective[] = [];

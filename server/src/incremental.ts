@@ -1,0 +1,108 @@
+import type { Range } from './model/types';
+import { conclude, type Analysis } from './engine';
+import { languageOf } from './parse/parser';
+import { lexCFile } from './index/c-lex';
+import type { CFunction } from './index/c-index';
+import { scanMacros } from './index/macros';
+import { isRelevant } from './summaries/relevance';
+
+/**
+ * An edit to one C file re-analysed without walking the boot paths again, when it provably
+ * cannot change them: the edited code is off every path (no function it changes is boot-relevant
+ * before or after), no definition the walk or the index's workspace-wide facts read changes,
+ * and nothing the paths point at moves. Rules and suppressions run again over the new index.
+ * Anything else answers null: the caller re-analyses the tree.
+ */
+export function reanalyzeEdit(prev: Analysis, file: string, text: string): Analysis | null {
+  const before = prev.index.texts.get(file);
+  const oldIndex = prev.index.cFiles.get(file);
+  if (before === undefined || oldIndex === undefined || languageOf(file) !== 'c') return null;
+  if (before === text) return prev;
+  const change = changedLines(before, text);
+  // lines that feed the index's text scans (features words, table copies, noreturn), the
+  // preprocessor or suppression comments: re-analyse
+  if (/^[ \t]*#|cr4|\|=|memcpy|noreturn|\.macro|trapline|__init_begin|\\$/m.test(change.old + '\n' + change.new)) return null;
+  if (!unmoved(prev, file, change)) return null;
+  if (macroKey(file, before) !== macroKey(file, text)) return null;
+  const ci = lexCFile(file, text, prev.index.macros);
+  if (ci.functions.length !== oldIndex.functions.length || ci.variables.length !== oldIndex.variables.length) return null;
+  if (prev.index.copyRecipes.some((r) => r.fn.file === file)) return null;
+  for (let i = 0; i < ci.variables.length; i++) {
+    const a = oldIndex.variables[i], b = ci.variables[i];
+    if (a.name !== b.name || a.section !== b.section || a.init !== b.init || a.isArray !== b.isArray || a.isPointerArray !== b.isPointerArray) return null;
+  }
+  const changed: [CFunction, CFunction][] = [];
+  for (let i = 0; i < ci.functions.length; i++) {
+    const a = oldIndex.functions[i], b = ci.functions[i];
+    if (a.name !== b.name || a.section !== b.section || a.isStatic !== b.isStatic || a.isInline !== b.isInline || a.params.join(',') !== b.params.join(',')) return null;
+    if (before.slice(a.startIndex, a.endIndex) !== text.slice(b.startIndex, b.endIndex)) changed.push([a, b]);
+  }
+  const hints = prev.config.profile.hints;
+  if (changed.some(([a]) => isRelevant(prev.index, hints, a))) return null;
+  const index = prev.index.withCFile(file, text, ci);
+  if (changed.some(([, b]) => isRelevant(index, hints, b))) return null;
+  return conclude(prev.root, prev.config, index, prev.paths, prev.rules, { index: 0, paths: 0 });
+}
+
+interface Change { from: number; oldTo: number; newTo: number; old: string; new: string }
+
+/** The lines an edit touches, old and new (first line, last line of each), and their text. */
+function changedLines(a: string, b: string): Change {
+  let p = 0;
+  const n = Math.min(a.length, b.length);
+  while (p < n && a.charCodeAt(p) === b.charCodeAt(p)) p++;
+  let s = 0;
+  while (s < n - p && a.charCodeAt(a.length - 1 - s) === b.charCodeAt(b.length - 1 - s)) s++;
+  const lineStart = a.lastIndexOf('\n', p - 1) + 1;
+  const endOf = (t: string, at: number): number => { const e = t.indexOf('\n', at); return e < 0 ? t.length : e; };
+  const oldText = a.slice(lineStart, endOf(a, a.length - s));
+  const newText = b.slice(lineStart, endOf(b, b.length - s));
+  const from = countLines(a, lineStart);
+  return { from, oldTo: from + countLines(oldText, oldText.length), newTo: from + countLines(newText, newText.length), old: oldText, new: newText };
+}
+
+function countLines(t: string, to: number): number {
+  let n = 0;
+  for (let i = t.indexOf('\n'); i >= 0 && i < to; i = t.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/**
+ * Nothing the analysis points at in this file sits on a changed line or below one whose line
+ * count changed (those ranges would have to move with the text).
+ */
+function unmoved(prev: Analysis, file: string, c: Change): boolean {
+  const shifted = c.oldTo !== c.newTo;
+  const clear = (r: Range): boolean => r.file !== file || r.endLine < c.from || (!shifted && r.line > c.oldTo);
+  const lines = touched(prev);
+  return (lines.get(file) ?? []).every(clear);
+}
+
+const touchedCache = new WeakMap<Analysis, Map<string, Range[]>>();
+
+/** Every range the paths and findings hold, by file. */
+function touched(a: Analysis): Map<string, Range[]> {
+  let m = touchedCache.get(a);
+  if (m) return m;
+  const out = new Map<string, Range[]>();
+  m = out;
+  const add = (r: Range): void => { const l = out.get(r.file); if (l) l.push(r); else out.set(r.file, [r]); };
+  for (const p of a.paths) {
+    for (const s of p.steps) { add(s.range); for (const c of s.chain) add(c.range); }
+    for (const c of p.calls) add(c.range);
+    for (const u of p.unresolved) add(u.range);
+  }
+  for (const f of [...a.findings, ...a.unusedSuppressions.map((u) => ({ range: u.range, closes: null, chain: [], related: [], flow: [] }))]) {
+    add(f.range);
+    if (f.closes) add(f.closes.range);
+    for (const c of f.chain) add(c.range);
+    for (const r of f.related) add(r.range);
+    for (const s of f.flow) add(s.range);
+  }
+  touchedCache.set(a, out);
+  return out;
+}
+
+function macroKey(file: string, text: string): string {
+  return scanMacros(file, text).map((d) => `${d.name}(${d.params?.join(',') ?? ''})${d.body}|${d.requires.join(',')}`).join('\n');
+}
