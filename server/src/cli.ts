@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { analyze } from './engine';
 import { RULE_IDS } from './rules';
 import { toJson, type JsonReport } from './report/json';
+import { reportModel, type ReportModel } from './report/model';
 import { toSarif } from './report/sarif';
 import { toText } from './report/text';
 
@@ -56,21 +57,18 @@ async function main(argv: string[]): Promise<number> {
     } catch (e) { process.stderr.write(`trapline: cannot read baseline ${args.baseline}: ${(e as Error).message}\n`); return 2; }
   }
   const a = await analyze(args.dir, { rules: args.rules });
-  for (const p of a.config.problems) process.stderr.write(`${p.range.file}:${p.range.line + 1}:${p.range.column + 1}: error: ${p.message}; using the defaults\n`);
-  for (const s of a.stats.skipped) process.stderr.write(`trapline: skipped ${s.file}: ${s.reason}\n`);
-  const report = toJson(a, a.findings);
-  let findings = a.findings;
-  if (baseline) {
-    const keep = new Set(report.findings.map((f, i) => (baseline?.has(f.fingerprint) ? -1 : i)).filter((i) => i >= 0));
-    findings = a.findings.filter((_, i) => keep.has(i));
-  }
+  return print(reportModel(a), args, baseline);
+}
+
+/** The report, the stderr notes and the exit code, all from the model. */
+function print(m: ReportModel, args: Args, baseline: Set<string> | null): number {
+  for (const p of m.configProblems) process.stderr.write(`${p.range.file}:${p.range.line + 1}:${p.range.column + 1}: error: ${p.message}; using the defaults\n`);
+  for (const s of m.stats.skipped) process.stderr.write(`trapline: skipped ${s.file}: ${s.reason}\n`);
+  const findings = baseline ? m.findings.filter((f) => !baseline.has(f.fingerprint)) : m.findings;
   let out: string;
-  if (args.format === 'json') out = JSON.stringify(toJson(a, findings), null, 2) + '\n';
-  else if (args.format === 'sarif') out = JSON.stringify(toSarif(a, findings, VERSION), null, 2) + '\n';
-  else {
-    const count = (s: string): number => findings.filter((f) => f.severity === s).length;
-    out = toText(findings, `trapline: ${a.stats.files} files, profile ${a.config.profile.name}, roles ${a.paths.map((p) => `${p.role.name}${p.entry ? `@${p.entry}` : ' (entry not found)'}`).join(', ')}: ${count('error')} errors, ${count('warning')} warnings, ${count('information')} notes${baseline ? ' (new since baseline)' : ''}`);
-  }
+  if (args.format === 'json') out = JSON.stringify(toJson(m, findings), null, 2) + '\n';
+  else if (args.format === 'sarif') out = JSON.stringify(toSarif(m, findings, VERSION), null, 2) + '\n';
+  else out = toText(m, findings, baseline !== null);
   if (args.output) { try { writeFileSync(args.output, out); } catch (e) { process.stderr.write(`trapline: cannot write ${args.output}: ${(e as Error).message}\n`); return 2; } }
   else process.stdout.write(out);
   return findings.some((f) => f.severity === 'warning' || f.severity === 'error') ? 1 : 0;
