@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { analyze } from './engine';
+import * as path from 'node:path';
+import { cacheDirectory, CheckCache } from './cache/check-cache';
+import { loadConfig } from './config';
+import { wasmPathsIn } from './parse/parser';
 import { RULE_IDS } from './rules';
 import { toJson, type JsonReport } from './report/json';
 import { reportModel, type ReportModel } from './report/model';
@@ -9,16 +12,22 @@ import { toText } from './report/text';
 
 const VERSION = '0.1.0';
 const USAGE = `usage: trapline check [DIR] [--format text|json|sarif] [--output FILE] [--rule ID...] [--baseline FILE]
+                      [--cache-dir DIR] [--no-cache]
+
+A check of a tree whose source files, .trapline.json and --rule selection are unchanged since
+the last check of it prints that check's report from the cache: --cache-dir DIR, else
+$TRAPLINE_CACHE_DIR, else $XDG_CACHE_HOME/trapline or ~/.cache/trapline (a directory inside the
+analysed tree is not used). --no-cache neither reads nor writes it.
 
 exit codes: 0 no warning or error, 1 warnings or errors found, 2 usage or I/O error`;
 
 class UsageError extends Error {}
 
-interface Args { dir: string; format: 'text' | 'json' | 'sarif'; output: string | null; rules: string[]; baseline: string | null }
+interface Args { dir: string; format: 'text' | 'json' | 'sarif'; output: string | null; rules: string[]; baseline: string | null; cacheDir: string | null; cache: boolean }
 
 function parseArgs(argv: string[]): Args {
   if (argv[0] !== 'check') throw new UsageError(argv[0] === undefined ? 'missing command (trapline check [DIR])' : `unknown command "${argv[0]}"`);
-  const a: Args = { dir: '.', format: 'text', output: null, rules: [], baseline: null };
+  const a: Args = { dir: '.', format: 'text', output: null, rules: [], baseline: null, cacheDir: null, cache: true };
   let dirSet = false;
   for (let i = 1; i < argv.length; i++) {
     const x = argv[i];
@@ -32,6 +41,8 @@ function parseArgs(argv: string[]): Args {
       const r = value();
       for (const id of r.split(',')) { if (!RULE_IDS.includes(id)) throw new UsageError(`unknown rule "${id}" (known: ${RULE_IDS.join(', ')})`); a.rules.push(id); }
     } else if (x === '--baseline') a.baseline = value();
+    else if (x === '--cache-dir') a.cacheDir = value();
+    else if (x === '--no-cache') a.cache = false;
     else if (x.startsWith('-')) throw new UsageError(`unknown option "${x}"`);
     else if (!dirSet) { a.dir = x; dirSet = true; } else throw new UsageError(`unexpected argument "${x}"`);
   }
@@ -56,8 +67,33 @@ async function main(argv: string[]): Promise<number> {
       baseline = new Set(b.findings.map((f) => f.fingerprint));
     } catch (e) { process.stderr.write(`trapline: cannot read baseline ${args.baseline}: ${(e as Error).message}\n`); return 2; }
   }
-  const a = await analyze(args.dir, { rules: args.rules });
-  return print(reportModel(a), args, baseline);
+  const root = path.resolve(args.dir);
+  const cache = args.cache ? openCache(root, args) : null;
+  if (cache) {
+    const r = cache.lookup();
+    if ('hit' in r) { trace('cache hit'); return print(r.hit, args, baseline); }
+    trace(`cache miss (${r.miss})`);
+  }
+  // loaded only now: a cache hit needs neither the engine nor the wasm parsers
+  const { analyze } = await import('./engine.js');
+  const a = await analyze(root, { rules: args.rules });
+  const model = reportModel(a);
+  const unwritten = cache?.store(model, a.index.texts);
+  if (unwritten) trace(`cache not written (${unwritten})`);
+  return print(model, args, baseline);
+}
+
+/** The cache of this root, for this build (the bundle and its wasm files), configuration and rule selection. */
+function openCache(root: string, args: Args): CheckCache | null {
+  const dir = cacheDirectory(args.cacheDir, process.env);
+  const cache = CheckCache.open(dir, root, { version: VERSION, buildFiles: [__filename, ...Object.values(wasmPathsIn(__dirname))], config: loadConfig(root, RULE_IDS), rules: args.rules });
+  if (!cache) trace(`cache not used (${dir} is inside the analysed tree)`);
+  return cache;
+}
+
+/** TRAPLINE_CACHE_TRACE=1: one line on stderr saying what the cache did (for tests and for finding out why a check was slow). */
+function trace(message: string): void {
+  if (process.env.TRAPLINE_CACHE_TRACE) process.stderr.write(`trapline: ${message}\n`);
 }
 
 /** The report, the stderr notes and the exit code, all from the model. */
