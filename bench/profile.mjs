@@ -6,7 +6,9 @@
 //   macro scan (#define scan, noreturn scan, macro table), C parse (attribute blanking +
 //   tree-sitter-c), asm parse (tree-sitter-gas), index C / index asm (tree -> functions,
 //   statements: the web-tree-sitter node API lives here), index other (units, features,
-//   copies), paths (walker, relevance, C re-parse for the walk), rules, report (JSON), GC.
+//   copies), paths (walker, relevance, C re-parse for the walk), rules, report (JSON), cache
+//   (writing the result cache entry: listing, hashing the files read), GC. The check runs with an
+//   empty cache directory, as a cold check does.
 // tree-sitter runs in wasm with no function names: a run of samples inside ParserHost.parse is
 // C or asm by what the engine does right after it (indexCTree or indexAsmTree).
 import { spawnSync } from 'node:child_process';
@@ -18,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-export const STAGES = ['startup', 'read', 'macro scan', 'C parse', 'asm parse', 'index C', 'index asm', 'index other', 'paths', 'rules', 'report', 'LSP', 'GC', 'other'];
+export const STAGES = ['startup', 'read', 'macro scan', 'C parse', 'asm parse', 'index C', 'index asm', 'index other', 'paths', 'rules', 'report', 'cache', 'LSP', 'GC', 'other'];
 
 /** Stage a frame starts, given the stage of its caller; null keeps the caller's. */
 function classify(fn, src, parent) {
@@ -26,7 +28,7 @@ function classify(fn, src, parent) {
   if (fn === '(garbage collector)') return 'GC';
   if (fn === '(idle)') return 'idle';
   if (fn === '(program)') return 'other';
-  if (parent === 'paths' || parent === 'rules' || parent === 'report') {
+  if (parent === 'paths' || parent === 'rules' || parent === 'report' || parent === 'cache') {
     if (parent === 'paths' && file.endsWith('parse/parser.ts') && fn === 'parse') return 'paths:reparse';
     return null;
   }
@@ -38,6 +40,7 @@ function classify(fn, src, parent) {
   }
   if (file.endsWith('rules/suppressions.ts')) return 'rules';
   if (file.includes('/report/')) return 'report';
+  if (file.includes('server/src/cache/')) return 'cache';
   // the language server's own work: diagnostics, timeline, hover, JSON-RPC
   if (file.includes('server/src/lsp/') || file.includes('server/src/ide/') || file.endsWith('server/src/server.ts') && fn !== 'run' && fn !== 'analyze' || file.includes('vscode-jsonrpc') || file.includes('vscode-languageserver')) return parent === 'other' ? 'LSP' : null;
   if (file.endsWith('config.ts') && parent === 'other') return 'startup';
@@ -190,7 +193,7 @@ export function profileCheck(dir, { interval = 500, keep = null } = {}) {
   const out = mkdtempSync(path.join(tmpdir(), 'trapline-prof-'));
   try {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${out}`, `--cpu-prof-interval=${interval}`, path.join(repo, 'dist/cli.js'), 'check', path.resolve(dir), '--format', 'json'],
+    const r = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${out}`, `--cpu-prof-interval=${interval}`, path.join(repo, 'dist/cli.js'), 'check', path.resolve(dir), '--format', 'json', '--cache-dir', path.join(out, 'cache')],
       { maxBuffer: 1 << 30, encoding: 'utf8' });
     const wallMs = performance.now() - t0;
     if (r.status !== 0 && r.status !== 1) throw new Error(`trapline check exited ${r.status}: ${r.stderr}`);

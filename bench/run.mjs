@@ -8,9 +8,11 @@
 // stale) and each real tree given, it measures side by side:
 //   parse floor   one thread parsing every .c/.h/.S file once with web-tree-sitter, nothing else
 //                 (bench/parse-floor.mjs in a fresh process; its own time, without process start)
-//   cold check    a fresh `node dist/cli.js check DIR --format json`, start to exit, and its
-//                 peak RSS; the tree's .trapline-cache (if a future version writes one) removed first
-//   warm check    the same command again right after a cold one (its cache, if any, kept)
+//   cold check    a fresh `node dist/cli.js check DIR --format json --cache-dir TMP`, start to exit,
+//                 and its peak RSS; TMP a new empty directory, so the run analyses and writes the
+//                 result cache
+//   warm check    the same command again right after a cold one, with the cache it wrote (a hit:
+//                 the report printed from the cache; a warm run that is not a hit is logged)
 //   LSP           edit-to-diagnostics and hover p50/p95 of dist/server.js on xen/arch/x86/setup.c,
 //                 and the server's peak RSS (bench/lsp-edit.mjs)
 //   growth        1x -> 4x ratios
@@ -103,33 +105,38 @@ function parseFloor(dir) {
   return { ...JSON.parse(r.stdout.trim().split('\n').pop()), wall };
 }
 
-function check(dir, { cold }) {
-  if (cold) rmSync(path.join(dir, '.trapline-cache'), { recursive: true, force: true });
+/** `trapline check DIR --format json` with the result cache in `cacheDir`; `cache` is what the CLI's trace says it did. */
+function check(dir, cacheDir) {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'trapline-time-'));
   const timeOut = path.join(tmp, 'rss');
   const useTime = existsSync(TIME);
   const cmd = useTime ? TIME : process.execPath;
-  const args = useTime ? ['-f', '%M', '-o', timeOut, process.execPath, cli, 'check', dir, '--format', 'json']
-    : ['--require', path.join(repo, 'bench/maxrss.cjs'), cli, 'check', dir, '--format', 'json'];
+  const checkArgs = [cli, 'check', dir, '--format', 'json', '--cache-dir', cacheDir];
+  const args = useTime ? ['-f', '%M', '-o', timeOut, process.execPath, ...checkArgs] : ['--require', path.join(repo, 'bench/maxrss.cjs'), ...checkArgs];
   const t0 = performance.now();
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 30, timeout: 900_000 });
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 30, timeout: 900_000, env: { ...process.env, TRAPLINE_CACHE_TRACE: '1' } });
   const wall = performance.now() - t0;
   try {
     if (r.status !== 0 && r.status !== 1) throw new Error(`trapline check ${dir} exited ${r.status}: ${r.stderr.slice(0, 2000)}`);
     const rssKb = useTime ? Number(readFileSync(timeOut, 'utf8').trim().split('\n').pop()) : Number(/TRAPLINE_BENCH_MAXRSS_KB (\d+)/.exec(r.stderr)?.[1]);
     const report = JSON.parse(r.stdout);
     const warnings = report.findings.filter((f) => f.severity === 'warning' || f.severity === 'error');
-    return { wall, rssKb, stats: report.stats, findings: report.findings.length, warnings: warnings.length, rules: [...new Set(warnings.map((f) => f.rule))].sort() };
+    const cache = /^trapline: cache (hit|miss .*)$/m.exec(r.stderr)?.[1] ?? 'no trace';
+    return { wall, rssKb, cache, stats: report.stats, findings: report.findings.length, warnings: warnings.length, rules: [...new Set(warnings.map((f) => f.rule))].sort() };
   } finally { rmSync(tmp, { recursive: true, force: true }); }
 }
 
-/** One round on one tree: parse floor, cold check, warm check. */
+/** One round on one tree: parse floor, cold check (an empty cache), warm check (the cache the cold one wrote). */
 function round(tree) {
   const t0 = performance.now();
   const floor = parseFloor(tree.dir);
-  const cold = check(tree.dir, { cold: true });
-  const warm = check(tree.dir, { cold: false });
-  return { floor, cold, warm, took: performance.now() - t0 };
+  const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'trapline-bench-cache-'));
+  try {
+    const cold = check(tree.dir, cacheDir);
+    const warm = check(tree.dir, cacheDir);
+    if (warm.cache !== 'hit') log(`${tree.label}: the warm check was not a cache hit (${warm.cache})`);
+    return { floor, cold, warm, took: performance.now() - t0 };
+  } finally { rmSync(cacheDir, { recursive: true, force: true }); }
 }
 
 /**
@@ -274,7 +281,7 @@ function markdown(mc, rows, profiles, totalMs) {
     figuresTable(rows),
     '',
     '- **parse floor**: one thread parsing every `.c`/`.h`/`.S` file of the tree once with web-tree-sitter (the wasm files in `dist/`: tree-sitter-c for `.c`/`.h`, tree-sitter-gas for `.S`), reading included, nothing else (`bench/parse-floor.mjs`, a fresh process, timed from after its imports: wasm load + listing + reading + parsing; process start excluded).',
-    '- **cold check**: a fresh `node dist/cli.js check DIR --format json`, wall time from spawn to exit (process start and wasm load included), and its peak RSS. **warm check**: the same command run again right after. Today there is no on-disk cache, so a warm check redoes all the work of a cold one; the two differ only by noise (page cache, CPU frequency).',
+    '- **cold check**: a fresh `node dist/cli.js check DIR --format json --cache-dir TMP` with TMP a new empty directory, wall time from spawn to exit (process start, wasm load and writing the result cache included), and its peak RSS. **warm check**: the same command run again right after, with the cache the cold one wrote: a hit, which lists and stats the tree\'s files, reads and verifies the cache entry and prints the report from it, without loading the engine or the wasm parsers (the result cache in `docs/architecture.md`).',
     '- **edit-to-diagnostics**: an unsaved edit (`didChange` with a comment line appended) of `xen/arch/x86/setup.c` until the server has published diagnostics again, over the real `dist/server.js` over JSON-RPC (`bench/lsp-edit.mjs`). This includes the server\'s 150 ms debounce. **hover**: the round trip of `textDocument/hover` at 100 positions in the same file, half on the boot steps in it (from `trapline/timeline`, which answer with the step\'s timeline), half at the first word of lines spread over the file (most answer nothing). **server peak RSS**: the server\'s VmHWM after the first analysis, the edits and the hovers.',
     '- **files read by check**: what `trapline check` reads after the profile\'s excludes; the figure in brackets is every `.c`/`.h`/`.S` file under the directory, which is what the parse floor parses. For the synthetic trees both are the same.',
     '',

@@ -20,6 +20,9 @@ const BSP_IST = join(ROOT, 'test/fixtures/tl001-bsp-ist-before-ltr');
 
 if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`node scripts/build.mjs\` first`);
 
+// the runs share a cache of their own (test/check-cache.test.mjs tests the cache), not the user's
+process.env.TRAPLINE_CACHE_DIR = mkdtempSync(join(tmpdir(), 'trapline-cli-cache-'));
+
 /** Runs `trapline ARGS...`: { status, stdout, stderr }. */
 function trapline(...args) {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
@@ -40,7 +43,7 @@ function tempCopy(src) {
   cpSync(src, dir, { recursive: true });
   return dir;
 }
-after(() => { for (const d of temps) rmSync(d, { recursive: true, force: true }); });
+after(() => { for (const d of [...temps, process.env.TRAPLINE_CACHE_DIR]) rmSync(d, { recursive: true, force: true }); });
 
 /** 1-based line of the only line of `file` that contains `snippet`. */
 function lineOf(file, snippet) {

@@ -1,6 +1,7 @@
 // End-to-end tests of the engine on the fixture trees under test/fixtures/ and on examples/:
-// each fixture is analysed once by the real CLI (`node dist/cli.js check DIR --format json`,
-// build first: `node scripts/build.mjs`), and each test asserts one behaviour on the findings.
+// each fixture is analysed once by the real CLI (`node dist/cli.js check DIR --format json
+// --no-cache`: the engine, not a cached report; build first: `node scripts/build.mjs`), and each
+// test asserts one behaviour on the findings.
 //
 //   node --test test/engine-fixtures.test.mjs
 //
@@ -29,7 +30,7 @@ function check(tree) {
   if (!reports.has(dir)) {
     let out;
     try {
-      out = execFileSync(process.execPath, [CLI, 'check', dir, '--format', 'json'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      out = execFileSync(process.execPath, [CLI, 'check', dir, '--format', 'json', '--no-cache'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (e) {
       if (e.status !== 1) throw new Error(`trapline check ${dir} exited ${e.status}: ${e.stderr}`);
       out = e.stdout;

@@ -7,7 +7,7 @@
 // random or malformed `.trapline.json`, or a synthetic tree (10,000-deep nesting of `(`, `{`,
 // `#if`, `if`; huge single lines; macro bombs; long call chains; odd file names).
 //
-// For each input: `analyze`, then `toJson`, `toSarif`, `toText`, and the IDE layer the language
+// For each input: `analyze`, then `reportModel`, `toJson`, `toSarif`, `toText`, and the IDE layer the language
 // server calls (hover, timeline, definition, references, outline, call hierarchy, quick fixes)
 // at a few positions. A thrown exception, an input slower than BUDGET_MS, or an invalid output
 // (JSON without version 1, SARIF failing the 2.1.0 schema, empty text) fails the test with the
@@ -473,14 +473,15 @@ async function checkTree(api, validate, dir, rng, exhaustive = false) {
   const t0 = performance.now();
   let a;
   try { a = await api.analyze(dir, { wasmDir: WASM }); } catch (e) { return { ms: performance.now() - t0, failure: fail('crash in analyze', e) }; }
-  let json, sarif, text, stage = 'toJson', where = '';
+  let json, sarif, text, stage = 'reportModel', where = '';
   try {
-    json = JSON.stringify(api.toJson(a, a.findings));
+    const m = api.reportModel(a);
+    stage = 'toJson';
+    json = JSON.stringify(api.toJson(m, m.findings));
     stage = 'toSarif';
-    sarif = JSON.stringify(api.toSarif(a, a.findings, '0.1.0'));
+    sarif = JSON.stringify(api.toSarif(m, m.findings, '0.1.0'));
     stage = 'toText';
-    const count = (s) => a.findings.filter((f) => f.severity === s).length;
-    text = api.toText(a.findings, `trapline: ${a.stats.files} files, profile ${a.config.profile.name}, roles ${a.paths.map((p) => `${p.role.name}${p.entry ? `@${p.entry}` : ' (entry not found)'}`).join(', ')}: ${count('error')} errors, ${count('warning')} warnings, ${count('information')} notes`);
+    text = api.toText(m, m.findings);
     // the language server's requests at a few places (what an editor asks for while the user types)
     stage = 'IDE requests';
     const files = [...a.index.texts.keys()];
@@ -693,7 +694,7 @@ if (isMainThread) {
   const stepsOf = async (name) => {
     const { default: api } = await import(API);
     const a = await api.analyze(join(FUZZ_FIXTURES, name), { wasmDir: WASM });
-    try { return Object.fromEntries(api.toJson(a, a.findings).roles.map((r) => [r.name, r])); } finally { a.index.dispose(); }
+    try { const m = api.reportModel(a); return Object.fromEntries(api.toJson(m, m.findings).roles.map((r) => [r.name, r])); } finally { a.index.dispose(); }
   };
   test('fuzz fixture include-self: a .S file that includes itself is still analysed (its entry is found)', async () => {
     const roles = await stepsOf('include-self');

@@ -29,6 +29,9 @@ const CAP = 2 * 1024 * 1024;
 
 if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`node scripts/build.mjs\` first`);
 
+// the runs share a cache of their own (test/check-cache.test.mjs tests the cache), not the user's
+process.env.TRAPLINE_CACHE_DIR = mkdtempSync(join(tmpdir(), 'trapline-reliability-cache-'));
+
 /** `trapline ARGS...` with a time limit (a hang fails instead of blocking the run). */
 function trapline(...args) {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30000, maxBuffer: 64 * 1024 * 1024 });
@@ -50,7 +53,7 @@ function tempCopy(src) {
   if (src) cpSync(src, dir, { recursive: true });
   return dir;
 }
-after(() => { for (const d of temps) { try { chmodSync(d, 0o755); } catch { /* gone */ } rmSync(d, { recursive: true, force: true }); } });
+after(() => { for (const d of [...temps, process.env.TRAPLINE_CACHE_DIR]) { try { chmodSync(d, 0o755); } catch { /* gone */ } rmSync(d, { recursive: true, force: true }); } });
 
 /** The stderr lines that mention `file`. */
 const linesAbout = (stderr, file) => stderr.split('\n').filter((l) => l.includes(file));

@@ -3,6 +3,7 @@ export { analyze, runRoles, runRules, parserHost, type Analysis, type AnalyzeOpt
 export { ParserHost, WasmLoadError, wasmPathsIn, languageOf } from './parse/parser';
 export { loadConfig, PROFILES, detectProfile } from './config';
 export { RULES, RULE_IDS } from './rules';
+export { reportModel } from './report/model';
 export { toJson } from './report/json';
 export { toSarif } from './report/sarif';
 export { toText } from './report/text';

@@ -1,23 +1,33 @@
 #!/usr/bin/env node
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { analyze } from './engine';
+import * as path from 'node:path';
+import { cacheDirectory, CheckCache } from './cache/check-cache';
+import { loadConfig } from './config';
+import { wasmPathsIn } from './parse/parser';
 import { RULE_IDS } from './rules';
 import { toJson, type JsonReport } from './report/json';
+import { reportModel, type ReportModel } from './report/model';
 import { toSarif } from './report/sarif';
 import { toText } from './report/text';
 
 const VERSION = '0.1.0';
 const USAGE = `usage: trapline check [DIR] [--format text|json|sarif] [--output FILE] [--rule ID...] [--baseline FILE]
+                      [--cache-dir DIR] [--no-cache]
+
+A check of a tree whose source files, .trapline.json and --rule selection are unchanged since
+the last check of it prints that check's report from the cache: --cache-dir DIR, else
+$TRAPLINE_CACHE_DIR, else $XDG_CACHE_HOME/trapline or ~/.cache/trapline (a directory inside the
+analysed tree is not used). --no-cache neither reads nor writes it.
 
 exit codes: 0 no warning or error, 1 warnings or errors found, 2 usage or I/O error`;
 
 class UsageError extends Error {}
 
-interface Args { dir: string; format: 'text' | 'json' | 'sarif'; output: string | null; rules: string[]; baseline: string | null }
+interface Args { dir: string; format: 'text' | 'json' | 'sarif'; output: string | null; rules: string[]; baseline: string | null; cacheDir: string | null; cache: boolean }
 
 function parseArgs(argv: string[]): Args {
   if (argv[0] !== 'check') throw new UsageError(argv[0] === undefined ? 'missing command (trapline check [DIR])' : `unknown command "${argv[0]}"`);
-  const a: Args = { dir: '.', format: 'text', output: null, rules: [], baseline: null };
+  const a: Args = { dir: '.', format: 'text', output: null, rules: [], baseline: null, cacheDir: null, cache: true };
   let dirSet = false;
   for (let i = 1; i < argv.length; i++) {
     const x = argv[i];
@@ -31,6 +41,8 @@ function parseArgs(argv: string[]): Args {
       const r = value();
       for (const id of r.split(',')) { if (!RULE_IDS.includes(id)) throw new UsageError(`unknown rule "${id}" (known: ${RULE_IDS.join(', ')})`); a.rules.push(id); }
     } else if (x === '--baseline') a.baseline = value();
+    else if (x === '--cache-dir') a.cacheDir = value();
+    else if (x === '--no-cache') a.cache = false;
     else if (x.startsWith('-')) throw new UsageError(`unknown option "${x}"`);
     else if (!dirSet) { a.dir = x; dirSet = true; } else throw new UsageError(`unexpected argument "${x}"`);
   }
@@ -55,22 +67,44 @@ async function main(argv: string[]): Promise<number> {
       baseline = new Set(b.findings.map((f) => f.fingerprint));
     } catch (e) { process.stderr.write(`trapline: cannot read baseline ${args.baseline}: ${(e as Error).message}\n`); return 2; }
   }
-  const a = await analyze(args.dir, { rules: args.rules });
-  for (const p of a.config.problems) process.stderr.write(`${p.range.file}:${p.range.line + 1}:${p.range.column + 1}: error: ${p.message}; using the defaults\n`);
-  for (const s of a.stats.skipped) process.stderr.write(`trapline: skipped ${s.file}: ${s.reason}\n`);
-  const report = toJson(a, a.findings);
-  let findings = a.findings;
-  if (baseline) {
-    const keep = new Set(report.findings.map((f, i) => (baseline?.has(f.fingerprint) ? -1 : i)).filter((i) => i >= 0));
-    findings = a.findings.filter((_, i) => keep.has(i));
+  const root = path.resolve(args.dir);
+  const cache = args.cache ? openCache(root, args) : null;
+  if (cache) {
+    const r = cache.lookup();
+    if ('hit' in r) { trace('cache hit'); return print(r.hit, args, baseline); }
+    trace(`cache miss (${r.miss})`);
   }
+  // loaded only now: a cache hit needs neither the engine nor the wasm parsers
+  const { analyze } = await import('./engine.js');
+  const a = await analyze(root, { rules: args.rules });
+  const model = reportModel(a);
+  const unwritten = cache?.store(model, a.index.texts);
+  if (unwritten) trace(`cache not written (${unwritten})`);
+  return print(model, args, baseline);
+}
+
+/** The cache of this root, for this build (the bundle and its wasm files), configuration and rule selection. */
+function openCache(root: string, args: Args): CheckCache | null {
+  const dir = cacheDirectory(args.cacheDir, process.env);
+  const cache = CheckCache.open(dir, root, { version: VERSION, buildFiles: [__filename, ...Object.values(wasmPathsIn(__dirname))], config: loadConfig(root, RULE_IDS), rules: args.rules });
+  if (!cache) trace(`cache not used (${dir} is inside the analysed tree)`);
+  return cache;
+}
+
+/** TRAPLINE_CACHE_TRACE=1: one line on stderr saying what the cache did (for tests and for finding out why a check was slow). */
+function trace(message: string): void {
+  if (process.env.TRAPLINE_CACHE_TRACE) process.stderr.write(`trapline: ${message}\n`);
+}
+
+/** The report, the stderr notes and the exit code, all from the model. */
+function print(m: ReportModel, args: Args, baseline: Set<string> | null): number {
+  for (const p of m.configProblems) process.stderr.write(`${p.range.file}:${p.range.line + 1}:${p.range.column + 1}: error: ${p.message}; using the defaults\n`);
+  for (const s of m.stats.skipped) process.stderr.write(`trapline: skipped ${s.file}: ${s.reason}\n`);
+  const findings = baseline ? m.findings.filter((f) => !baseline.has(f.fingerprint)) : m.findings;
   let out: string;
-  if (args.format === 'json') out = JSON.stringify(toJson(a, findings), null, 2) + '\n';
-  else if (args.format === 'sarif') out = JSON.stringify(toSarif(a, findings, VERSION), null, 2) + '\n';
-  else {
-    const count = (s: string): number => findings.filter((f) => f.severity === s).length;
-    out = toText(findings, `trapline: ${a.stats.files} files, profile ${a.config.profile.name}, roles ${a.paths.map((p) => `${p.role.name}${p.entry ? `@${p.entry}` : ' (entry not found)'}`).join(', ')}: ${count('error')} errors, ${count('warning')} warnings, ${count('information')} notes${baseline ? ' (new since baseline)' : ''}`);
-  }
+  if (args.format === 'json') out = JSON.stringify(toJson(m, findings), null, 2) + '\n';
+  else if (args.format === 'sarif') out = JSON.stringify(toSarif(m, findings, VERSION), null, 2) + '\n';
+  else out = toText(m, findings, baseline !== null);
   if (args.output) { try { writeFileSync(args.output, out); } catch (e) { process.stderr.write(`trapline: cannot write ${args.output}: ${(e as Error).message}\n`); return 2; } }
   else process.stdout.write(out);
   return findings.some((f) => f.severity === 'warning' || f.severity === 'error') ? 1 : 0;

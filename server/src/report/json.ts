@@ -1,6 +1,5 @@
-import type { Analysis } from '../engine';
-import type { Finding, Range } from '../model/types';
-import { fingerprint } from './fingerprint';
+import type { Range } from '../model/types';
+import type { ReportFinding, ReportModel } from './model';
 
 export interface JsonLocation { file: string; line: number; column: number; endLine: number; endColumn: number }
 export interface JsonFinding {
@@ -23,27 +22,23 @@ export function jsonLocation(r: Range): JsonLocation {
   return { file: r.file, line: r.line + 1, column: r.column + 1, endLine: r.endLine + 1, endColumn: r.endColumn + 1 };
 }
 
-export function lineTextOf(a: Analysis): (file: string, line: number) => string {
-  return (file, line) => a.index.texts.get(file)?.split('\n')[line] ?? '';
-}
-
-export function jsonFinding(f: Finding, lineText: (file: string, line: number) => string): JsonFinding {
+export function jsonFinding(f: ReportFinding): JsonFinding {
   return {
     rule: f.rule, name: f.name, severity: f.severity, role: f.role, message: f.message,
     location: jsonLocation(f.range),
     closes: f.closes ? { file: f.closes.range.file, line: f.closes.range.line + 1, text: f.closes.text } : null,
     chain: f.chain.map((c) => ({ symbol: c.symbol, file: c.range.file, line: c.range.line + 1 })),
     vectors: f.vectors,
-    fingerprint: fingerprint(f, lineText),
+    fingerprint: f.fingerprint,
   };
 }
 
-export function toJson(a: Analysis, findings: Finding[]): JsonReport {
-  const lt = lineTextOf(a);
+/** `findings`: the model's findings, or those of them left after a baseline. */
+export function toJson(m: ReportModel, findings: ReportFinding[]): JsonReport {
   return {
-    version: 1, profile: a.config.profile.name,
-    roles: a.paths.map((p) => ({ name: p.role.name, entry: p.entry, steps: p.steps.map((s) => ({ text: s.effect.text, file: s.range.file, line: s.range.line + 1, depth: s.depth })) })),
-    findings: findings.map((f) => jsonFinding(f, lt)),
-    stats: { ...a.stats, findings: findings.length },
+    version: 1, profile: m.profile,
+    roles: m.roles.map((r) => ({ name: r.name, entry: r.entry, steps: r.steps.map((s) => ({ text: s.text, file: s.file, line: s.line + 1, depth: s.depth })) })),
+    findings: findings.map(jsonFinding),
+    stats: { ...m.stats, findings: findings.length },
   };
 }

@@ -1,10 +1,8 @@
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
-import type { Analysis } from '../engine';
-import type { Finding, Range } from '../model/types';
+import type { Range } from '../model/types';
 import { RULES } from '../rules';
-import { fingerprint } from './fingerprint';
-import { lineTextOf } from './json';
+import type { ReportFinding, ReportModel } from './model';
 
 /** A relative path as a URI reference: each segment percent-encoded (`boot 1#%.S` -> `boot%201%23%25.S`). */
 export function relativeUri(file: string): string {
@@ -18,8 +16,7 @@ function physical(r: Range): Sarif.PhysicalLocation {
 const LEVEL: Record<string, Sarif.Result.level> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
 
 /** SARIF 2.1.0 as code-scanning services read it: path-problem results with code flows. */
-export function toSarif(a: Analysis, findings: Finding[], version: string): Sarif.Log {
-  const lt = lineTextOf(a);
+export function toSarif(m: ReportModel, findings: ReportFinding[], version: string): Sarif.Log {
   const rules: Sarif.ReportingDescriptor[] = RULES.map((r) => ({
     id: r.meta.id, name: r.meta.name,
     shortDescription: { text: r.meta.name },
@@ -36,7 +33,7 @@ export function toSarif(a: Analysis, findings: Finding[], version: string): Sari
       ruleId: f.rule, ruleIndex: RULES.findIndex((r) => r.meta.id === f.rule), level: LEVEL[f.severity],
       message: { text: links ? `${f.message} See ${links}.` : f.message },
       locations: [{ physicalLocation: physical(f.range) }],
-      partialFingerprints: { 'traplineFinding/v1': fingerprint(f, lt) },
+      partialFingerprints: { 'traplineFinding/v1': f.fingerprint },
       properties: { role: f.role, vectors: f.vectors },
     };
     if (related.length > 0) result.relatedLocations = related;
@@ -50,7 +47,7 @@ export function toSarif(a: Analysis, findings: Finding[], version: string): Sari
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     runs: [{
       tool: { driver: { name: 'trapline', version, informationUri: 'https://github.com/trapline/trapline', rules } },
-      originalUriBaseIds: { SRCROOT: { uri: pathToFileURL(a.root.endsWith('/') ? a.root : a.root + '/').href } },
+      originalUriBaseIds: { SRCROOT: { uri: pathToFileURL(m.root.endsWith('/') ? m.root : m.root + '/').href } },
       results,
     }],
   };

@@ -1,13 +1,15 @@
-import type { Finding } from '../model/types';
+import type { ReportFinding, ReportModel } from './model';
 
-/** Compiler-style: `file:line:col: warning: message [TL001]` followed by the call chain. */
-export function toText(findings: Finding[], summary: string): string {
+/** Compiler-style: `file:line:col: warning: message [TL001]` followed by the call chain, then a one-line summary. */
+export function toText(m: ReportModel, findings: ReportFinding[], sinceBaseline = false): string {
   const lines: string[] = [];
   for (const f of findings) {
     lines.push(`${f.range.file}:${f.range.line + 1}:${f.range.column + 1}: ${f.severity}: ${f.message} [${f.rule}]`);
     if (f.chain.length > 0) lines.push(`    via ${f.chain.map((c) => `${c.symbol} (${c.range.file}:${c.range.line + 1})`).join(' -> ')}`);
     if (f.closes) lines.push(`    closes at ${f.closes.range.file}:${f.closes.range.line + 1}: ${f.closes.text}`);
   }
-  lines.push(summary);
+  const count = (s: string): number => findings.filter((f) => f.severity === s).length;
+  const roles = m.roles.map((r) => `${r.name}${r.entry ? `@${r.entry}` : ' (entry not found)'}`).join(', ');
+  lines.push(`trapline: ${m.stats.files} files, profile ${m.profile}, roles ${roles}: ${count('error')} errors, ${count('warning')} warnings, ${count('information')} notes${sinceBaseline ? ' (new since baseline)' : ''}`);
   return lines.join('\n') + '\n';
 }

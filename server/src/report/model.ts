@@ -1,0 +1,36 @@
+import type { Analysis, AnalysisStats } from '../engine';
+import type { Config } from '../config';
+import type { Finding } from '../model/types';
+import { fingerprint } from './fingerprint';
+
+/** A finding with its fingerprint, computed while the line texts were at hand. */
+export interface ReportFinding extends Finding { fingerprint: string }
+
+/** A role's path as the reports show it: each step's text, place (0-based line) and call depth. */
+export interface ReportRole { name: string; entry: string | null; steps: { text: string; file: string; line: number; depth: number }[] }
+
+/**
+ * Everything the reporters and the CLI print, and nothing else: plain JSON-serialisable data, so
+ * that a cached report prints exactly as the analysis it was made from.
+ */
+export interface ReportModel {
+  /** Absolute path of the analysed root. */
+  root: string;
+  profile: string;
+  roles: ReportRole[];
+  findings: ReportFinding[];
+  stats: AnalysisStats;
+  configProblems: Config['problems'];
+}
+
+export function reportModel(a: Analysis): ReportModel {
+  const lineText = (file: string, line: number): string => a.index.texts.get(file)?.split('\n')[line] ?? '';
+  return {
+    root: a.root,
+    profile: a.config.profile.name,
+    roles: a.paths.map((p) => ({ name: p.role.name, entry: p.entry, steps: p.steps.map((s) => ({ text: s.effect.text, file: s.range.file, line: s.range.line, depth: s.depth })) })),
+    findings: a.findings.map((f) => ({ ...f, fingerprint: fingerprint(f, lineText) })),
+    stats: a.stats,
+    configProblems: a.config.problems,
+  };
+}
