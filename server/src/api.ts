@@ -13,4 +13,4 @@ export * as fixes from './ide/code-actions'; export * as suppress from './rules/
 export { lexCFile } from './index/c-lex';
 export { MacroTable, scanMacros } from './index/macros';
 export { blankAttributes, declaratorName } from './index/c-index';
-export { reanalyzeEdit } from "./incremental";
+export { reanalyzeEdit } from './incremental';
