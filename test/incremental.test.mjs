@@ -69,3 +69,28 @@ test('incremental: edits on a boot path, above a finding, or to a suppression co
   assert.equal(reanalyzeEdit(base, 'traps.c', traps), base, 'an unchanged text is the same analysis');
   assert.equal(reanalyzeEdit(base, 'boot/x86_64.S', '\n'), null, 'assembler is re-analysed whole');
 });
+
+test('incremental: a re-analysis with the index cache reads again only files whose size or mtime changed', async () => {
+  const { mkdtempSync, cpSync, writeFileSync, utimesSync, statSync: st } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const root = mkdtempSync(path.join(tmpdir(), 'trapline-stamp-'));
+  cpSync('examples/boot-hazards', root, { recursive: true });
+  const old = new Date(Date.now() - 3600_000);
+  for (const f of cFilesOf(root)) utimesSync(path.join(root, f), old, old);
+  const cache = new Map();
+  const first = await analyze(root, { wasmDir, cache });
+  const file = path.join(root, 'mm.c');
+  const text = readFileSync(file, 'utf8');
+  // same size, same mtime: trusted without reading (the file is long past the racy window)
+  writeFileSync(file, text.replace('void', 'VOID'));
+  utimesSync(file, old, old);
+  const same = await analyze(root, { wasmDir, cache });
+  assert.equal(same.index.texts.get('mm.c'), text, 'an unchanged stamp keeps the text read before');
+  assert.equal(summary(same), summary(first));
+  // a new size is read again
+  writeFileSync(file, `${text}\n/* grown */\n`);
+  utimesSync(file, old, old);
+  const grown = await analyze(root, { wasmDir, cache });
+  assert.equal(grown.index.texts.get('mm.c'), `${text}\n/* grown */\n`);
+  assert.ok(st(file).size > text.length);
+});

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Node, Tree } from 'web-tree-sitter';
 import type { ParserHost } from '../parse/parser';
@@ -174,7 +174,29 @@ export function isInitSection(s: string): boolean {
  * What indexing one file produced, reused while its text and the tree's macros are unchanged
  * (an edit re-parses one file, not the tree).
  */
-export interface CachedFile { text: string; macroKey: string; c?: CFileIndex; asm?: AsmFile }
+export interface CachedFile { text: string; macroKey: string; c?: CFileIndex; asm?: AsmFile; disk?: DiskStamp }
+/** A file's size and mtime when it was read, and when that was. */
+export interface DiskStamp { size: number; mtimeMs: number; readAt: number }
+/** A file's mtime this close to the moment it was read may hide a later change of the same size. */
+const RACY_MS = 2000;
+
+/**
+ * The cached text of a file whose size and mtime are those it had when read (and not racily so):
+ * a re-analysis in the language server then neither reads it again nor makes a second copy.
+ */
+function unchangedText(root: string, f: string, cache: IndexCache | undefined): string | undefined {
+  const hit = cache?.get(f);
+  if (!hit?.disk || hit.disk.mtimeMs > hit.disk.readAt - RACY_MS) return undefined;
+  try {
+    const st = statSync(path.join(root, f));
+    return st.size === hit.disk.size && st.mtimeMs === hit.disk.mtimeMs ? hit.text : undefined;
+  } catch { return undefined; }
+}
+
+function stampOf(root: string, f: string, overlay: Map<string, string> | undefined): DiskStamp | undefined {
+  if (overlay?.has(f)) return undefined;
+  try { const st = statSync(path.join(root, f)); return { size: st.size, mtimeMs: st.mtimeMs, readAt: Date.now() }; } catch { return undefined; }
+}
 export type IndexCache = Map<string, CachedFile>;
 /** C trees re-parsed for the walk (`file@offset` for one function, `file` for a whole file), kept across runs by a long-lived host (the language server). */
 export type TreeCache = Map<string, { text: string; tree: Tree }>;
@@ -203,7 +225,7 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
   const noreturn = new Set<string>();
   const limit = opts.maxFileBytes ?? DEFAULT_MAX_FILE_SIZE;
   for (const f of files) {
-    let text = opts.overlay?.get(f);
+    let text = opts.overlay?.get(f) ?? unchangedText(root, f, opts.cache);
     if (text === undefined) {
       let buf: Buffer;
       try { buf = readFileSync(path.join(root, f)); } catch (e) { stats.skipped.push({ file: f, reason: `unreadable: ${(e as Error).message}` }); continue; }
@@ -244,7 +266,7 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
       let ci = cached?.c;
       if (!ci) {
         ci = lexCFile(f, text, macros);
-        opts.cache?.set(f, { text, macroKey, c: ci });
+        opts.cache?.set(f, { text, macroKey, c: ci, disk: opts.cache && stampOf(root, f, opts.overlay) });
       }
       index.cFiles.set(f, ci);
       for (const fn of ci.functions) push(index.functions, fn.name, fn);
@@ -256,7 +278,7 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
         const tree = host.parse('gas', text);
         ai = indexAsmTree(f, tree, macros);
         tree.delete();
-        opts.cache?.set(f, { text, macroKey, asm: ai });
+        opts.cache?.set(f, { text, macroKey, asm: ai, disk: opts.cache && stampOf(root, f, opts.overlay) });
       }
       asmFiles.push(ai);
     }
