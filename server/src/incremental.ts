@@ -92,7 +92,8 @@ function touched(a: Analysis): Map<string, Range[]> {
     for (const c of p.calls) add(c.range);
     for (const u of p.unresolved) add(u.range);
   }
-  for (const f of [...a.findings, ...a.unusedSuppressions.map((u) => ({ range: u.range, closes: null, chain: [], related: [], flow: [] }))]) {
+  for (const u of a.unusedSuppressions) add(u.range);
+  for (const f of a.findings) {
     add(f.range);
     if (f.closes) add(f.closes.range);
     for (const c of f.chain) add(c.range);

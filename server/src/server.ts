@@ -112,8 +112,8 @@ async function analyzeTree(): Promise<void> {
 
 /** Puts an analysis on screen: diagnostics, the panel's notification, navigation maps. */
 function show(a: Analysis): void {
-  // an edit's re-analysis shares the trees of the one it replaces
-  if (current && current.index !== a.index && current.paths !== a.paths) current.index.dispose();
+  // an edit answered without a walk shares the index's trees with the analysis it replaces
+  if (current && current.paths !== a.paths) current.index.dispose();
   current = a;
   publish(a);
   void connection.sendNotification('trapline/timelineChanged', { roles: timeline.roles(a) });

@@ -1,6 +1,6 @@
 import type { MacroTable } from './macros';
 import { blankAttributes, sectionFromText, type CFileIndex, type CFunction } from './c-index';
-import type { Range } from '../model/types';
+import { LineMap } from '../model/lines';
 
 /**
  * The per-file C index (top-level functions and variables, each function's callees and
@@ -169,20 +169,6 @@ function matchBraces(t: Tokens): Int32Array {
     }
   }
   return match;
-}
-
-class LineMap {
-  private readonly starts: number[] = [0];
-  constructor(text: string) { for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1); }
-  at(offset: number): { line: number; column: number } {
-    let lo = 0, hi = this.starts.length - 1;
-    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (this.starts[mid] <= offset) lo = mid; else hi = mid - 1; }
-    return { line: lo, column: offset - this.starts[lo] };
-  }
-  range(file: string, from: number, to: number): Range {
-    const a = this.at(from), b = this.at(to);
-    return { file, line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
-  }
 }
 
 export function lexCFile(file: string, text: string, macros: MacroTable): CFileIndex {

@@ -80,15 +80,9 @@ export class WorkspaceIndex {
     return s !== null && isInitSection(s);
   }
 
-  /** The C tree of a file, parsed again on demand (trees are dropped after indexing to bound wasm memory). */
+  /** The C tree of a file, parsed again on demand (for the code actions that read a whole file). */
   cTree(file: string): Tree {
-    const text = this.texts.get(file) ?? '';
-    const hit = this.trees.get(file);
-    if (hit && hit.text === text) return hit.tree;
-    hit?.tree.delete();
-    const tree = this.host.parse('c', blankAttributes(text, this.macros));
-    this.trees.set(file, { text, tree });
-    return tree;
+    return this.cachedTree(file, file, (text) => this.host.parse('c', blankAttributes(text, this.macros)));
   }
 
   /**
@@ -96,18 +90,24 @@ export class WorkspaceIndex {
    * of each large file, and a whole-file parse costs more than the rest of its analysis.
    */
   functionNode(fn: CFunction): Node | null {
-    const text = this.texts.get(fn.file) ?? '';
-    const key = `${fn.file}@${fn.startIndex}`;
-    let hit = this.trees.get(key);
-    if (!hit || hit.text !== text) {
-      hit?.tree.delete();
-      const r = fn.range;
+    const r = fn.range;
+    const tree = this.cachedTree(`${fn.file}@${fn.startIndex}`, fn.file, (text) => {
       // tree-sitter reads only the range: only the function's own text needs blanking
       const input = text.slice(0, fn.startIndex) + blankAttributes(text.slice(fn.startIndex, fn.endIndex), this.macros) + text.slice(fn.endIndex);
-      hit = { text, tree: this.host.parseRange('c', input, fn.startIndex, fn.endIndex, { row: r.line, column: r.column }, { row: r.endLine, column: r.endColumn }) };
-      this.trees.set(key, hit);
-    }
-    return findDef(hit.tree.rootNode, fn.startIndex);
+      return this.host.parseRange('c', input, fn.startIndex, fn.endIndex, { row: r.line, column: r.column }, { row: r.endLine, column: r.endColumn });
+    });
+    return findDef(tree.rootNode, fn.startIndex);
+  }
+
+  /** A tree of the tree cache, parsed again when its file's text changed since. */
+  private cachedTree(key: string, file: string, parse: (text: string) => Tree): Tree {
+    const text = this.texts.get(file) ?? '';
+    const hit = this.trees.get(key);
+    if (hit && hit.text === text) return hit.tree;
+    hit?.tree.delete();
+    const tree = parse(text);
+    this.trees.set(key, { text, tree });
+    return tree;
   }
 
   /**
@@ -180,22 +180,18 @@ export interface DiskStamp { size: number; mtimeMs: number; readAt: number }
 /** A file's mtime this close to the moment it was read may hide a later change of the same size. */
 const RACY_MS = 2000;
 
-/**
- * The cached text of a file whose size and mtime are those it had when read (and not racily so):
- * a re-analysis in the language server then neither reads it again nor makes a second copy.
- */
-function unchangedText(root: string, f: string, cache: IndexCache | undefined): string | undefined {
-  const hit = cache?.get(f);
-  if (!hit?.disk || hit.disk.mtimeMs > hit.disk.readAt - RACY_MS) return undefined;
-  try {
-    const st = statSync(path.join(root, f));
-    return st.size === hit.disk.size && st.mtimeMs === hit.disk.mtimeMs ? hit.text : undefined;
-  } catch { return undefined; }
+/** Size and mtime, taken before the file is read: a change after the stat shows as a new stamp next time. */
+function stampOf(root: string, f: string): DiskStamp | undefined {
+  try { const st = statSync(path.join(root, f)); return { size: st.size, mtimeMs: st.mtimeMs, readAt: Date.now() }; } catch { return undefined; }
 }
 
-function stampOf(root: string, f: string, overlay: Map<string, string> | undefined): DiskStamp | undefined {
-  if (overlay?.has(f)) return undefined;
-  try { const st = statSync(path.join(root, f)); return { size: st.size, mtimeMs: st.mtimeMs, readAt: Date.now() }; } catch { return undefined; }
+/**
+ * True when a file still has the size and mtime it had when its cached text was read (and that
+ * mtime was not racily close to the read): a re-analysis in the language server then neither
+ * reads it again nor makes a second copy of its text.
+ */
+function sameStamp(was: DiskStamp | undefined, now: DiskStamp): boolean {
+  return was !== undefined && was.mtimeMs <= was.readAt - RACY_MS && was.size === now.size && was.mtimeMs === now.mtimeMs;
 }
 export type IndexCache = Map<string, CachedFile>;
 /** C trees re-parsed for the walk (`file@offset` for one function, `file` for a whole file), kept across runs by a long-lived host (the language server). */
@@ -224,8 +220,16 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
   const macros = new MacroTable();
   const noreturn = new Set<string>();
   const limit = opts.maxFileBytes ?? DEFAULT_MAX_FILE_SIZE;
+  const stamps = new Map<string, DiskStamp>();
   for (const f of files) {
-    let text = opts.overlay?.get(f) ?? unchangedText(root, f, opts.cache);
+    let text = opts.overlay?.get(f);
+    const stamp = text === undefined && opts.cache ? stampOf(root, f) : undefined;
+    if (stamp) {
+      const hit = opts.cache?.get(f);
+      const kept = hit && sameStamp(hit.disk, stamp) ? hit : undefined;
+      text = kept?.text;
+      stamps.set(f, kept?.disk ?? stamp);
+    }
     if (text === undefined) {
       let buf: Buffer;
       try { buf = readFileSync(path.join(root, f)); } catch (e) { stats.skipped.push({ file: f, reason: `unreadable: ${(e as Error).message}` }); continue; }
@@ -266,7 +270,7 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
       let ci = cached?.c;
       if (!ci) {
         ci = lexCFile(f, text, macros);
-        opts.cache?.set(f, { text, macroKey, c: ci, disk: opts.cache && stampOf(root, f, opts.overlay) });
+        opts.cache?.set(f, { text, macroKey, c: ci, disk: stamps.get(f) });
       }
       index.cFiles.set(f, ci);
       for (const fn of ci.functions) push(index.functions, fn.name, fn);
@@ -278,7 +282,7 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
         const tree = host.parse('gas', text);
         ai = indexAsmTree(f, tree, macros);
         tree.delete();
-        opts.cache?.set(f, { text, macroKey, asm: ai, disk: opts.cache && stampOf(root, f, opts.overlay) });
+        opts.cache?.set(f, { text, macroKey, asm: ai, disk: stamps.get(f) });
       }
       asmFiles.push(ai);
     }

@@ -24,7 +24,13 @@ export interface ReportModel {
 }
 
 export function reportModel(a: Analysis): ReportModel {
-  const lineText = (file: string, line: number): string => a.index.texts.get(file)?.split('\n')[line] ?? '';
+  // each file split once, not once per finding in it
+  const split = new Map<string, string[]>();
+  const lineText = (file: string, line: number): string => {
+    let lines = split.get(file);
+    if (!lines) { lines = a.index.texts.get(file)?.split('\n') ?? []; split.set(file, lines); }
+    return lines[line] ?? '';
+  };
   return {
     root: a.root,
     profile: a.config.profile.name,

@@ -11,6 +11,7 @@
 // reason after `--` is optional. A directive, or one of its ids, that suppresses nothing is
 // reported as unused. No LSP types here: the faces translate.
 import type { Finding, Range } from '../model/types';
+import { LineMap } from '../model/lines';
 
 export interface SuppressionDirective {
   file: string;
@@ -102,21 +103,6 @@ export function commentsOf(file: string, text: string): Comment[] {
   return out;
 }
 
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-function position(starts: number[], offset: number): { line: number; column: number } {
-  let lo = 0, hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid; else hi = mid - 1;
-  }
-  return { line: lo, column: offset - starts[lo] };
-}
-
 const DIRECTIVE = /^[\s*]*trapline-disable-(next-line|line)(?![\w-])([\s\S]*)$/;
 
 /** The last parse of each file: an edit re-reads one file's comments, not the tree's. */
@@ -133,7 +119,7 @@ export function parseSuppressions(file: string, text: string): SuppressionDirect
 
 function readSuppressions(file: string, text: string): SuppressionDirective[] {
   if (!text.includes(MARK)) return [];
-  const starts = lineStarts(text);
+  const lines = new LineMap(text);
   const out: SuppressionDirective[] = [];
   for (const c of commentsOf(file, text)) {
     const m = DIRECTIVE.exec(c.body);
@@ -142,11 +128,11 @@ function readSuppressions(file: string, text: string): SuppressionDirective[] {
     const idsPart = dash < 0 ? m[2] : m[2].slice(0, dash);
     const reason = dash < 0 ? null : m[2].slice(dash + 2).replace(/\n[ \t]*\*(?!\/)/g, '\n').replace(/\s+/g, ' ').trim() || null;
     const rules = [...new Set(idsPart.match(/\b[A-Z]{2,}\d{3}\b/g) ?? [])];
-    const s = position(starts, c.start), e = position(starts, c.end);
+    const range = lines.range(file, c.start, c.end);
     out.push({
       file, text: text.slice(c.start, c.end), kind: m[1] as 'next-line' | 'line',
-      range: { file, line: s.line, column: s.column, endLine: e.line, endColumn: e.column },
-      target: m[1] === 'next-line' ? e.line + 1 : s.line,
+      range,
+      target: m[1] === 'next-line' ? range.endLine + 1 : range.line,
       rules, reason,
     });
   }
