@@ -13,4 +13,5 @@ export * as fixes from './ide/code-actions'; export * as suppress from './rules/
 export { lexCFile } from './index/c-lex';
 export { MacroTable, scanMacros } from './index/macros';
 export { blankAttributes, declaratorName } from './index/c-index';
+export { snapshot } from './parse/syntax';
 export { reanalyzeEdit } from './incremental';

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { analyze, type Analysis } from './engine';
 import { reanalyzeEdit } from './incremental';
 import { CONFIG_FILE, type ConfigOverrides } from './config';
-import type { IndexCache, TreeCache } from './index/index';
+import { newTreeCache, type IndexCache, type TreeCache } from './index/index';
 import { IndexCancelled } from './index/index';
 import { RULES } from './rules';
 import { toDiagnostics } from './lsp/diagnostics';
@@ -33,11 +33,11 @@ const PREPARE_AFTER_MS = 400;
 let running = false;
 let generation = 0;
 let firstRun = true;
-/** The analysis on screen; its re-parsed trees live in wasm memory until it is replaced. */
+/** The analysis on screen; the whole-file trees it parsed live in wasm memory until it is replaced. */
 let current: Analysis | null = null;
 /** Per-file index results: an edit re-parses the edited file only. */
 const cache: IndexCache = new Map();
-const trees: TreeCache = new Map();
+const trees: TreeCache = newTreeCache();
 const docsOf = (id: string): string => RULES.find((r) => r.meta.id === id)?.meta.docs ?? '';
 
 connection.onInitialize((params: InitializeParams) => {

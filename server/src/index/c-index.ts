@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { Node, Point } from 'web-tree-sitter';
 import type { MacroTable } from './macros';
 import type { Range } from '../model/types';
 
@@ -52,7 +52,7 @@ export function blankAttributes(text: string, macros: MacroTable): string {
   });
 }
 
-export function rangeOf(file: string, n: Node): Range {
+export function rangeOf(file: string, n: { startPosition: Point; endPosition: Point }): Range {
   return { file, line: n.startPosition.row, column: n.startPosition.column, endLine: n.endPosition.row, endColumn: n.endPosition.column };
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Node, Tree } from 'web-tree-sitter';
+import { snapshot, type SyntaxNode } from '../parse/syntax';
 import type { ParserHost } from '../parse/parser';
 import { languageOf } from '../parse/parser';
 import { DEFAULT_MAX_FILE_SIZE, type Profile } from '../config';
@@ -44,7 +45,7 @@ export class WorkspaceIndex {
 
   constructor(readonly root: string, readonly texts: Map<string, string>, readonly macros: MacroTable,
     readonly host: ParserHost, readonly profile: Profile, readonly stats: IndexStats, shared?: TreeCache) {
-    this.trees = shared ?? new Map();
+    this.trees = shared ?? newTreeCache();
     this.ownsTrees = shared === undefined;
   }
 
@@ -82,32 +83,36 @@ export class WorkspaceIndex {
 
   /** The C tree of a file, parsed again on demand (for the code actions that read a whole file). */
   cTree(file: string): Tree {
-    return this.cachedTree(file, file, (text) => this.host.parse('c', blankAttributes(text, this.macros)));
+    const text = this.texts.get(file) ?? '';
+    const hit = this.trees.files.get(file);
+    if (hit && hit.text === text) return hit.tree;
+    hit?.tree.delete();
+    const tree = this.host.parse('c', blankAttributes(text, this.macros));
+    this.trees.files.set(file, { text, tree });
+    return tree;
   }
 
   /**
-   * The definition's node, from a parse of the function alone: the walk enters a few functions
-   * of each large file, and a whole-file parse costs more than the rest of its analysis.
+   * The definition's syntax, from a parse of the function alone (the walk enters a few functions
+   * of each large file, and a whole-file parse costs more than the rest of its analysis), copied
+   * out of wasm: the walk reads it many times over.
    */
-  functionNode(fn: CFunction): Node | null {
+  functionNode(fn: CFunction): SyntaxNode | null {
+    const key = `${fn.file}@${fn.startIndex}`;
+    const text = this.texts.get(fn.file) ?? '';
+    const hit = this.trees.functions.get(key);
+    if (hit && hit.text === text) return hit.node;
     const r = fn.range;
-    const tree = this.cachedTree(`${fn.file}@${fn.startIndex}`, fn.file, (text) => {
-      // tree-sitter reads only the range: only the function's own text needs blanking
-      const input = text.slice(0, fn.startIndex) + blankAttributes(text.slice(fn.startIndex, fn.endIndex), this.macros) + text.slice(fn.endIndex);
-      return this.host.parseRange('c', input, fn.startIndex, fn.endIndex, { row: r.line, column: r.column }, { row: r.endLine, column: r.endColumn });
-    });
-    return findDef(tree.rootNode, fn.startIndex);
-  }
-
-  /** A tree of the tree cache, parsed again when its file's text changed since. */
-  private cachedTree(key: string, file: string, parse: (text: string) => Tree): Tree {
-    const text = this.texts.get(file) ?? '';
-    const hit = this.trees.get(key);
-    if (hit && hit.text === text) return hit.tree;
-    hit?.tree.delete();
-    const tree = parse(text);
-    this.trees.set(key, { text, tree });
-    return tree;
+    // tree-sitter reads only the range: only the function's own text needs blanking
+    const body = blankAttributes(text.slice(fn.startIndex, fn.endIndex), this.macros);
+    const tree = this.host.parseRange('c', body, fn.startIndex, { row: r.line, column: r.column }, { row: r.endLine, column: r.endColumn });
+    let node: SyntaxNode | null = null;
+    try {
+      const def = findDef(tree.rootNode, fn.startIndex);
+      node = def ? snapshot(def, body, fn.startIndex) : null;
+    } finally { tree.delete(); }
+    this.trees.functions.set(key, { text, node });
+    return node;
   }
 
   /**
@@ -147,8 +152,7 @@ export class WorkspaceIndex {
   /** Frees the trees this index parsed (a shared cache is freed by its owner). */
   dispose(): void {
     if (!this.ownsTrees) return;
-    for (const t of this.trees.values()) t.tree.delete();
-    this.trees.clear();
+    disposeTrees(this.trees);
   }
 }
 
@@ -194,8 +198,18 @@ function sameStamp(was: DiskStamp | undefined, now: DiskStamp): boolean {
   return was !== undefined && was.mtimeMs <= was.readAt - RACY_MS && was.size === now.size && was.mtimeMs === now.mtimeMs;
 }
 export type IndexCache = Map<string, CachedFile>;
-/** C trees re-parsed for the walk (`file@offset` for one function, `file` for a whole file), kept across runs by a long-lived host (the language server). */
-export type TreeCache = Map<string, { text: string; tree: Tree }>;
+/**
+ * C parses kept across runs by a long-lived host (the language server), each with the file text
+ * it was made from: whole-file trees (wasm memory, freed by the cache's owner) and copies of
+ * function definitions (plain JS).
+ */
+export interface TreeCache { files: Map<string, { text: string; tree: Tree }>; functions: Map<string, { text: string; node: SyntaxNode | null }> }
+export function newTreeCache(): TreeCache { return { files: new Map(), functions: new Map() }; }
+export function disposeTrees(cache: TreeCache): void {
+  for (const t of cache.files.values()) t.tree.delete();
+  cache.files.clear();
+  cache.functions.clear();
+}
 
 export interface BuildOptions {
   exclude: string[];
@@ -246,8 +260,7 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
   const macroKey = macros.fingerprint();
   if (opts.trees && opts.cache && [...opts.cache.values()].some((c) => c.macroKey !== macroKey)) {
     // blanking depends on the macros: trees parsed under other macros are stale
-    for (const t of opts.trees.values()) t.tree.delete();
-    opts.trees.clear();
+    disposeTrees(opts.trees);
   }
   const index = new WorkspaceIndex(root, texts, macros, host, profile, stats, opts.trees);
   for (const n of noreturn) index.noreturn.add(n);

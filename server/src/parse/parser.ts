@@ -54,12 +54,15 @@ export class ParserHost {
   }
 
   /**
-   * Parses only `[from, to)` of the text (one function out of a 6,000-line file), with the
-   * positions of the whole text: nodes keep their real lines and columns.
+   * Parses `slice` as if it stood at `from` of a larger text (one function out of a 6,000-line
+   * file), with that text's positions: nodes keep their real lines and columns. Only the slice
+   * is handed to tree-sitter; the rest of the file is never copied.
    */
-  parseRange(lang: LanguageId, text: string, from: number, to: number, start: Point, end: Point): Tree {
+  parseRange(lang: LanguageId, slice: string, from: number, start: Point, end: Point): Tree {
     this.parser.setLanguage(this.langs[lang]);
-    const tree = this.parser.parse(text, null, { includedRanges: [{ startIndex: from, endIndex: to, startPosition: start, endPosition: end }] });
+    const to = from + slice.length;
+    const input = (index: number): string => index >= from && index < to ? slice.slice(index - from) : '';
+    const tree = this.parser.parse(input, null, { includedRanges: [{ startIndex: from, endIndex: to, startPosition: start, endPosition: end }] });
     if (!tree) throw new Error(`tree-sitter returned no tree (${lang})`);
     return tree;
   }

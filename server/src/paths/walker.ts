@@ -1,9 +1,9 @@
-import type { Node } from 'web-tree-sitter';
 import type { ChainLink, CrValue, Effect, Handler, IdtDesc, Range, RoleConfig, TableRef } from '../model/types';
 import type { Hints } from '../config';
 import { closeness, isTableSymbol, type AsmUnit, type WorkspaceIndex } from '../index/index';
 import type { CFunction } from '../index/c-index';
 import { rangeOf } from '../index/c-index';
+import { snapshot, type SyntaxNode } from '../parse/syntax';
 import type { AsmStmt, Operand } from '../index/asm-index';
 import { splitInlineAsm, namedOperandIndex, type InlineOperand } from '../effects/inline-asm';
 import { isRelevant } from '../summaries/relevance';
@@ -53,14 +53,26 @@ function stackKey(stack: readonly Val[]): string {
   return k;
 }
 
+/** Same locals, stack and flags (the keys are cached strings: usually the same objects, compared without a copy). */
+function sameLocals(a: Ctx, b: Ctx): boolean {
+  return (a.vals === b.vals || valsKey(a.vals) === valsKey(b.vals))
+    && (a.stack === b.stack || stackKey(a.stack) === stackKey(b.stack))
+    && (a.flags === b.flags || (a.flags !== null && b.flags !== null && a.flags.reg === b.flags.reg && a.flags.imm === b.flags.imm));
+}
+
 function dedupe(ctxs: Ctx[]): Ctx[] {
   if (ctxs.length <= 1) return ctxs;
-  const seen = new Map<string, Ctx>();
+  // grouped by machine state first: its key string is cached, so the lookup hashes nothing new
+  const byState = new Map<string, Ctx[]>();
+  let out: Ctx[] = [];
   for (const c of ctxs) {
-    const k = stateKey(c.st) + '#' + valsKey(c.vals) + '#' + stackKey(c.stack) + '#' + (c.flags ? `${c.flags.reg}:${c.flags.imm}` : '');
-    if (!seen.has(k)) seen.set(k, c);
+    const k = stateKey(c.st);
+    const same = byState.get(k);
+    if (!same) byState.set(k, [c]);
+    else if (same.some((o) => sameLocals(o, c))) continue;
+    else same.push(c);
+    out.push(c);
   }
-  let out = [...seen.values()];
   if (out.length > MAX_CTXS) {
     const head = out.slice(0, MAX_CTXS - 1);
     const rest = out.slice(MAX_CTXS - 1).reduce((a, b) => ({ ...a, st: joinStates(a.st, b.st) }));
@@ -81,7 +93,7 @@ export class PathWalker {
   private readonly chain: ChainLink[] = [];
   private readonly callStack: string[] = [];
   private readonly within: string[] = [];
-  private readonly macroTrees = new Map<string, Node | null>();
+  private readonly macroTrees = new Map<string, SyntaxNode | null>();
   /** Summaries of calls already walked: same function, same arguments, same machine states in -> same states out. */
   private readonly memo = new Map<string, { st: State; ret?: Val }[]>();
   /** How many conditional branches of the current function we are inside: a noreturn call there is an error exit. */
@@ -181,7 +193,7 @@ export class PathWalker {
     // Walk what the copying function does to the copy after the memcpy (e.g. clear IST before the CPU runs).
     const fnNode = this.index.functionNode(recipe.fn);
     const call = fnNode?.descendantForIndex(recipe.offset - 1, recipe.offset - 1);
-    let stmt: Node | null = call ?? null;
+    let stmt: SyntaxNode | null = call ?? null;
     while (stmt && stmt.parent && stmt.parent.type !== 'compound_statement') stmt = stmt.parent;
     if (stmt?.parent) {
       // Only the statements that touch the copy (`disable_each_ist(per_cpu(idt, cpu))`); they are
@@ -318,14 +330,14 @@ export class PathWalker {
     return out.map((c) => ({ st: c.st, vals: caller?.vals ?? new Map(), stack: caller?.stack ?? [], flags: null, ret: c.ret }));
   }
 
-  private execStmt(n: Node, ctxs: Ctx[], fn: CFunction): Flow {
+  private execStmt(n: SyntaxNode, ctxs: Ctx[], fn: CFunction): Flow {
     if (ctxs.length === 0) return flow();
     if (this.nesting >= MAX_NESTING) return flow(ctxs);
     this.nesting++;
     try { return this.execStmtInner(n, ctxs, fn); } finally { this.nesting--; }
   }
 
-  private execStmtInner(n: Node, ctxs: Ctx[], fn: CFunction): Flow {
+  private execStmtInner(n: SyntaxNode, ctxs: Ctx[], fn: CFunction): Flow {
     switch (n.type) {
       case 'compound_statement': case 'translation_unit': {
         const acc = flow();
@@ -482,13 +494,13 @@ export class PathWalker {
   }
 
   /** Runs the side effects of an expression: calls, assignments, inline asm. */
-  private execExpr(n: Node, ctxs: Ctx[], fn: CFunction): Ctx[] {
+  private execExpr(n: SyntaxNode, ctxs: Ctx[], fn: CFunction): Ctx[] {
     if (ctxs.length === 0 || this.nesting >= MAX_NESTING) return ctxs;
     this.nesting++;
     try { return this.execExprInner(n, ctxs, fn); } finally { this.nesting--; }
   }
 
-  private execExprInner(n: Node, ctxs: Ctx[], fn: CFunction): Ctx[] {
+  private execExprInner(n: SyntaxNode, ctxs: Ctx[], fn: CFunction): Ctx[] {
     switch (n.type) {
       case 'call_expression': return this.call(n, ctxs, fn);
       case 'gnu_asm_expression': return this.inlineAsm(n, ctxs, fn);
@@ -507,7 +519,7 @@ export class PathWalker {
     }
   }
 
-  private assign(n: Node, ctxs: Ctx[], fn: CFunction): Ctx[] {
+  private assign(n: SyntaxNode, ctxs: Ctx[], fn: CFunction): Ctx[] {
     const lhs = n.childForFieldName('left');
     const rhs = n.childForFieldName('right');
     const op = n.childForFieldName('operator')?.text ?? '=';
@@ -518,7 +530,7 @@ export class PathWalker {
     if (lhs.type === 'subscript_expression') {
       const arr = lhs.childForFieldName('argument');
       if (arr?.type === 'field_expression' && arr.childForFieldName('field')?.text === 'ist') {
-        const idx = this.eval(lhs.childForFieldName('index') as Node, ctxs[0], fn);
+        const idx = this.eval(lhs.childForFieldName('index') as SyntaxNode, ctxs[0], fn);
         if (idx?.k === 'num') return this.apply({ kind: 'tss-ist', slot: Number(idx.v) + 1, text }, range, ctxs);
         if (idx?.k === 'range') return ctxs; // poisoning loops over unused slots
         return ctxs;
@@ -526,7 +538,7 @@ export class PathWalker {
     }
     // gate->ist = n
     if (lhs.type === 'field_expression' && lhs.childForFieldName('field')?.text === 'ist') {
-      const g = this.eval(lhs.childForFieldName('argument') as Node, ctxs[0], fn);
+      const g = this.eval(lhs.childForFieldName('argument') as SyntaxNode, ctxs[0], fn);
       const v = this.eval(rhs, ctxs[0], fn);
       if (g?.k === 'gate' && v?.k === 'num') return this.apply({ kind: 'ist', table: g.ref, vectors: g.vs, ist: Number(v.v), text }, range, ctxs);
       return ctxs;
@@ -563,11 +575,11 @@ export class PathWalker {
   }
 
   /** `idt_tables[cpu]` or `this_cpu(idt)` as an assignment target. */
-  private slotOf(n: Node, c: Ctx, fn: CFunction): { name: string; current: boolean } | null {
+  private slotOf(n: SyntaxNode, c: Ctx, fn: CFunction): { name: string; current: boolean } | null {
     if (n.type === 'subscript_expression') {
       const a = n.childForFieldName('argument');
       const v = a && this.index.variable(a.text);
-      if (a?.type === 'identifier' && v?.isPointerArray) return { name: a.text, current: this.isCurrentCpu(this.eval(n.childForFieldName('index') as Node, c, fn)) };
+      if (a?.type === 'identifier' && v?.isPointerArray) return { name: a.text, current: this.isCurrentCpu(this.eval(n.childForFieldName('index') as SyntaxNode, c, fn)) };
     }
     if (n.type === 'call_expression') {
       const name = n.childForFieldName('function')?.text ?? '';
@@ -583,7 +595,7 @@ export class PathWalker {
     return true;
   }
 
-  private handlerOf(n: Node | undefined, c: Ctx, fn: CFunction): Handler {
+  private handlerOf(n: SyntaxNode | undefined, c: Ctx, fn: CFunction): Handler {
     if (!n) return { symbol: null, init: false };
     const v = this.eval(n, c, fn);
     if (v?.k === 'addr') return { symbol: v.sym, init: this.index.isInit(v.sym) };
@@ -591,9 +603,9 @@ export class PathWalker {
     return { symbol: base ? `${base}[]` : null, init: false };
   }
 
-  private call(n: Node, ctxs0: Ctx[], fn: CFunction): Ctx[] {
+  private call(n: SyntaxNode, ctxs0: Ctx[], fn: CFunction): Ctx[] {
     const fnNode = n.childForFieldName('function');
-    const argNodes = (n.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => a !== null);
+    const argNodes = (n.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is SyntaxNode => a !== null);
     let ctxs = ctxs0;
     for (const a of argNodes) ctxs = this.execExpr(a, ctxs, fn);
     if (ctxs.length === 0) return ctxs;
@@ -688,33 +700,36 @@ export class PathWalker {
   }
 
   /** Where a node of `fn` is: inside a macro expansion, the macro's call site in the user's file. */
-  private rangeIn(fn: CFunction, n: Node): Range {
+  private rangeIn(fn: CFunction, n: SyntaxNode): Range {
     return fn.file === MACRO_FILE && this.macroSite ? this.macroSite : rangeOf(fn.file, n);
   }
 
-  private macroStatement(name: string, callText: string): Node | null {
+  private macroStatement(name: string, callText: string): SyntaxNode | null {
     const expanded = this.index.macros.expand(callText);
     const key = `${name}:${expanded}`;
     if (!this.macroTrees.has(key)) {
-      const tree = this.index.host.parse('c', `void __m(void) { ${expanded}; }`);
-      const body = tree.rootNode.namedChildren[0]?.childForFieldName('body') ?? null;
-      this.macroTrees.set(key, body ?? null);
+      const source = `void __m(void) { ${expanded}; }`;
+      const tree = this.index.host.parse('c', source);
+      try {
+        const body = tree.rootNode.namedChildren[0]?.childForFieldName('body');
+        this.macroTrees.set(key, body ? snapshot(body, source) : null);
+      } finally { tree.delete(); }
     }
     return this.macroTrees.get(key) ?? null;
   }
 
-  private inlineAsm(n: Node, ctxs: Ctx[], fn: CFunction): Ctx[] {
+  private inlineAsm(n: SyntaxNode, ctxs: Ctx[], fn: CFunction): Ctx[] {
     const code = n.childForFieldName('assembly_code');
     if (!code) return ctxs;
     const template = code.type === 'concatenated_string' ? code.namedChildren.map((s) => s?.text.slice(1, -1) ?? '').join('') : code.text.slice(1, -1);
-    const operands: { name: string | null; value: Node | null }[] = [];
+    const operands: { name: string | null; value: SyntaxNode | null }[] = [];
     for (const field of ['output_operands', 'input_operands']) {
       for (const o of n.childForFieldName(field)?.namedChildren ?? []) {
         if (!o) continue;
         operands.push({ name: o.childForFieldName('symbol')?.text ?? null, value: o.childForFieldName('value') });
       }
     }
-    const valueOf = (op: InlineOperand | undefined): Node | null => {
+    const valueOf = (op: InlineOperand | undefined): SyntaxNode | null => {
       if (op?.k !== 'c') return null;
       if (op.index >= 0) return operands[op.index]?.value ?? null;
       return operands.find((o) => o.name !== null && namedOperandIndex(o.name) === op.index)?.value ?? null;
@@ -749,13 +764,13 @@ export class PathWalker {
   }
 
   /** What a C expression denotes, as far as boot state goes. */
-  eval(n: Node | null | undefined, c: Ctx | undefined, fn: CFunction): Val | undefined {
+  eval(n: SyntaxNode | null | undefined, c: Ctx | undefined, fn: CFunction): Val | undefined {
     if (!n || !c || this.nesting >= MAX_NESTING) return undefined;
     this.nesting++;
     try { return this.evalInner(n, c, fn); } finally { this.nesting--; }
   }
 
-  private evalInner(n: Node, c: Ctx, fn: CFunction): Val | undefined {
+  private evalInner(n: SyntaxNode, c: Ctx, fn: CFunction): Val | undefined {
     switch (n.type) {
       case 'number_literal': {
         const v = this.index.macros.evaluate(n.text);
@@ -829,7 +844,7 @@ export class PathWalker {
       }
       case 'call_expression': {
         const name = n.childForFieldName('function')?.text ?? '';
-        const args = (n.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => a !== null);
+        const args = (n.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is SyntaxNode => a !== null);
         if (this.hints.readCr4.includes(name)) return { k: 'cr', cr: { ...EMPTY_CR, keepsCurrent: true } };
         if (this.hints.cpuId.includes(name)) return this.role.kind === 'bsp' ? { k: 'num', v: 0n } : this.role.kind === 'ap' ? { k: 'nonzero' } : undefined;
         if (this.hints.percpuAccessors.includes(name) && args[0]) {
@@ -1109,16 +1124,16 @@ const MACRO_FILE = '<macro>';
 
 const MACRO_RELEVANT = /\b(lidt|lgdt|ltr|sti|cr4)\b|%%cr4|->ist|\.ist\b|_gate\b|"[^"]*\b(jmp|call)\b[^"]*"/;
 
-function innermostName(n: Node): string | null {
-  let cur: Node | null = n;
+function innermostName(n: SyntaxNode): string | null {
+  let cur: SyntaxNode | null = n;
   while (cur && cur.type !== 'identifier') cur = cur.childForFieldName('declarator') ?? cur.namedChildren[0] ?? null;
   return cur?.text ?? null;
 }
 
-function firstLocal(n: Node, c: Ctx): string | null {
-  const stack: Node[] = [n];
+function firstLocal(n: SyntaxNode, c: Ctx): string | null {
+  const stack: SyntaxNode[] = [n];
   while (stack.length > 0) {
-    const x = stack.pop() as Node;
+    const x = stack.pop() as SyntaxNode;
     if (x.type === 'identifier' && c.vals.has(x.text)) return x.text;
     if (x.type === 'identifier' && !/^[A-Z_]/.test(x.text)) return x.text;
     for (const ch of x.namedChildren) if (ch) stack.push(ch);
@@ -1153,7 +1168,7 @@ function slotName(text: string, index: WorkspaceIndex): string | null {
 }
 
 /** `for (v = A; v < B; v++)` with constant bounds: the values v takes. */
-function loopRange(n: Node, w: PathWalker): { name: string; vs: number[] } | null {
+function loopRange(n: SyntaxNode, w: PathWalker): { name: string; vs: number[] } | null {
   const init = n.childForFieldName('initializer');
   const cond = n.childForFieldName('condition');
   if (!init || !cond || cond.type !== 'binary_expression') return null;
@@ -1170,7 +1185,7 @@ function loopRange(n: Node, w: PathWalker): { name: string; vs: number[] } | nul
 }
 
 /** `if (v == A || v == B) continue;` inside a loop over v: those values skip the rest of the body. */
-function continueGuard(stmt: Node, c: Ctx | undefined, w: PathWalker): { name: string; drop: number[] } | null {
+function continueGuard(stmt: SyntaxNode, c: Ctx | undefined, w: PathWalker): { name: string; drop: number[] } | null {
   if (stmt.type !== 'if_statement' || !c) return null;
   const cons = stmt.childForFieldName('consequence');
   const isContinue = cons?.type === 'continue_statement' || (cons?.type === 'compound_statement' && cons.namedChildCount === 1 && cons.namedChildren[0]?.type === 'continue_statement');
