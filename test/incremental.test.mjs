@@ -94,3 +94,25 @@ test('incremental: a re-analysis with the index cache reads again only files who
   assert.equal(grown.index.texts.get('mm.c'), `${text}\n/* grown */\n`);
   assert.ok(st(file).size > text.length);
 });
+
+test('incremental: a re-analysis over the previous one (index cache, trees, macro values) finds what a fresh analysis finds when a #define changes', async () => {
+  const root = path.resolve('examples/boot-hazards');
+  const file = 'include/asm/traps.h';
+  const original = readFileSync(path.join(root, file), 'utf8');
+  const cache = new Map(), trees = api.newTreeCache();
+  let previous = await analyze(root, { wasmDir, cache, trees });
+  const base = summary(previous);
+  let changedFindings = 0;
+  for (const name of ['TRAP_nmi', 'TRAP_double_fault', 'TRAP_machine_check']) {
+    const text = original.replace(new RegExp(`(#define ${name}\\s+)(\\d+)`), (_, d, v) => `${d}${Number(v) + 1}`);
+    assert.notEqual(text, original, name);
+    const overlay = new Map([[file, text]]);
+    const reused = await analyze(root, { wasmDir, overlay, cache, trees, previous: previous.index });
+    const fresh = await analyze(root, { wasmDir, overlay });
+    assert.equal(summary(reused), summary(fresh), `${name} moved to another vector`);
+    if (summary(fresh) !== base) changedFindings++;
+    previous = reused;
+  }
+  // the edits matter: a stale value taken over from the previous run would show
+  assert.ok(changedFindings >= 2, `${changedFindings} edits changed the findings`);
+});

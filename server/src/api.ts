@@ -15,3 +15,4 @@ export { MacroTable, scanMacros } from './index/macros';
 export { blankAttributes, declaratorName } from './index/c-index';
 export { snapshot } from './parse/syntax';
 export { reanalyzeEdit } from './incremental';
+export { newTreeCache } from './index/index';

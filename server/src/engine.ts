@@ -25,6 +25,8 @@ export interface AnalyzeOptions {
   rules?: string[];
   cache?: IndexCache;
   trees?: TreeCache;
+  /** The index of the analysis this one replaces: its macro evaluations are kept when the macros are the same. */
+  previous?: WorkspaceIndex;
   onProgress?: (done: number, total: number) => void;
   cancelled?: () => boolean;
   /** Editor settings; `.trapline.json` is merged over them. */
@@ -46,7 +48,7 @@ export async function analyze(root: string, opts: AnalyzeOptions = {}): Promise<
   const config = loadConfig(absRoot, RULE_IDS, opts.settings, opts.overlay?.get(CONFIG_FILE));
   const host = opts.host ?? await parserHost(opts.wasmDir ?? defaultWasmDir());
   const t0 = performance.now();
-  const index = await buildIndex(absRoot, host, config.profile, { exclude: config.exclude, maxFileBytes: config.maxFileSize, overlay: opts.overlay, cache: opts.cache, trees: opts.trees, onProgress: opts.onProgress, cancelled: opts.cancelled });
+  const index = await buildIndex(absRoot, host, config.profile, { exclude: config.exclude, maxFileBytes: config.maxFileSize, overlay: opts.overlay, cache: opts.cache, trees: opts.trees, previousMacros: opts.previous?.macros, onProgress: opts.onProgress, cancelled: opts.cancelled });
   const t1 = performance.now();
   const paths = runRoles(index, config);
   const t2 = performance.now();

@@ -10,6 +10,7 @@ import { reanalyzeEdit } from './incremental';
 import { CONFIG_FILE, type ConfigOverrides } from './config';
 import { newTreeCache, type IndexCache, type TreeCache } from './index/index';
 import { IndexCancelled } from './index/index';
+import { scanMacros } from './index/macros';
 import { RULES } from './rules';
 import { toDiagnostics } from './lsp/diagnostics';
 import * as navigation from './lsp/navigation';
@@ -93,7 +94,7 @@ async function analyzeTree(): Promise<void> {
   let a: Analysis;
   try {
     a = await analyze(root, {
-      overlay, cache, trees, settings,
+      overlay, cache, trees, settings, previous: current?.index,
       cancelled: () => mine !== generation || (progress?.token.isCancellationRequested ?? false),
       onProgress: (done, total) => progress?.report(Math.round((100 * done) / Math.max(total, 1)), `Indexing boot code ${done}/${total} files`),
     });
@@ -162,7 +163,8 @@ documents.onDidChangeContent((e) => {
     if (next === current) return;
     if (next) {
       const hit = cache.get(file);
-      if (hit) cache.set(file, { text: e.document.getText(), macroKey: hit.macroKey, c: next.index.cFiles.get(file) });
+      // same macros by name and body; their lines may have moved
+      if (hit) cache.set(file, { text: e.document.getText(), macroKey: hit.macroKey, defs: scanMacros(file, e.document.getText()), c: next.index.cFiles.get(file) });
       show(next);
       return;
     }

@@ -5,7 +5,7 @@ import { snapshot, type SyntaxNode } from '../parse/syntax';
 import type { ParserHost } from '../parse/parser';
 import { languageOf } from '../parse/parser';
 import { DEFAULT_MAX_FILE_SIZE, type Profile } from '../config';
-import { MacroTable, scanMacros, splitArgs, matchParen } from './macros';
+import { MacroTable, scanMacros, splitArgs, matchParen, type MacroDef } from './macros';
 import { blankAttributes, type CFileIndex, type CFunction, type CVariable } from './c-index';
 import { lexCFile } from './c-lex';
 import { indexAsmTree, type AsmFile, type AsmStmt } from './asm-index';
@@ -178,7 +178,7 @@ export function isInitSection(s: string): boolean {
  * What indexing one file produced, reused while its text and the tree's macros are unchanged
  * (an edit re-parses one file, not the tree).
  */
-export interface CachedFile { text: string; macroKey: string; c?: CFileIndex; asm?: AsmFile; disk?: DiskStamp }
+export interface CachedFile { text: string; macroKey: string; defs: MacroDef[]; c?: CFileIndex; asm?: AsmFile; disk?: DiskStamp }
 /** A file's size and mtime when it was read, and when that was. */
 export interface DiskStamp { size: number; mtimeMs: number; readAt: number }
 /** A file's mtime this close to the moment it was read may hide a later change of the same size. */
@@ -222,6 +222,8 @@ export interface BuildOptions {
   onProgress?: (done: number, total: number) => void;
   /** Checked between batches: true abandons the run (a newer edit superseded it). */
   cancelled?: () => boolean;
+  /** The previous run's macros: what it evaluated is kept when the definitions are the same. */
+  previousMacros?: MacroTable;
 }
 
 export class IndexCancelled extends Error { constructor() { super('indexing cancelled'); } }
@@ -235,6 +237,7 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
   const noreturn = new Set<string>();
   const limit = opts.maxFileBytes ?? DEFAULT_MAX_FILE_SIZE;
   const stamps = new Map<string, DiskStamp>();
+  const defsOf = new Map<string, MacroDef[]>();
   for (const f of files) {
     let text = opts.overlay?.get(f);
     const stamp = text === undefined && opts.cache ? stampOf(root, f) : undefined;
@@ -254,10 +257,14 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
     texts.set(f, text);
     stats.bytes += text.length;
     if (text.includes('noreturn')) for (const m of text.matchAll(/\b(?:noreturn|__noreturn|__attribute__\s*\(\(\s*(?:__)?noreturn(?:__)?\s*\)\))\b[^;{}()]*?\b([A-Za-z_]\w*)\s*\(/g)) noreturn.add(m[1]);
-    macros.add(scanMacros(f, text));
+    const hit = opts.cache?.get(f);
+    const defs = hit && hit.text === text ? hit.defs : scanMacros(f, text);
+    defsOf.set(f, defs);
+    macros.add(defs);
   }
   macros.seal();
   const macroKey = macros.fingerprint();
+  if (opts.previousMacros?.fingerprint() === macroKey) macros.adoptValues(opts.previousMacros);
   if (opts.trees && opts.cache && [...opts.cache.values()].some((c) => c.macroKey !== macroKey)) {
     // blanking depends on the macros: trees parsed under other macros are stale
     disposeTrees(opts.trees);
@@ -283,7 +290,7 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
       let ci = cached?.c;
       if (!ci) {
         ci = lexCFile(f, text, macros);
-        opts.cache?.set(f, { text, macroKey, c: ci, disk: stamps.get(f) });
+        opts.cache?.set(f, { text, macroKey, defs: defsOf.get(f) ?? [], c: ci, disk: stamps.get(f) });
       }
       index.cFiles.set(f, ci);
       for (const fn of ci.functions) push(index.functions, fn.name, fn);
@@ -295,7 +302,7 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
         const tree = host.parse('gas', text);
         ai = indexAsmTree(f, tree, macros);
         tree.delete();
-        opts.cache?.set(f, { text, macroKey, asm: ai, disk: stamps.get(f) });
+        opts.cache?.set(f, { text, macroKey, defs: defsOf.get(f) ?? [], asm: ai, disk: stamps.get(f) });
       }
       asmFiles.push(ai);
     }
@@ -429,7 +436,7 @@ function scanFeaturesAndCopies(index: WorkspaceIndex): void {
   // A features word is a global the code loads into CR4, never a parameter of the helper doing the
   // load (`write_cr4(unsigned long val)` with `"r" (val)` would make every `val` a features word).
   const byFile = new Map<string, CFunction[]>();
-  for (const defs of index.functions.values()) for (const f of defs) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+  for (const defs of index.functions.values()) for (const f of defs) push(byFile, f.file, f);
   const add = (file: string, name: string, at: number): void => {
     const enclosing = byFile.get(file)?.find((f) => f.startIndex <= at && at < f.endIndex);
     if (enclosing?.params.includes(name)) return;
@@ -449,7 +456,7 @@ function scanFeaturesAndCopies(index: WorkspaceIndex): void {
   for (const defs of index.functions.values()) for (const fn of defs) {
     const text = index.texts.get(fn.file)?.slice(fn.startIndex, fn.endIndex) ?? '';
     bodies.push({ fn, text });
-    for (const m of text.matchAll(/\b([A-Za-z_]\w*)\s*\|=\s*([^;]+);/g)) {
+    if (text.includes('|=')) for (const m of text.matchAll(/\b([A-Za-z_]\w*)\s*\|=\s*([^;]+);/g)) {
       if (!scalars(m[1])) continue;
       const rhs = m[2].trim();
       const param = fn.params.indexOf(rhs);

@@ -105,11 +105,25 @@ export class MacroTable {
 
   get(name: string): MacroDef | undefined { return this.defs.get(name); }
 
-  /** Changes when any definition changes: cached per-file indexes depend on the macros. */
+  private key: string | null = null;
+
+  /** Changes when any definition changes: cached per-file indexes depend on the macros. Read once sealed. */
   fingerprint(): string {
-    const h = createHash('sha1');
-    for (const d of this.defs.values()) h.update(`${d.name}(${d.params?.join(',') ?? ''})${d.body}\n`);
-    return h.digest('hex');
+    if (this.key === null) {
+      const h = createHash('sha1');
+      for (const d of this.defs.values()) h.update(`${d.name}(${d.params?.join(',') ?? ''})${d.body}\n`);
+      this.key = h.digest('hex');
+    }
+    return this.key;
+  }
+
+  /**
+   * Takes over what a table with the same definitions (same fingerprint) evaluated: a value
+   * depends only on the expression and the definitions. (The attribute and section caches are
+   * not taken: their depth cut-offs make them depend on the order of questions.)
+   */
+  adoptValues(same: MacroTable): void {
+    for (const [k, v] of same.values) if (!this.values.has(k)) this.values.set(k, v);
   }
 
   /** The section a macro name places its declaration in (`__init` -> `.init.text`), resolved through the tree's own defines. */
