@@ -4,13 +4,14 @@
 // stage by its stack (mapped to server/src/ through dist/cli.js.map):
 //   startup (module load, wasm load, config), read (listing, readFileSync, UTF-8 decode),
 //   macro scan (#define scan, noreturn scan, macro table), C parse (attribute blanking +
-//   tree-sitter-c), asm parse (tree-sitter-gas), index C / index asm (tree -> functions,
-//   statements: the web-tree-sitter node API lives here), index other (units, features,
-//   copies), paths (walker, relevance, C re-parse for the walk), rules, report (JSON), cache
+//   tree-sitter-c), asm parse (tree-sitter-gas), index C (the lexer: C text -> functions and
+//   variables), index asm (tree -> statements, through the web-tree-sitter node API), index
+//   other (units, features, copies), paths (walker, relevance, parsing and copying the functions
+//   the walk enters), rules, report (JSON), cache
 //   (writing the result cache entry: listing, hashing the files read), GC. The check runs with an
 //   empty cache directory, as a cold check does.
 // tree-sitter runs in wasm with no function names: a run of samples inside ParserHost.parse is
-// C or asm by what the engine does right after it (indexCTree or indexAsmTree).
+// C or asm by what the engine does right after it (indexAsmTree for asm).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, copyFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
@@ -54,7 +55,7 @@ function classify(fn, src, parent) {
     if (fn === 'readFileSync' || fn === 'decode' || fn === 'tryReadSync' || fn === 'openSync') return 'read';
     if (fn.startsWith('RegExp:') || file.endsWith('index/macros.ts')) return 'macro scan';
     if (fn === 'blankAttributes') return 'C prep';
-    if (fn === 'indexCTree') return 'index C';
+    if (fn === 'lexCFile') return 'index C';
     if (fn === 'indexAsmTree') return 'index asm';
     if (['buildUnits', 'scanFeaturesAndCopies', 'scanFlowMacros'].includes(fn)) return 'index other';
     if (fn === 'delete' && file.includes('web-tree-sitter')) return 'delete?';
@@ -100,11 +101,11 @@ export function analyseProfile(prof, mapFile, { fromMs = 0 } = {}) {
     if (samples[i].st !== 'parse?') continue;
     let j = i;
     while (j < samples.length && samples[j].st === 'parse?') j++;
-    // blankAttributes runs just before a C parse; indexCTree / indexAsmTree just after
+    // blankAttributes runs just before a C parse; indexAsmTree just after an asm parse (the lexer parses nothing)
     let lang = i > 0 && samples[i - 1].st === 'C prep' ? 'C parse' : null;
     for (let k = j; k < samples.length && k < j + 2000 && !lang; k++) {
       const st = samples[k].st;
-      if (st === 'index C' || st === 'C prep') lang = 'C parse';
+      if (st === 'C prep') lang = 'C parse';
       else if (st === 'index asm') lang = 'asm parse';
       else if (st === 'index other' || st === 'paths' || st === 'rules') lang = 'C parse';
     }
@@ -118,7 +119,7 @@ export function analyseProfile(prof, mapFile, { fromMs = 0 } = {}) {
     if (samples[i].st !== 'delete?') continue;
     let prev = null;
     for (let k = i - 1; k >= 0 && k > i - 2000 && !prev; k--) {
-      if (samples[k].st === 'index C' || samples[k].st === 'C parse') prev = 'C parse';
+      if (samples[k].st === 'C parse') prev = 'C parse';
       else if (samples[k].st === 'index asm' || samples[k].st === 'asm parse') prev = 'asm parse';
     }
     samples[i].st = prev ?? 'C parse';

@@ -299,7 +299,7 @@ function markdown(mc, rows, profiles, totalMs) {
   if (growth) lines.push('## Growth', '', 'The synthetic 2x and 4x trees add copies of the ordinary code (one boot path). Linear or better: the time and memory ratios are at most the source-size ratio (5 % tolerance).', '', growth, '');
   if (kept) lines.push(kept, '');
   if (profiles.length) {
-    lines.push('## Where the time goes', '', 'One cold check under `node --cpu-prof` (500 µs sampling) per tree, every sample given to the stage on its stack (`bench/profile.mjs`; stack frames mapped to `server/src/` through `dist/cli.js.map`). tree-sitter runs in wasm without function names: the wasm module is named (runtime, C grammar, gas grammar), and a parse is C or asm by what the engine does right after it. "index C" is the walk over each C tree; most of its self time is web-tree-sitter\'s JS node API (`setValue`/`getValue` marshalling, `Node` construction).', '');
+    lines.push('## Where the time goes', '', 'One cold check under `node --cpu-prof` (500 µs sampling) per tree, every sample given to the stage on its stack (`bench/profile.mjs`; stack frames mapped to `server/src/` through `dist/cli.js.map`). tree-sitter runs in wasm without function names: the wasm module is named (runtime, C grammar, gas grammar), and a parse is C or asm by what the engine does right after it. "index C" is the lexer reading each C file (`c-lex.ts`); "paths" includes parsing and copying the functions the walk enters (`functionNode`, `parse/syntax.ts`).', '');
     for (const p of profiles) lines.push(profileMarkdown(p.profile, p.label), '');
     const sp = profiles.filter((p) => p.server);
     if (sp.length) {
