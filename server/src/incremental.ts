@@ -3,7 +3,8 @@ import { conclude, type Analysis } from './engine';
 import { languageOf } from './parse/parser';
 import { lexCFile } from './index/c-lex';
 import type { CFunction } from './index/c-index';
-import { scanMacros } from './index/macros';
+import type { IndexCache } from './index/index';
+import { scanMacros, type MacroDef } from './index/macros';
 import { isRelevant } from './summaries/relevance';
 
 /**
@@ -11,9 +12,10 @@ import { isRelevant } from './summaries/relevance';
  * cannot change them: the edited code is off every path (no function it changes is boot-relevant
  * before or after), no definition the walk or the index's workspace-wide facts read changes,
  * and nothing the paths point at moves. Rules and suppressions run again over the new index.
- * Anything else answers null: the caller re-analyses the tree.
+ * Anything else answers null: the caller re-analyses the tree. An answer also brings the
+ * file's entry in `cache` (the index cache of the caller's whole analyses) up to the new text.
  */
-export function reanalyzeEdit(prev: Analysis, file: string, text: string): Analysis | null {
+export function reanalyzeEdit(prev: Analysis, file: string, text: string, cache?: IndexCache): Analysis | null {
   const before = prev.index.texts.get(file);
   const oldIndex = prev.index.cFiles.get(file);
   if (before === undefined || oldIndex === undefined || languageOf(file) !== 'c') return null;
@@ -23,7 +25,8 @@ export function reanalyzeEdit(prev: Analysis, file: string, text: string): Analy
   // preprocessor or suppression comments: re-analyse
   if (/^[ \t]*#|cr4|\|=|memcpy|noreturn|\.macro|trapline|__init_begin|\\$/m.test(change.old + '\n' + change.new)) return null;
   if (!unmoved(prev, file, change)) return null;
-  if (macroKey(file, before) !== macroKey(file, text)) return null;
+  const defs = scanMacros(file, text);
+  if (macroKey(scanMacros(file, before)) !== macroKey(defs)) return null;
   const ci = lexCFile(file, text, prev.index.macros);
   if (ci.functions.length !== oldIndex.functions.length || ci.variables.length !== oldIndex.variables.length) return null;
   if (prev.index.copyRecipes.some((r) => r.fn.file === file)) return null;
@@ -41,6 +44,9 @@ export function reanalyzeEdit(prev: Analysis, file: string, text: string): Analy
   if (changed.some(([a]) => isRelevant(prev.index, hints, a))) return null;
   const index = prev.index.withCFile(file, text, ci);
   if (changed.some(([, b]) => isRelevant(index, hints, b))) return null;
+  const hit = cache?.get(file);
+  // same macros by name and body (their lines may have moved): the tree's macro key holds
+  if (hit) cache?.set(file, { text, macroKey: hit.macroKey, defs, c: ci });
   return conclude(prev.root, prev.config, index, prev.paths, prev.rules, { index: 0, paths: 0 });
 }
 
@@ -104,6 +110,6 @@ function touched(a: Analysis): Map<string, Range[]> {
   return out;
 }
 
-function macroKey(file: string, text: string): string {
-  return scanMacros(file, text).map((d) => `${d.name}(${d.params?.join(',') ?? ''})${d.body}|${d.requires.join(',')}`).join('\n');
+function macroKey(defs: MacroDef[]): string {
+  return defs.map((d) => `${d.name}(${d.params?.join(',') ?? ''})${d.body}|${d.requires.join(',')}`).join('\n');
 }

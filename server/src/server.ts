@@ -10,7 +10,6 @@ import { reanalyzeEdit } from './incremental';
 import { CONFIG_FILE, type ConfigOverrides } from './config';
 import { newTreeCache, type IndexCache, type TreeCache } from './index/index';
 import { IndexCancelled } from './index/index';
-import { scanMacros } from './index/macros';
 import { RULES } from './rules';
 import { toDiagnostics } from './lsp/diagnostics';
 import * as navigation from './lsp/navigation';
@@ -159,12 +158,9 @@ documents.onDidChangeContent((e) => {
   // an edit off every boot path is answered at once, without the debounce or a new walk
   const file = relative(e.document.uri);
   if (current && file && !timer && !running) {
-    const next = reanalyzeEdit(current, file, e.document.getText());
+    const next = reanalyzeEdit(current, file, e.document.getText(), cache);
     if (next === current) return;
     if (next) {
-      const hit = cache.get(file);
-      // same macros by name and body; their lines may have moved
-      if (hit) cache.set(file, { text: e.document.getText(), macroKey: hit.macroKey, defs: scanMacros(file, e.document.getText()), c: next.index.cFiles.get(file) });
       show(next);
       return;
     }

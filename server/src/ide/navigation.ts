@@ -56,7 +56,6 @@ interface Cache {
   files: Map<string, FileInfo>;
   fileUnits: Map<string, FileInUnit[]> | null;
   labels: Map<string, LabelRef[]> | null;
-  fileFns: Map<string, CFunction[]> | null;
   fileVars: Map<string, CVariable[]> | null;
   byBase: Map<string, string[]> | null;
   graph: Graph | null;
@@ -67,7 +66,7 @@ const caches = new WeakMap<WorkspaceIndex, Cache>();
 function cacheOf(index: WorkspaceIndex): Cache {
   let c = caches.get(index);
   if (!c) {
-    c = { files: new Map(), fileUnits: null, labels: null, fileFns: null, fileVars: null, byBase: null, graph: null };
+    c = { files: new Map(), fileUnits: null, labels: null, fileVars: null, byBase: null, graph: null };
     caches.set(index, c);
   }
   return c;
@@ -180,19 +179,9 @@ function labelTable(index: WorkspaceIndex): Map<string, LabelRef[]> {
   return c.labels;
 }
 
+/** The file's functions in source order (the index keeps each file's own definitions). */
 function fileFunctions(index: WorkspaceIndex, file: string): CFunction[] {
-  const c = cacheOf(index);
-  if (!c.fileFns) {
-    const map = new Map<string, CFunction[]>();
-    for (const defs of index.functions.values()) for (const fn of defs) {
-      let l = map.get(fn.file);
-      if (!l) { l = []; map.set(fn.file, l); }
-      l.push(fn);
-    }
-    for (const l of map.values()) l.sort((a, b) => a.startIndex - b.startIndex);
-    c.fileFns = map;
-  }
-  return c.fileFns.get(file) ?? [];
+  return index.cFiles.get(file)?.functions ?? [];
 }
 
 function fileVariables(index: WorkspaceIndex, file: string): CVariable[] {
@@ -218,7 +207,6 @@ export function prepare(index: WorkspaceIndex): void {
   for (const file of index.texts.keys()) maskOf(fileInfo(index, file) as FileInfo);
   fileUnits(index);
   labelTable(index);
-  fileFunctions(index, '');
   fileVariables(index, '');
   graphOf(index);
 }

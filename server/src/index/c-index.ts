@@ -31,6 +31,7 @@ export interface CVariable {
   isPointerArray: boolean;
 }
 
+/** One C file's definitions, in the order they stand in the file. */
 export interface CFileIndex { functions: CFunction[]; variables: CVariable[] }
 
 /**

@@ -84,12 +84,7 @@ export class WorkspaceIndex {
   /** The C tree of a file, parsed again on demand (for the code actions that read a whole file). */
   cTree(file: string): Tree {
     const text = this.texts.get(file) ?? '';
-    const hit = this.trees.files.get(file);
-    if (hit && hit.text === text) return hit.tree;
-    hit?.tree.delete();
-    const tree = this.host.parse('c', blankAttributes(text, this.macros));
-    this.trees.files.set(file, { text, tree });
-    return tree;
+    return cachedParse(this.trees.files, file, text, () => this.host.parse('c', blankAttributes(text, this.macros)), (old) => old.delete());
   }
 
   /**
@@ -98,21 +93,17 @@ export class WorkspaceIndex {
    * out of wasm: the walk reads it many times over.
    */
   functionNode(fn: CFunction): SyntaxNode | null {
-    const key = `${fn.file}@${fn.startIndex}`;
     const text = this.texts.get(fn.file) ?? '';
-    const hit = this.trees.functions.get(key);
-    if (hit && hit.text === text) return hit.node;
-    const r = fn.range;
-    // tree-sitter reads only the range: only the function's own text needs blanking
-    const body = blankAttributes(text.slice(fn.startIndex, fn.endIndex), this.macros);
-    const tree = this.host.parseRange('c', body, fn.startIndex, { row: r.line, column: r.column }, { row: r.endLine, column: r.endColumn });
-    let node: SyntaxNode | null = null;
-    try {
-      const def = findDef(tree.rootNode, fn.startIndex);
-      node = def ? snapshot(def, body, fn.startIndex) : null;
-    } finally { tree.delete(); }
-    this.trees.functions.set(key, { text, node });
-    return node;
+    return cachedParse(this.trees.functions, `${fn.file}@${fn.startIndex}`, text, () => {
+      const r = fn.range;
+      // tree-sitter reads only the range: only the function's own text needs blanking
+      const body = blankAttributes(text.slice(fn.startIndex, fn.endIndex), this.macros);
+      const tree = this.host.parseRange('c', body, fn.startIndex, { row: r.line, column: r.column }, { row: r.endLine, column: r.endColumn });
+      try {
+        const def = findDef(tree.rootNode, fn.startIndex);
+        return def ? snapshot(def, body, fn.startIndex) : null;
+      } finally { tree.delete(); }
+    });
   }
 
   /**
@@ -203,12 +194,23 @@ export type IndexCache = Map<string, CachedFile>;
  * it was made from: whole-file trees (wasm memory, freed by the cache's owner) and copies of
  * function definitions (plain JS).
  */
-export interface TreeCache { files: Map<string, { text: string; tree: Tree }>; functions: Map<string, { text: string; node: SyntaxNode | null }> }
+export interface TreeCache { files: Map<string, Cached<Tree>>; functions: Map<string, Cached<SyntaxNode | null>> }
+interface Cached<T> { text: string; value: T }
 export function newTreeCache(): TreeCache { return { files: new Map(), functions: new Map() }; }
 export function disposeTrees(cache: TreeCache): void {
-  for (const t of cache.files.values()) t.tree.delete();
+  for (const t of cache.files.values()) t.value.delete();
   cache.files.clear();
   cache.functions.clear();
+}
+
+/** A cache entry, made again (the old one freed) when its file's text changed since. */
+function cachedParse<T>(cache: Map<string, Cached<T>>, key: string, text: string, make: () => T, free?: (old: T) => void): T {
+  const hit = cache.get(key);
+  if (hit && hit.text === text) return hit.value;
+  if (hit) free?.(hit.value);
+  const value = make();
+  cache.set(key, { text, value });
+  return value;
 }
 
 export interface BuildOptions {
@@ -435,10 +437,8 @@ function evalCond(cond: string, macros: MacroTable): boolean | undefined {
 function scanFeaturesAndCopies(index: WorkspaceIndex): void {
   // A features word is a global the code loads into CR4, never a parameter of the helper doing the
   // load (`write_cr4(unsigned long val)` with `"r" (val)` would make every `val` a features word).
-  const byFile = new Map<string, CFunction[]>();
-  for (const defs of index.functions.values()) for (const f of defs) push(byFile, f.file, f);
   const add = (file: string, name: string, at: number): void => {
-    const enclosing = byFile.get(file)?.find((f) => f.startIndex <= at && at < f.endIndex);
+    const enclosing = index.cFiles.get(file)?.functions.find((f) => f.startIndex <= at && at < f.endIndex);
     if (enclosing?.params.includes(name)) return;
     if (!/\.S$|\.s$/.test(file) && index.variable(name) === undefined) return;
     index.featureWords.add(name);

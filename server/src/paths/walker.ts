@@ -530,7 +530,7 @@ export class PathWalker {
     if (lhs.type === 'subscript_expression') {
       const arr = lhs.childForFieldName('argument');
       if (arr?.type === 'field_expression' && arr.childForFieldName('field')?.text === 'ist') {
-        const idx = this.eval(lhs.childForFieldName('index') as SyntaxNode, ctxs[0], fn);
+        const idx = this.eval(lhs.childForFieldName('index'), ctxs[0], fn);
         if (idx?.k === 'num') return this.apply({ kind: 'tss-ist', slot: Number(idx.v) + 1, text }, range, ctxs);
         if (idx?.k === 'range') return ctxs; // poisoning loops over unused slots
         return ctxs;
@@ -538,7 +538,7 @@ export class PathWalker {
     }
     // gate->ist = n
     if (lhs.type === 'field_expression' && lhs.childForFieldName('field')?.text === 'ist') {
-      const g = this.eval(lhs.childForFieldName('argument') as SyntaxNode, ctxs[0], fn);
+      const g = this.eval(lhs.childForFieldName('argument'), ctxs[0], fn);
       const v = this.eval(rhs, ctxs[0], fn);
       if (g?.k === 'gate' && v?.k === 'num') return this.apply({ kind: 'ist', table: g.ref, vectors: g.vs, ist: Number(v.v), text }, range, ctxs);
       return ctxs;
@@ -579,7 +579,7 @@ export class PathWalker {
     if (n.type === 'subscript_expression') {
       const a = n.childForFieldName('argument');
       const v = a && this.index.variable(a.text);
-      if (a?.type === 'identifier' && v?.isPointerArray) return { name: a.text, current: this.isCurrentCpu(this.eval(n.childForFieldName('index') as SyntaxNode, c, fn)) };
+      if (a?.type === 'identifier' && v?.isPointerArray) return { name: a.text, current: this.isCurrentCpu(this.eval(n.childForFieldName('index'), c, fn)) };
     }
     if (n.type === 'call_expression') {
       const name = n.childForFieldName('function')?.text ?? '';
@@ -605,7 +605,7 @@ export class PathWalker {
 
   private call(n: SyntaxNode, ctxs0: Ctx[], fn: CFunction): Ctx[] {
     const fnNode = n.childForFieldName('function');
-    const argNodes = (n.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is SyntaxNode => a !== null);
+    const argNodes = (n.childForFieldName('arguments')?.namedChildren ?? []);
     let ctxs = ctxs0;
     for (const a of argNodes) ctxs = this.execExpr(a, ctxs, fn);
     if (ctxs.length === 0) return ctxs;
@@ -844,7 +844,7 @@ export class PathWalker {
       }
       case 'call_expression': {
         const name = n.childForFieldName('function')?.text ?? '';
-        const args = (n.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is SyntaxNode => a !== null);
+        const args = (n.childForFieldName('arguments')?.namedChildren ?? []);
         if (this.hints.readCr4.includes(name)) return { k: 'cr', cr: { ...EMPTY_CR, keepsCurrent: true } };
         if (this.hints.cpuId.includes(name)) return this.role.kind === 'bsp' ? { k: 'num', v: 0n } : this.role.kind === 'ap' ? { k: 'nonzero' } : undefined;
         if (this.hints.percpuAccessors.includes(name) && args[0]) {
