@@ -4,6 +4,7 @@ import { CONFIG_FILE, loadConfig, type Config, type ConfigOverrides } from './co
 import { buildIndex, type IndexCache, type TreeCache, type WorkspaceIndex } from './index/index';
 import { ParserHost, wasmPathsIn } from './parse/parser';
 import { PathWalker } from './paths/walker';
+import { GateTables } from './paths/state';
 import type { RolePath } from './paths/steps';
 import { RULES, RULE_IDS } from './rules';
 import { applySuppressions, rulesRun, type UnusedSuppression } from './rules/suppressions';
@@ -70,6 +71,8 @@ export function conclude(root: string, config: Config, index: WorkspaceIndex, pa
 
 /** BSP-like roles first: an AP starts with the memory the BSP left when it started the APs. */
 export function runRoles(index: WorkspaceIndex, config: Config): RolePath[] {
+  // one table per content across the roles: an AP's states start from the BSP's
+  const gates = new GateTables();
   const order = [...config.roles].sort((a, b) => (a.kind === 'bsp' ? 0 : 1) - (b.kind === 'bsp' ? 0 : 1));
   const out: RolePath[] = [];
   let bsp: PathWalker | null = null;
@@ -80,7 +83,7 @@ export function runRoles(index: WorkspaceIndex, config: Config): RolePath[] {
       const free = bsp.steps.find((s) => s.effect.kind === 'free-init');
       shared = bsp.apBase ?? free?.before[0] ?? bsp.steps[bsp.steps.length - 1]?.after[0] ?? null;
     }
-    const w: PathWalker = new PathWalker(index, config.profile.hints, role, shared);
+    const w: PathWalker = new PathWalker(index, config.profile.hints, role, shared, gates);
     out.push(w.run());
     if (role.kind === 'bsp' && !bsp) bsp = w;
   }

@@ -33,13 +33,50 @@ export function initialState(): State {
   return { idt: { kind: 'none' }, tables: new Map(), tssLoaded: false, istSlots: 0, cr4Must: 0n, cr4May: 0n, features: new Map(), iflag: false, initFreed: false, percpu: new Map() };
 }
 
-export function zeroGates(): Gates {
-  return Array.from({ length: VECTORS }, () => ({ handler: null, init: false, present: false, ist: 0, site: -1 }));
-}
+/**
+ * One object per distinct table content, so a state's key (which names its tables by object)
+ * says what the tables hold: two paths that wrote the same gates meet again as one path, and a
+ * call that wrote what was already there changes nothing. Owned by a walk (or by the walks an
+ * editor session re-uses), not by the module: nothing outlives the analyses that use it.
+ */
+export class GateTables {
+  private readonly gateIds = new WeakMap<Gate, number>();
+  private readonly gateByKey = new Map<string, number>();
+  private readonly byContent = new Map<string, Gates>();
+  /** A table nobody wrote: not present, no handler. */
+  readonly zero = this.intern(Array.from({ length: VECTORS }, () => ({ handler: null, init: false, present: false, ist: 0, site: -1 })));
+  /** Contents we cannot see (a table built by assembler macros or a C initializer): present, unknown handler, no IST. */
+  readonly opaque = this.intern(Array.from({ length: VECTORS }, () => ({ handler: null, init: false, present: true, ist: 0, site: -1 })));
 
-/** Contents we cannot see (a table built by assembler macros or a C initializer): present, unknown handler, no IST. */
-export function opaqueGates(): Gates {
-  return Array.from({ length: VECTORS }, () => ({ handler: null, init: false, present: true, ist: 0, site: -1 }));
+  get size(): number { return this.byContent.size; }
+
+  intern(g: Gates): Gates {
+    const k = g.map((x) => this.gateId(x)).join(',');
+    const hit = this.byContent.get(k);
+    if (hit) return hit;
+    this.byContent.set(k, g);
+    return g;
+  }
+
+  /** The table with some gates rewritten (the old table is shared by other states: copied, never changed). */
+  update(s: State, table: string, edit: (g: Gate[]) => void): State {
+    const gates = [...(s.tables.get(table) ?? this.zero)];
+    edit(gates);
+    const tables = new Map(s.tables);
+    tables.set(table, this.intern(gates));
+    return { ...s, tables };
+  }
+
+  private gateId(g: Gate): number {
+    let i = this.gateIds.get(g);
+    if (i === undefined) {
+      const k = `${g.handler}|${g.init}|${g.present}|${g.ist}|${g.site}`;
+      i = this.gateByKey.get(k);
+      if (i === undefined) { i = this.gateByKey.size; this.gateByKey.set(k, i); }
+      this.gateIds.set(g, i);
+    }
+    return i;
+  }
 }
 
 export function fredOn(s: State): boolean { return (s.cr4Must & CR4_FRED) !== 0n; }
@@ -60,14 +97,6 @@ export function crBits(s: State, v: CrValue, wordView: (w: string) => bigint): {
   return { must, may };
 }
 
-export function withGates(s: State, table: string, update: (g: Gate[]) => void): State {
-  const gates = [...(s.tables.get(table) ?? zeroGates())];
-  update(gates);
-  const tables = new Map(s.tables);
-  tables.set(table, gates);
-  return { ...s, tables };
-}
-
 export function setGate(g: Gate[], v: number, h: Handler, site: number, keepIst: boolean): void {
   if (v < 0 || v >= VECTORS) return;
   g[v] = { handler: h.symbol, init: h.init, present: true, ist: keepIst ? g[v].ist : 0, site };
@@ -83,7 +112,10 @@ function idOf(o: object): number {
 
 const keys = new WeakMap<State, string>();
 
-/** Identity of a state for de-duplicating paths that reached the same machine state (states are immutable: computed once). */
+/**
+ * Identity of a state for de-duplicating paths that reached the same machine state (states are
+ * immutable: computed once). Tables are named by object: interned by `GateTables`, one per content.
+ */
 export function stateKey(s: State): string {
   let k = keys.get(s);
   if (k === undefined) { k = computeKey(s); keys.set(s, k); }

@@ -7,7 +7,7 @@ import { snapshot, type SyntaxNode } from '../parse/syntax';
 import type { AsmStmt, Operand } from '../index/asm-index';
 import { splitInlineAsm, namedOperandIndex, type InlineOperand } from '../effects/inline-asm';
 import { isRelevant } from '../summaries/relevance';
-import { crBits, initialState, opaqueGates, setGate, stateKey, withGates, zeroGates, joinStates, type State } from './state';
+import { crBits, initialState, setGate, stateKey, joinStates, type GateTables, type State } from './state';
 import type { CallSite, RolePath, Step, StepEffect } from './steps';
 import { EMPTY_CR, asCr, orVals, truth, valKey, vectorsOf, type Val } from './values';
 
@@ -104,7 +104,8 @@ export class PathWalker {
 
   constructor(private readonly index: WorkspaceIndex, private readonly hints: Hints, readonly role: RoleConfig,
     /** For an AP: memory as the BSP left it when it started the APs. */
-    private readonly shared: State | null) {}
+    private readonly shared: State | null,
+    private readonly gates: GateTables) {}
 
   private get isAp(): boolean { return this.role.kind === 'ap'; }
 
@@ -159,7 +160,7 @@ export class PathWalker {
   private ensureTable(st: State, name: string): State {
     if (st.tables.has(name)) return st;
     const v = this.index.variable(name);
-    const gates = v && v.init === null ? zeroGates() : opaqueGates();
+    const gates = v && v.init === null ? this.gates.zero : this.gates.opaque;
     const tables = new Map(st.tables);
     tables.set(name, gates);
     return { ...st, tables };
@@ -183,12 +184,12 @@ export class PathWalker {
     percpu.set(slot, own);
     if (!recipe) {
       const tables = new Map(st.tables);
-      tables.set(own, opaqueGates());
+      tables.set(own, this.gates.opaque);
       return { ...st, tables, percpu };
     }
     const srcSt = this.ensureTable(st, recipe.src);
     const tables = new Map(srcSt.tables);
-    tables.set(own, srcSt.tables.get(recipe.src) ?? opaqueGates());
+    tables.set(own, srcSt.tables.get(recipe.src) ?? this.gates.opaque);
     let scratch: State = { ...srcSt, tables, percpu };
     // Walk what the copying function does to the copy after the memcpy (e.g. clear IST before the CPU runs).
     const fnNode = this.index.functionNode(recipe.fn);
@@ -210,7 +211,7 @@ export class PathWalker {
       if (ctxs[0]) scratch = ctxs[0].st;
     }
     const out = new Map(st.tables);
-    out.set(own, scratch.tables.get(own) ?? opaqueGates());
+    out.set(own, scratch.tables.get(own) ?? this.gates.opaque);
     return { ...st, tables: out, percpu };
   }
 
@@ -227,12 +228,12 @@ export class PathWalker {
       case 'gate': {
         const r = this.resolveTable(st, e.table);
         if (!r.name) return r.st;
-        return withGates(r.st, r.name, (g) => { for (const v of e.vectors) setGate(g, v, e.handler, site, e.form === 'lower-half'); });
+        return this.gates.update(r.st, r.name, (g) => { for (const v of e.vectors) setGate(g, v, e.handler, site, e.form === 'lower-half'); });
       }
       case 'ist': {
         const r = this.resolveTable(st, e.table);
         if (!r.name) return r.st;
-        return withGates(r.st, r.name, (g) => { for (const v of e.vectors) if (g[v]) g[v] = { ...g[v], ist: e.ist, site: e.ist !== 0 ? site : g[v].site }; });
+        return this.gates.update(r.st, r.name, (g) => { for (const v of e.vectors) if (g[v]) g[v] = { ...g[v], ist: e.ist, site: e.ist !== 0 ? site : g[v].site }; });
       }
       case 'tss-ist': return { ...st, istSlots: st.istSlots | (1 << e.slot) };
       case 'cr4': {
@@ -252,7 +253,7 @@ export class PathWalker {
         const dst = this.resolveTable(st, e.dst);
         if (!src.name || !dst.name) return dst.st;
         const tables = new Map(dst.st.tables);
-        tables.set(dst.name, dst.st.tables.get(src.name) ?? opaqueGates());
+        tables.set(dst.name, dst.st.tables.get(src.name) ?? this.gates.opaque);
         return { ...dst.st, tables };
       }
       case 'percpu-alias': {

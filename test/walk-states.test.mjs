@@ -1,0 +1,37 @@
+// Machine states are compared by what they hold, not by which object holds it: a call that
+// leaves the state as it found it is walked once and is no step the second time.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import api from '../out/api.js';
+
+const SETUP = `struct gate { unsigned long a, b; };
+struct gate idt_table[256];
+extern void nmi(void);
+
+static void clear_nmi_ist(void)
+{
+    set_ist(&idt_table[2], 0);
+}
+
+void start(void)
+{
+    set_gate(&idt_table[2], &nmi);
+    clear_nmi_ist();
+    clear_nmi_ist();
+}
+`;
+
+test('walk: a call that rewrites what the table already holds is walked once, then no step', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'trapline-states-'));
+  writeFileSync(path.join(dir, 'setup.c'), SETUP);
+  writeFileSync(path.join(dir, '.trapline.json'), JSON.stringify({ profile: 'generic', roles: [{ name: 'bsp', kind: 'bsp', entry: 'start' }] }));
+  const a = await api.analyze(dir, { wasmDir: 'dist' });
+  const steps = a.paths[0].steps;
+  // set_gate leaves IST 0: the first call writes 0 over 0 (a new table with the same contents)
+  assert.deepEqual(steps.map((s) => s.effect.text), ['set_gate(&idt_table[2], &nmi)', 'clear_nmi_ist()', 'set_ist(&idt_table[2], 0)']);
+  assert.equal(steps[2].after[0].tables.get('idt_table'), steps[0].after[0].tables.get('idt_table'), 'same contents, same table');
+  a.index.dispose();
+});
