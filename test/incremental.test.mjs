@@ -116,3 +116,130 @@ test('incremental: a re-analysis over the previous one (index cache, trees, macr
   // the edits matter: a stale value taken over from the previous run would show
   assert.ok(changedFindings >= 2, `${changedFindings} edits changed the findings`);
 });
+
+/** Everything a walk produced, as text: each step with its chain and machine states, call sites, unresolved targets, findings. */
+function walkDump(a) {
+  const ser = (v) => JSON.stringify(v, (k, x) => (typeof x === 'bigint' ? x.toString() : x instanceof Map ? [...x] : x));
+  const out = [];
+  for (const p of a.paths) {
+    out.push(`role ${p.role.name} ${p.entry} aps@${p.startApsAt} ${ser(p.unresolved)}`);
+    for (const s of p.steps) out.push(`${s.index} ${s.seq} ${s.within} ${ser(s.range)} ${ser(s.effect)} ${ser(s.chain)} ${s.depth} ${ser(s.before)} ${ser(s.after)}`);
+    for (const c of p.calls) out.push(`call ${c.callee} ${c.caller} ${c.seq} ${ser(c.range)}`);
+  }
+  out.push(summary(a));
+  return out.join('\n');
+}
+
+/** Edits on the lines a walk went through: a statement typed, a line duplicated, a line emptied, a line inserted, a call renamed. */
+function walkedEditsOf(text, lines) {
+  const out = [];
+  lines.forEach((at, i) => {
+    const ls = text.split('\n');
+    const kind = ['statement typed', 'line duplicated', 'line emptied', 'line inserted', 'call renamed'][i % 5];
+    if (kind === 'statement typed') ls[at] += ' barrier();';
+    else if (kind === 'line duplicated') ls.splice(at, 0, ls[at]);
+    else if (kind === 'line emptied') ls[at] = '';
+    else if (kind === 'line inserted') ls.splice(at, 0, '');
+    else ls[at] = ls[at].replace(/\b([a-z_]\w*)\(/, '$1_x(');
+    out.push({ what: `${kind} at line ${at + 1}`, text: ls.join('\n') });
+  });
+  return out;
+}
+
+for (const tree of ['examples/boot-hazards', 'examples/boot-fixed', 'test/fixtures/bsp-ap-split', 'test/fixtures/tl004-late-call-into-init', 'test/fixtures/macro-sections']) {
+  test(`incremental: edits of walked code in ${tree}, walked again from the previous walks, equal a whole analysis step for step`, async () => {
+    const root = path.resolve(tree);
+    const base = await analyze(root, { wasmDir, keepWalks: true });
+    let walked = 0, reused = 0;
+    for (const file of cFilesOf(root).filter((f) => f.endsWith('.c'))) {
+      const original = readFileSync(path.join(root, file), 'utf8');
+      const lines = [...new Set(base.paths.flatMap((p) => [...p.steps.map((s) => s.range), ...p.calls.map((c) => c.range)]).filter((r) => r.file === file).map((r) => r.line))];
+      // edits follow one another, as typing does: each is re-analysed from the one before
+      let prev = base;
+      for (const e of walkedEditsOf(original, lines)) {
+        const next = reanalyzeEdit(prev, file, e.text);
+        if (!next || next.paths === prev.paths) continue;
+        walked++;
+        reused += next.walks.reused;
+        const whole = await analyze(root, { wasmDir, overlay: new Map([[file, e.text]]) });
+        assert.equal(walkDump(next), walkDump(whole), `${file}: ${e.what}`);
+        prev = next;
+      }
+    }
+    assert.ok(walked > 0 && reused > 0, `${walked} edits walked again, ${reused} calls re-used`);
+  });
+}
+
+/** A tree of C files under the generic profile, the BSP entering at start(). */
+async function treeOf(files) {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const root = mkdtempSync(path.join(tmpdir(), 'trapline-walked-'));
+  for (const [f, text] of Object.entries(files)) writeFileSync(path.join(root, f), text);
+  writeFileSync(path.join(root, '.trapline.json'), JSON.stringify({ profile: 'generic', roles: [{ name: 'bsp', kind: 'bsp', entry: 'start' }] }));
+  return root;
+}
+
+const TABLE = `struct desc_ptr { unsigned short limit; unsigned long base; };
+struct gate { unsigned long a, b; };
+struct gate idt_table[256];
+`;
+const LOAD = `static void load_idt(void)
+{
+    struct desc_ptr idtr = { .limit = sizeof(idt_table) - 1, .base = (unsigned long)idt_table };
+    asm volatile ( "lidt %0" : : "m" (idtr) );
+}
+`;
+
+async function walkedAgain(root, file, text, prev) {
+  const next = reanalyzeEdit(prev, file, text);
+  assert.ok(next && next.paths !== prev.paths, 'the edit is walked again');
+  const whole = await analyze(root, { wasmDir, overlay: new Map([[file, text]]) });
+  assert.equal(walkDump(next), walkDump(whole));
+  return next;
+}
+
+test('incremental: a call walked first inside a re-used call, now walked before it, shows there as before (the trace does not hold)', async () => {
+  const setup = `${TABLE}${LOAD}
+static void again(void)
+{
+    load_idt();
+}
+
+void start(void)
+{
+    load_idt();
+    again();
+}
+`;
+  const root = await treeOf({ 'setup.c': setup });
+  const base = await analyze(root, { wasmDir, keepWalks: true });
+  // again() loads the table that is already live: its load_idt() is walked (and shown) there
+  assert.ok(base.paths[0].steps.some((s) => s.within === 'again'), base.paths[0].steps.map((s) => `${s.within}:${s.effect.text}`).join(', '));
+  const next = await walkedAgain(root, 'setup.c', setup.replace('    again();\n}', '    load_idt();\n    again();\n}'), base);
+  assert.ok(!next.paths[0].steps.some((s) => s.within === 'again'), 'inside again(), load_idt() with the same state is not walked twice');
+});
+
+test('incremental: a callee that becomes boot-relevant in another file is walked inside the call that did not walk it before', async () => {
+  const setup = `${TABLE}extern void helper(void);
+static void prepare(void)
+{
+    helper();
+}
+
+void start(void)
+{
+    prepare();
+}
+`;
+  const other = `${TABLE}void helper(void)
+{
+    barrier();
+}
+`;
+  const root = await treeOf({ 'setup.c': setup, 'other.c': other });
+  const base = await analyze(root, { wasmDir, keepWalks: true });
+  assert.equal(base.paths[0].steps.length, 0);
+  const next = await walkedAgain(root, 'other.c', other.replace('    barrier();', `    struct desc_ptr idtr = { .limit = sizeof(idt_table) - 1, .base = (unsigned long)idt_table };\n    asm volatile ( "lidt %0" : : "m" (idtr) );`), base);
+  assert.ok(next.paths[0].steps.some((s) => s.effect.kind === 'lidt' && s.within === 'helper'), next.paths[0].steps.map((s) => `${s.within}:${s.effect.text}`).join(', '));
+});

@@ -4,7 +4,7 @@ import { CONFIG_FILE, loadConfig, type Config, type ConfigOverrides } from './co
 import { buildIndex, type IndexCache, type TreeCache, type WorkspaceIndex } from './index/index';
 import { ParserHost, wasmPathsIn } from './parse/parser';
 import { PathWalker } from './paths/walker';
-import { GateTables } from './paths/state';
+import { WalkMemory } from './paths/traces';
 import type { RolePath } from './paths/steps';
 import { RULES, RULE_IDS } from './rules';
 import { applySuppressions, rulesRun, type UnusedSuppression } from './rules/suppressions';
@@ -17,6 +17,8 @@ export interface Analysis {
   /** The rules asked for (all when undefined). */
   rules?: string[];
   stats: AnalysisStats;
+  /** The walks' traces, kept for re-analysing an edit (an editor session asks for them). */
+  walks: WalkMemory | null;
 }
 
 export interface AnalyzeOptions {
@@ -30,6 +32,8 @@ export interface AnalyzeOptions {
   previous?: WorkspaceIndex;
   onProgress?: (done: number, total: number) => void;
   cancelled?: () => boolean;
+  /** Keep the walks' traces in the analysis (`walks`), for `reanalyzeEdit`. */
+  keepWalks?: boolean;
   /** Editor settings; `.trapline.json` is merged over them. */
   settings?: ConfigOverrides;
 }
@@ -51,28 +55,35 @@ export async function analyze(root: string, opts: AnalyzeOptions = {}): Promise<
   const t0 = performance.now();
   const index = await buildIndex(absRoot, host, config.profile, { exclude: config.exclude, maxFileBytes: config.maxFileSize, overlay: opts.overlay, cache: opts.cache, trees: opts.trees, previousMacros: opts.previous?.macros, onProgress: opts.onProgress, cancelled: opts.cancelled });
   const t1 = performance.now();
-  const paths = runRoles(index, config);
+  const { paths, walks } = runRoles(index, config, { keep: opts.keepWalks });
   const t2 = performance.now();
-  return conclude(absRoot, config, index, paths, opts.rules, { index: t1 - t0, paths: t2 - t1 });
+  return conclude(absRoot, config, index, paths, walks, opts.rules, { index: t1 - t0, paths: t2 - t1 });
 }
 
 /** Rules and suppressions over walked paths: the last stage of a whole analysis and of an edit's re-analysis. */
-export function conclude(root: string, config: Config, index: WorkspaceIndex, paths: RolePath[], only: string[] | undefined, ms: { index: number; paths: number }): Analysis {
+export function conclude(root: string, config: Config, index: WorkspaceIndex, paths: RolePath[], walks: WalkMemory | null, only: string[] | undefined, ms: { index: number; paths: number }): Analysis {
   const t0 = performance.now();
   // suppression comments (`/* trapline-disable-next-line TL002 -- reason */`) are honoured by every face
   const { findings, unused } = applySuppressions(runRules(index, paths, config, only), index.texts, rulesRun(RULE_IDS, config.rules, only));
   let functions = 0;
   for (const d of index.functions.values()) functions += d.length;
   return {
-    root, config, index, paths, findings, unusedSuppressions: unused, rules: only,
+    root, config, index, paths, findings, unusedSuppressions: unused, rules: only, walks,
     stats: { ...index.stats, functions, asmUnits: index.units.length, ms: { index: Math.round(ms.index), paths: Math.round(ms.paths), rules: Math.round(performance.now() - t0) } },
   };
 }
 
+/**
+ * How the walks use traces: `previous`, the walks of the analysis an edit replaces, re-used
+ * where they still hold (only when the index's workspace-wide facts are the same: see
+ * reanalyzeEdit); `keep`, record this walk's traces for the next edit.
+ */
+export interface WalkOptions { previous?: WalkMemory | null; keep?: boolean }
+
 /** BSP-like roles first: an AP starts with the memory the BSP left when it started the APs. */
-export function runRoles(index: WorkspaceIndex, config: Config): RolePath[] {
-  // one table per content across the roles: an AP's states start from the BSP's
-  const gates = new GateTables();
+export function runRoles(index: WorkspaceIndex, config: Config, opts: WalkOptions = {}): { paths: RolePath[]; walks: WalkMemory | null } {
+  // the same gate tables as the traces re-used: their states name tables by object
+  const memory = new WalkMemory(opts.previous?.gates);
   const order = [...config.roles].sort((a, b) => (a.kind === 'bsp' ? 0 : 1) - (b.kind === 'bsp' ? 0 : 1));
   const out: RolePath[] = [];
   let bsp: PathWalker | null = null;
@@ -83,11 +94,14 @@ export function runRoles(index: WorkspaceIndex, config: Config): RolePath[] {
       const free = bsp.steps.find((s) => s.effect.kind === 'free-init');
       shared = bsp.apBase ?? free?.before[0] ?? bsp.steps[bsp.steps.length - 1]?.after[0] ?? null;
     }
-    const w: PathWalker = new PathWalker(index, config.profile.hints, role, shared, gates);
+    const w: PathWalker = new PathWalker(index, config.profile.hints, role, shared, memory.gates, opts.previous?.roles.get(role.name) ?? null, opts.keep ?? false);
     out.push(w.run());
+    if (opts.keep) memory.roles.set(role.name, w.traces);
+    memory.walked += w.counts.walked;
+    memory.reused += w.counts.reused;
     if (role.kind === 'bsp' && !bsp) bsp = w;
   }
-  return config.roles.map((r) => out.find((p) => p.role === r) as RolePath);
+  return { paths: config.roles.map((r) => out.find((p) => p.role === r) as RolePath), walks: opts.keep ? memory : null };
 }
 
 export function runRules(index: WorkspaceIndex, paths: RolePath[], config: Config, only?: string[]): Finding[] {

@@ -1,5 +1,5 @@
 import type { Range } from './model/types';
-import { conclude, type Analysis } from './engine';
+import { conclude, runRoles, type Analysis } from './engine';
 import { languageOf } from './parse/parser';
 import { lexCFile } from './index/c-lex';
 import type { CFunction } from './index/c-index';
@@ -8,11 +8,13 @@ import { scanMacros, type MacroDef } from './index/macros';
 import { isRelevant } from './summaries/relevance';
 
 /**
- * An edit to one C file re-analysed without walking the boot paths again, when it provably
- * cannot change them: the edited code is off every path (no function it changes is boot-relevant
- * before or after), no definition the walk or the index's workspace-wide facts read changes,
- * and nothing the paths point at moves. Rules and suppressions run again over the new index.
- * Anything else answers null: the caller re-analyses the tree. An answer also brings the
+ * An edit to one C file re-analysed from the analysis it replaces, when it changes only function
+ * bodies: no definition the walk or the index's workspace-wide facts read changes. The index
+ * takes the file's new functions. When the edited code is off every path (no function it
+ * changes is boot-relevant before or after) and nothing the paths point at moves, the paths
+ * stay; otherwise the roles are walked again, re-using every call whose trace still holds
+ * (`prev.walks`: the previous walks' traces; without them, null). Rules and suppressions run
+ * again. Anything else answers null: the caller re-analyses the tree. An answer also brings the
  * file's entry in `cache` (the index cache of the caller's whole analyses) up to the new text.
  */
 export function reanalyzeEdit(prev: Analysis, file: string, text: string, cache?: IndexCache): Analysis | null {
@@ -24,7 +26,6 @@ export function reanalyzeEdit(prev: Analysis, file: string, text: string, cache?
   // lines that feed the index's text scans (features words, table copies, noreturn), the
   // preprocessor or suppression comments: re-analyse
   if (/^[ \t]*#|cr4|\|=|memcpy|noreturn|\.macro|trapline|__init_begin|\\$/m.test(change.old + '\n' + change.new)) return null;
-  if (!unmoved(prev, file, change)) return null;
   const defs = scanMacros(file, text);
   if (macroKey(scanMacros(file, before)) !== macroKey(defs)) return null;
   const ci = lexCFile(file, text, prev.index.macros);
@@ -41,13 +42,19 @@ export function reanalyzeEdit(prev: Analysis, file: string, text: string, cache?
     if (before.slice(a.startIndex, a.endIndex) !== text.slice(b.startIndex, b.endIndex)) changed.push([a, b]);
   }
   const hints = prev.config.profile.hints;
-  if (changed.some(([a]) => isRelevant(prev.index, hints, a))) return null;
+  const t0 = performance.now();
   const index = prev.index.withCFile(file, text, ci);
-  if (changed.some(([, b]) => isRelevant(index, hints, b))) return null;
+  // the new index's own summaries are left untouched until its walk asks (their cycle cuts
+  // depend on the order of questions): this question gets summaries of its own
+  const offPath = !changed.some(([a]) => isRelevant(prev.index, hints, a)) && !changed.some(([, b]) => isRelevant(index, hints, b, { aside: true })) && unmoved(prev, file, change);
+  if (!offPath && !prev.walks) return null;
   const hit = cache?.get(file);
   // same macros by name and body (their lines may have moved): the tree's macro key holds
   if (hit) cache?.set(file, { text, macroKey: hit.macroKey, defs, c: ci });
-  return conclude(prev.root, prev.config, index, prev.paths, prev.rules, { index: 0, paths: 0 });
+  if (offPath) return conclude(prev.root, prev.config, index, prev.paths, prev.walks, prev.rules, { index: performance.now() - t0, paths: 0 });
+  const t1 = performance.now();
+  const { paths, walks } = runRoles(index, prev.config, { previous: prev.walks, keep: true });
+  return conclude(prev.root, prev.config, index, paths, walks, prev.rules, { index: t1 - t0, paths: performance.now() - t1 });
 }
 
 interface Change { from: number; oldTo: number; newTo: number; old: string; new: string }

@@ -33,6 +33,13 @@ const PREPARE_AFTER_MS = 400;
 let running = false;
 let generation = 0;
 let firstRun = true;
+/** Files edited since the analysis on screen; one alone may be answered from it (reanalyzeEdit). */
+const edited = new Set<string>();
+/** Something other than an edit (settings, a closed file, files on disk) asks for a whole analysis. */
+let wholeAnalysis = true;
+/** The last edit answered from the analysis on screen took longer than a frame: the next ones wait for typing to pause. */
+let slowEdit = false;
+const FRAME_MS = 30;
 /** The analysis on screen; the whole-file trees it parsed live in wasm memory until it is replaced. */
 let current: Analysis | null = null;
 /** Per-file index results: an edit re-parses the edited file only. */
@@ -79,12 +86,19 @@ async function pullSettings(): Promise<void> {
 async function run(): Promise<void> {
   if (!root) return;
   running = true;
-  try { await analyzeTree(); } finally { running = false; }
+  try {
+    const [file] = edited;
+    const doc = file !== undefined && edited.size === 1 && !wholeAnalysis ? documents.get(pathToFileURL(path.join(root, file)).toString()) : undefined;
+    if (doc && answerEdit(file, doc.getText())) return;
+    await analyzeTree();
+  } finally { running = false; }
 }
 
 async function analyzeTree(): Promise<void> {
   if (!root) return;
   const mine = ++generation;
+  edited.clear();
+  wholeAnalysis = false;
   const overlay = new Map<string, string>();
   for (const d of documents.all()) { const f = relative(d.uri); if (f) overlay.set(f, d.getText()); }
   const progress = firstRun ? await connection.window.createWorkDoneProgress().catch(() => null) : null;
@@ -93,7 +107,7 @@ async function analyzeTree(): Promise<void> {
   let a: Analysis;
   try {
     a = await analyze(root, {
-      overlay, cache, trees, settings, previous: current?.index,
+      overlay, cache, trees, settings, previous: current?.index, keepWalks: true,
       cancelled: () => mine !== generation || (progress?.token.isCancellationRequested ?? false),
       onProgress: (done, total) => progress?.report(Math.round((100 * done) / Math.max(total, 1)), `Indexing boot code ${done}/${total} files`),
     });
@@ -139,7 +153,28 @@ function publish(a: Analysis): void {
   published = new Set(diags.keys());
 }
 
-function schedule(delay = 150): void {
+/**
+ * An edit of one C file's function bodies, answered from the analysis on screen: off every
+ * path without a walk, on a path by walking again with every call that still holds re-used.
+ * False when the edit needs a whole analysis.
+ */
+function answerEdit(file: string, text: string): boolean {
+  if (!current) return false;
+  const t0 = performance.now();
+  const next = reanalyzeEdit(current, file, text, cache);
+  if (!next) return false;
+  const ms = performance.now() - t0;
+  slowEdit = ms > FRAME_MS;
+  edited.clear();
+  if (next === current) return true;
+  const walked = next.paths !== current.paths;
+  show(next);
+  if (walked && next.walks) connection.console.log(`trapline: ${file} edited on a boot path, walked again in ${Math.round(ms)} ms: ${next.walks.reused} calls re-used from the previous walk (with the calls under them), ${next.walks.walked} walked anew; ${next.findings.length} findings`);
+  return true;
+}
+
+function schedule(delay = 150, whole = true): void {
+  if (whole) wholeAnalysis = true;
   if (timer) clearTimeout(timer);
   generation++; // cancels a run in progress at its next batch boundary
   timer = setTimeout(() => {
@@ -155,17 +190,11 @@ connection.onInitialized(async () => {
 });
 connection.onDidChangeConfiguration(async () => { await pullSettings().catch(() => undefined); schedule(); });
 documents.onDidChangeContent((e) => {
-  // an edit off every boot path is answered at once, without the debounce or a new walk
   const file = relative(e.document.uri);
-  if (current && file && !timer && !running) {
-    const next = reanalyzeEdit(current, file, e.document.getText(), cache);
-    if (next === current) return;
-    if (next) {
-      show(next);
-      return;
-    }
-  }
-  schedule();
+  if (file) edited.add(file);
+  // answered at once when it can be, unless the last such answer was slow (then typing pauses first)
+  if (file && edited.size === 1 && !timer && !running && !slowEdit && answerEdit(file, e.document.getText())) return;
+  schedule(150, !file);
 });
 documents.onDidClose(() => schedule());
 connection.onDidChangeWatchedFiles(() => schedule());

@@ -41,6 +41,7 @@ export class WorkspaceIndex {
   /** Each C file's own index, as read (an edit replaces one of these, see `withCFile`). */
   readonly cFiles = new Map<string, CFileIndex>();
   private readonly trees: TreeCache;
+  private readonly picked = new Map<string, CFunction | undefined>();
   private readonly ownsTrees: boolean;
 
   constructor(readonly root: string, readonly texts: Map<string, string>, readonly macros: MacroTable,
@@ -54,7 +55,12 @@ export class WorkspaceIndex {
     const defs = this.functions.get(name);
     if (!defs || defs.length === 0) return undefined;
     if (defs.length === 1 || !fromFile) return defs[0];
-    return [...defs].sort((x, y) => closeness(y.file, fromFile) - closeness(x.file, fromFile))[0];
+    // the walk and the summaries ask the same few questions many times
+    const key = `${name}\0${fromFile}`;
+    if (this.picked.has(key)) return this.picked.get(key);
+    const pick = [...defs].sort((x, y) => closeness(y.file, fromFile) - closeness(x.file, fromFile))[0];
+    this.picked.set(key, pick);
+    return pick;
   }
 
   variable(name: string): CVariable | undefined { return this.variables.get(name)?.[0]; }
@@ -94,7 +100,8 @@ export class WorkspaceIndex {
    */
   functionNode(fn: CFunction): SyntaxNode | null {
     const text = this.texts.get(fn.file) ?? '';
-    return cachedParse(this.trees.functions, `${fn.file}@${fn.startIndex}`, text, () => {
+    // by place, not offset: a copy's offsets are read only relative to its own start (see placedText)
+    return cachedParse(this.trees.functions, `${fn.file}@${fn.range.line}:${fn.range.column}`, placedText(fn, text), () => {
       const r = fn.range;
       // tree-sitter reads only the range: only the function's own text needs blanking
       const body = blankAttributes(text.slice(fn.startIndex, fn.endIndex), this.macros);
@@ -145,6 +152,25 @@ export class WorkspaceIndex {
     if (!this.ownsTrees) return;
     disposeTrees(this.trees);
   }
+}
+
+const placed = new WeakMap<CFunction, string>();
+
+/**
+ * A function's text and the lines and columns where it starts and ends: its syntax copy holds
+ * while these do, however the rest of its file changed (an edit re-parses the functions it
+ * touched or moved to other lines). The copy's offsets then belong to the text it was made
+ * from: readers take them relative to the function's start. Made once per definition (an edit
+ * makes new ones), so an unchanged one compares as the same string.
+ */
+function placedText(fn: CFunction, fileText: string): string {
+  let t = placed.get(fn);
+  if (t === undefined) {
+    const r = fn.range;
+    t = `${r.line}:${r.column}-${r.endLine}:${r.endColumn}\n${fileText.slice(fn.startIndex, fn.endIndex)}`;
+    placed.set(fn, t);
+  }
+  return t;
 }
 
 function findDef(root: Node, start: number): Node | null {

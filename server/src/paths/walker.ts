@@ -8,6 +8,7 @@ import type { AsmStmt, Operand } from '../index/asm-index';
 import { splitInlineAsm, namedOperandIndex, type InlineOperand } from '../effects/inline-asm';
 import { isRelevant } from '../summaries/relevance';
 import { crBits, initialState, setGate, stateKey, joinStates, type GateTables, type State } from './state';
+import { outsSig, readsHold, type MemoEntry, type Trace, type TraceEvent } from './traces';
 import type { CallSite, RolePath, Step, StepEffect } from './steps';
 import { EMPTY_CR, asCr, orVals, truth, valKey, vectorsOf, type Val } from './values';
 
@@ -25,6 +26,9 @@ const MAX_CTXS = 6;
 const MAX_DEPTH = 48;
 /** Statement and expression nesting the walker follows; deeper code (generated, or hostile) is skipped as opaque. */
 const MAX_NESTING = 200;
+/** Unresolved call targets kept per path, and call sites: caps against generated code. */
+const MAX_UNRESOLVED = 64;
+const MAX_CALLS = 100000;
 const CALLER_SAVED = ['a', 'c', 'd', 'si', 'di', 'r8', 'r9', 'r10', 'r11'];
 
 /** `%ebx`, `%bl`, `%rbx` -> `b`; `%r8d` -> `r8`. */
@@ -95,7 +99,20 @@ export class PathWalker {
   private readonly within: string[] = [];
   private readonly macroTrees = new Map<string, SyntaxNode | null>();
   /** Summaries of calls already walked: same function, same arguments, same machine states in -> same states out. */
-  private readonly memo = new Map<string, { st: State; ret?: Val }[]>();
+  private readonly memo = new Map<string, MemoEntry>();
+  /** This walk's C calls by memo key, walked or re-used (kept when the walker records). */
+  readonly traces = new Map<string, Trace>();
+  /** Calls walked, and calls re-used from the previous walk's traces. */
+  readonly counts = { walked: 0, reused: 0 };
+  /** What the recorded calls read, in walk order (each trace is a slice). */
+  private readonly log: TraceEvent[] = [];
+  /** Traces being recorded, innermost last. */
+  private readonly open: { t: Trace; seq: number; calls: number; unresolvedSets: number; siteWrites: number; peak: number }[] = [];
+  private unresolvedSets = 0;
+  /** Gate writes so far: their states hold the step number that wrote them. */
+  private siteWrites = 0;
+  /** Deepest statement nesting since the innermost open trace began. */
+  private peak = 0;
   /** How many conditional branches of the current function we are inside: a noreturn call there is an error exit. */
   private condDepth = 0;
   private nesting = 0;
@@ -105,7 +122,11 @@ export class PathWalker {
   constructor(private readonly index: WorkspaceIndex, private readonly hints: Hints, readonly role: RoleConfig,
     /** For an AP: memory as the BSP left it when it started the APs. */
     private readonly shared: State | null,
-    private readonly gates: GateTables) {}
+    private readonly gates: GateTables,
+    /** The previous walk's traces of this role (an editor session), re-used where they still hold. */
+    private readonly previous: ReadonlyMap<string, Trace> | null = null,
+    /** Record traces for the next walk (costs a little; the command line does not). */
+    private readonly recording = false) {}
 
   private get isAp(): boolean { return this.role.kind === 'ap'; }
 
@@ -143,6 +164,7 @@ export class PathWalker {
 
   private apply(effect: Effect, range: Range, ctxs: Ctx[]): Ctx[] {
     const site = this.steps.length;
+    if (effect.kind === 'gate' || effect.kind === 'ist') this.siteWrites++;
     const next = ctxs.map((c) => ({ ...c, st: this.applyTo(c.st, effect, site) }));
     // a CR4 rewrite with the bits it already had, or IF set to what it was, is not a step of the timeline
     const quiet = (effect.kind === 'cr4' || effect.kind === 'irq' || effect.kind === 'features-or' || effect.kind === 'tss-ist')
@@ -150,6 +172,7 @@ export class PathWalker {
     if (quiet) return ctxs;
     if (process.env.TRAPLINE_TRACE && effect.kind === 'gate') process.stderr.write(`gate ${JSON.stringify(effect.table)} ${effect.vectors.length} ${effect.vectors.slice(0, 3)} ${effect.handler.symbol}\n`);
     this.record(effect, range, ctxs, next);
+    if (effect.kind === 'start-aps' && this.recording) this.log.push({ k: 'aps', first: this.startApsAt === null, site, base: next[0]?.st ?? null });
     if (effect.kind === 'start-aps' && this.startApsAt === null) {
       this.startApsAt = site;
       this.apBase = next[0]?.st ?? null;
@@ -192,8 +215,10 @@ export class PathWalker {
     tables.set(own, srcSt.tables.get(recipe.src) ?? this.gates.opaque);
     let scratch: State = { ...srcSt, tables, percpu };
     // Walk what the copying function does to the copy after the memcpy (e.g. clear IST before the CPU runs).
-    const fnNode = this.index.functionNode(recipe.fn);
-    const call = fnNode?.descendantForIndex(recipe.offset - 1, recipe.offset - 1);
+    const fnNode = this.syntaxOf(recipe.fn);
+    // the copy may come from an earlier text of the file, with the function at another offset
+    const at = fnNode ? fnNode.startIndex + recipe.offset - recipe.fn.startIndex - 1 : 0;
+    const call = fnNode?.descendantForIndex(at, at);
     let stmt: SyntaxNode | null = call ?? null;
     while (stmt && stmt.parent && stmt.parent.type !== 'compound_statement') stmt = stmt.parent;
     if (stmt?.parent) {
@@ -277,12 +302,13 @@ export class PathWalker {
     }
     const fn = this.index.pickFunction(sym, from?.file);
     if (fn) {
-      if (mode === 'sub' && !isRelevant(this.index, this.hints, fn)) return ctxs;
+      if (mode === 'sub' && !this.relevant(sym, from?.file, fn)) return ctxs;
       const key = `${fn.file}:${sym}|${args.map(valKey).join(',')}|${ctxs.map((c) => stateKey(c.st)).join(';')}`;
       const known = this.memo.get(key);
       const caller = ctxs[0];
       if (known) {
-        const back = known.map((k) => ({ st: k.st, ret: k.ret, vals: caller.vals, stack: caller.stack, flags: null }));
+        if (this.recording) this.log.push({ k: 'hit', key, sig: outsSig(known) });
+        const back = known.outs.map((k) => ({ st: k.st, ret: k.ret, vals: caller.vals, stack: caller.stack, flags: null }));
         if (from && back.some((b, i) => stateKey(b.st) !== stateKey(ctxs[Math.min(i, ctxs.length - 1)].st))) {
           this.chain.push({ symbol: this.within[this.within.length - 1] ?? sym, range: from.range });
           this.record({ kind: 'call', callee: sym, text: `${sym}() (as before)` }, from.range, ctxs, back);
@@ -290,15 +316,126 @@ export class PathWalker {
         }
         return back;
       }
+      const old = this.previous?.get(key);
+      if (old && this.holds(old, from)) return this.replay(old, from, ctxs);
+      this.counts.walked++;
+      if (this.recording) { this.log.push({ k: 'miss', key }); this.begin(key, from); }
       let out = this.enter(sym, from, () => this.walkC(fn, args, ctxs));
       // Every path through it ended (error exits, loops the engine cannot bound): unless it is
       // declared noreturn, the function does return, with what the engine saw at worst unknown.
-      if (out.length === 0 && mode === 'sub' && !this.index.noreturn.has(sym)) out = ctxs.map((c) => ({ ...c, ret: undefined }));
-      this.memo.set(key, out.map((o) => ({ st: o.st, ret: o.ret })));
+      const fellBack = out.length === 0 && mode === 'sub' && !this.index.noreturn.has(sym);
+      if (fellBack) out = ctxs.map((c) => ({ ...c, ret: undefined }));
+      const entry: MemoEntry = { outs: out.map((o) => ({ st: o.st, ret: o.ret })) };
+      this.memo.set(key, entry);
+      if (this.recording) this.end(entry, fellBack);
       return out;
     }
-    if (from) this.unresolved.set(sym, from.range);
+    if (from) this.noteUnresolved(sym, from.range);
     return ctxs;
+  }
+
+  // ---------------------------------------------------------------- traces
+
+  /** A function's syntax; a recorded call depends on it. */
+  private syntaxOf(fn: CFunction): SyntaxNode | null {
+    if (this.recording) {
+      const fileText = this.index.texts.get(fn.file) ?? '';
+      this.log.push({ k: 'read', fn, fileText, body: fileText.slice(fn.startIndex, fn.endIndex) });
+    }
+    return this.index.functionNode(fn);
+  }
+
+  /** The summary that decides whether a callee is walked; a recorded call depends on its answer. */
+  private relevant(sym: string, from: string | undefined, fn: CFunction): boolean {
+    const is = isRelevant(this.index, this.hints, fn);
+    if (this.recording) this.log.push({ k: 'relevant', sym, from, is });
+    return is;
+  }
+
+  private noteUnresolved(sym: string, range: Range): void {
+    this.unresolved.set(sym, range);
+    if (this.recording) { this.log.push({ k: 'unresolved', sym, range }); this.unresolvedSets++; }
+  }
+
+  private begin(key: string, from: { range: Range } | null): void {
+    const t: Trace = {
+      key, stack: [...this.callStack], chainLength: this.chain.length, top: from === null, macroSite: this.macroSite, nesting: this.nesting, peak: 0,
+      firstStep: this.steps.length, writesSites: false, firstSeq: this.seq, seqSpan: 0, steps: [], calls: [], log: this.log, from: this.log.length, to: 0,
+      unresolvedSets: 0, children: [], entry: { outs: [] }, fellBack: false,
+    };
+    this.open.push({ t, seq: this.seq, calls: this.calls.length, unresolvedSets: this.unresolvedSets, siteWrites: this.siteWrites, peak: this.peak });
+    this.peak = this.nesting;
+  }
+
+  private end(entry: MemoEntry, fellBack: boolean): void {
+    const o = this.open.pop() as (typeof this.open)[number];
+    const t = o.t;
+    t.steps = this.steps.slice(t.firstStep);
+    t.calls = this.calls.slice(o.calls);
+    t.seqSpan = this.seq - o.seq;
+    t.to = this.log.length;
+    t.unresolvedSets = this.unresolvedSets - o.unresolvedSets;
+    t.writesSites = this.siteWrites > o.siteWrites;
+    t.peak = this.peak - t.nesting;
+    this.peak = Math.max(o.peak, this.peak);
+    t.entry = entry;
+    t.fellBack = fellBack;
+    this.adopt(t);
+  }
+
+  /** A finished trace (recorded or re-used) joins this walk's traces and its caller's children. */
+  private adopt(t: Trace): void {
+    this.open[this.open.length - 1]?.t.children.push(t);
+    this.traces.set(t.key, t);
+  }
+
+  /**
+   * Would walking this call again do exactly what the trace did? Its key already says same
+   * function, arguments and machine states; the rest of what it read must answer the same:
+   * the walker state it began in, the syntax of every function it entered, every relevance
+   * summary it asked, every memoised call it found or did not find.
+   */
+  private holds(t: Trace, from: { range: Range } | null): boolean {
+    // a call that wrote gates left its step numbers in the tables: it holds only at the same step
+    if ((t.writesSites && t.firstStep !== this.steps.length) || t.top !== (from === null)) return false;
+    if (t.stack.length !== this.callStack.length || t.stack.some((s, i) => s !== this.callStack[i])) return false;
+    const m = this.macroSite, n = t.macroSite;
+    if (m !== n && (!m || !n || m.file !== n.file || m.line !== n.line || m.column !== n.column || m.endLine !== n.endLine || m.endColumn !== n.endColumn)) return false;
+    if (t.nesting !== this.nesting && Math.max(t.nesting, this.nesting) + t.peak >= MAX_NESTING) return false;
+    if (this.unresolved.size + t.unresolvedSets >= MAX_UNRESOLVED || this.calls.length + t.calls.length >= MAX_CALLS) return false;
+    return readsHold(t, this.index, this.hints, this.memo, this.startApsAt);
+  }
+
+  /** Does again what a holding trace did: its steps and call sites under this caller, its memoised calls, its notes. */
+  private replay(t: Trace, from: { range: Range } | null, ctxs: Ctx[]): Ctx[] {
+    this.counts.reused++;
+    if (this.recording) {
+      this.log.push({ k: 'miss', key: t.key });
+      for (let i = t.from; i < t.to; i++) this.log.push(t.log[i]);
+    }
+    const prefix = [...this.chain];
+    if (from) prefix.push({ symbol: this.within[this.within.length - 1] ?? '', range: from.range });
+    const skip = t.chainLength + (t.top ? 0 : 1);
+    const seq = this.seq - t.firstSeq;
+    const shift = this.steps.length - t.firstStep;
+    for (const s of t.steps) {
+      const chain = [...prefix, ...s.chain.slice(skip)];
+      this.steps.push({ ...s, index: s.index + shift, seq: s.seq + seq, chain, depth: chain.length });
+    }
+    for (const c of t.calls) this.calls.push({ ...c, seq: c.seq + seq });
+    this.seq += t.seqSpan;
+    for (let i = t.from; i < t.to; i++) {
+      const e = t.log[i];
+      // (the events are in this walk's log already)
+      if (e.k === 'unresolved') { this.unresolved.set(e.sym, e.range); if (this.recording) this.unresolvedSets++; }
+      else if (e.k === 'aps' && e.first) { this.startApsAt = e.site + shift; this.apBase = e.base; }
+    }
+    const install = (x: Trace): void => { this.memo.set(x.key, x.entry); this.traces.set(x.key, x); x.children.forEach(install); };
+    install(t);
+    this.open[this.open.length - 1]?.t.children.push(t);
+    if (t.fellBack) return ctxs.map((c) => ({ ...c, ret: undefined }));
+    const caller = ctxs[0];
+    return t.entry.outs.map((o) => ({ st: o.st, vals: caller.vals, stack: caller.stack, flags: null, ret: o.ret }));
   }
 
   private enter(sym: string, from: { file: string; range: Range } | null, body: () => Ctx[]): Ctx[] {
@@ -315,7 +452,7 @@ export class PathWalker {
   // ---------------------------------------------------------------- C
 
   private walkC(fn: CFunction, args: (Val | undefined)[], ctxs: Ctx[]): Ctx[] {
-    const node = this.index.functionNode(fn);
+    const node = this.syntaxOf(fn);
     const body = node?.childForFieldName('body');
     if (!body) return ctxs;
     const vals = new Map<string, Val>();
@@ -334,7 +471,7 @@ export class PathWalker {
   private execStmt(n: SyntaxNode, ctxs: Ctx[], fn: CFunction): Flow {
     if (ctxs.length === 0) return flow();
     if (this.nesting >= MAX_NESTING) return flow(ctxs);
-    this.nesting++;
+    if (++this.nesting > this.peak) this.peak = this.nesting;
     try { return this.execStmtInner(n, ctxs, fn); } finally { this.nesting--; }
   }
 
@@ -497,7 +634,7 @@ export class PathWalker {
   /** Runs the side effects of an expression: calls, assignments, inline asm. */
   private execExpr(n: SyntaxNode, ctxs: Ctx[], fn: CFunction): Ctx[] {
     if (ctxs.length === 0 || this.nesting >= MAX_NESTING) return ctxs;
-    this.nesting++;
+    if (++this.nesting > this.peak) this.peak = this.nesting;
     try { return this.execExprInner(n, ctxs, fn); } finally { this.nesting--; }
   }
 
@@ -615,13 +752,19 @@ export class PathWalker {
       const target = this.eval(fnNode.type === 'parenthesized_expression' ? fnNode.namedChildren[0]?.type === 'pointer_expression' ? fnNode.namedChildren[0].childForFieldName('argument') : fnNode.namedChildren[0] : fnNode, ctxs[0], fn);
       if (target?.k === 'addr' && this.index.functions.has(target.sym)) return this.walkSymbol(target.sym, ctxs, { file: fn.file, range: this.rangeIn(fn, n) }, 'sub');
       const pointer = fnNode.type === 'field_expression' || fnNode.type === 'subscript_expression' || (fnNode.type === 'parenthesized_expression' && fnNode.namedChildren[0]?.type === 'pointer_expression');
-      if (pointer && fn.file !== MACRO_FILE && this.unresolved.size < 64) this.unresolved.set(`${fnNode.text.replace(/\s+/g, '')}()`, this.rangeIn(fn, n));
+      if (pointer && fn.file !== MACRO_FILE) {
+        if (this.unresolved.size < MAX_UNRESOLVED) this.noteUnresolved(`${fnNode.text.replace(/\s+/g, '')}()`, this.rangeIn(fn, n));
+        else if (this.recording) this.log.push({ k: 'capped' });
+      }
       return ctxs;
     }
     if (fnNode?.type !== 'identifier') return ctxs;
     const name = fnNode.text;
     const range = this.rangeIn(fn, n);
-    if (fn.file !== MACRO_FILE && this.calls.length < 100000) this.calls.push({ callee: name, caller: this.within[this.within.length - 1] ?? fn.name, range, seq: this.seq++ });
+    if (fn.file !== MACRO_FILE) {
+      if (this.calls.length < MAX_CALLS) this.calls.push({ callee: name, caller: this.within[this.within.length - 1] ?? fn.name, range, seq: this.seq++ });
+      else if (this.recording) this.log.push({ k: 'capped' });
+    }
     const text = n.text.replace(/\s+/g, ' ');
     const c0 = ctxs[0];
     const h = this.hints;
@@ -653,7 +796,7 @@ export class PathWalker {
     if (h.exitFunctions.includes(name) || (this.condDepth > 0 && this.index.noreturn.has(name))) return [];
     const callee = this.index.pickFunction(name, fn.file);
     if (callee) {
-      if (!isRelevant(this.index, h, callee) || this.callStack.includes(name)) return ctxs;
+      if (!this.relevant(name, fn.file, callee) || this.callStack.includes(name)) return ctxs;
       // group paths by argument values so each distinct call is walked once
       const groups = new Map<string, { args: (Val | undefined)[]; ctxs: Ctx[] }>();
       for (const c of ctxs) {
@@ -767,7 +910,7 @@ export class PathWalker {
   /** What a C expression denotes, as far as boot state goes. */
   eval(n: SyntaxNode | null | undefined, c: Ctx | undefined, fn: CFunction): Val | undefined {
     if (!n || !c || this.nesting >= MAX_NESTING) return undefined;
-    this.nesting++;
+    if (++this.nesting > this.peak) this.peak = this.nesting;
     try { return this.evalInner(n, c, fn); } finally { this.nesting--; }
   }
 
@@ -934,7 +1077,7 @@ export class PathWalker {
         const t = target(ops[ops.length - 1]);
         if (t.pos !== undefined) add(t.pos, cur);
         else if (t.sym) this.walkSymbol(t.sym, cur, { file, range }, 'top');
-        else this.unresolved.set(`${text}`, range);
+        else this.noteUnresolved(`${text}`, range);
         continue;
       }
       if (/^j[a-z]+$/.test(m) || m === 'loop' || m === 'jecxz' || m === 'jrcxz') {
@@ -962,7 +1105,7 @@ export class PathWalker {
         } else if (t.sym) {
           back = this.walkSymbol(t.sym, cur, { file, range }, 'sub');
           if (this.index.noreturn.has(t.sym)) continue; // nothing after a call to a noreturn function runs
-        } else this.unresolved.set(text, range);
+        } else this.noteUnresolved(text, range);
         add(pos + 1, back.map((c) => clobber(c)));
         continue;
       }

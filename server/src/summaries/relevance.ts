@@ -16,40 +16,64 @@ const ASM_FLOW = /"[^"\n]*\b(jmp|call)\b[^"\n]*"/;
 /** Summaries of one index under one config's hints, with what every visit reads built once. */
 interface Summaries {
   hints: Hints; memo: Map<CFunction, boolean>; hintNames: Set<string>; copiers: Set<CFunction>;
-  /** What each function-like macro's expansion does (expanding is costly; many callers share a macro). */
   macroBodies: Map<string, { own: boolean; flow: boolean }>;
 }
 const cache = new WeakMap<WorkspaceIndex, Summaries>();
 
+/**
+ * What a function's own text says, by definition object (one per text: an edit makes new ones),
+ * and what each function-like macro's expansion does, by macro table (expanding is costly and
+ * many callers share a macro): the same in every index that shares them, so an edit's index
+ * asks only about the functions it changed.
+ */
+interface TextFacts { own: boolean; irq: boolean; asmFlow: boolean }
+const textFacts = new WeakMap<CFunction, TextFacts>();
+const macroFacts = new WeakMap<object, Map<string, { own: boolean; flow: boolean }>>();
+
 function summariesOf(index: WorkspaceIndex, hints: Hints): Summaries {
   let s = cache.get(index);
   if (!s || s.hints !== hints) {
-    const hintNames = new Set([...hints.gateWriters.map((g) => g.name), ...hints.istSetters.map((g) => g.name), ...hints.freeInit, ...hints.startAps, ...hints.readCr4, ...index.featureWords]);
-    s = { hints, memo: new Map(), hintNames, copiers: new Set(index.copyRecipes.map((c) => c.fn)), macroBodies: new Map() };
+    s = newSummaries(index, hints);
     cache.set(index, s);
   }
   return s;
 }
 
+function newSummaries(index: WorkspaceIndex, hints: Hints): Summaries {
+  const hintNames = new Set([...hints.gateWriters.map((g) => g.name), ...hints.istSetters.map((g) => g.name), ...hints.freeInit, ...hints.startAps, ...hints.readCr4, ...index.featureWords]);
+  let macroBodies = macroFacts.get(index.macros);
+  if (!macroBodies) { macroBodies = new Map(); macroFacts.set(index.macros, macroBodies); }
+  return { hints, memo: new Map(), hintNames, copiers: new Set(index.copyRecipes.map((c) => c.fn)), macroBodies };
+}
+
 /**
  * Function summary: may this function (or anything it calls) change boot exception state?
  * Computed once per index, as a fixpoint over the call graph; cycles are cut by the
- * in-progress mark. Irrelevant calls are not walked, which keeps paths small.
+ * in-progress mark, so in a cycle the answer depends on which function was asked first.
+ * Irrelevant calls are not walked, which keeps paths small.
  */
-export function isRelevant(index: WorkspaceIndex, hints: Hints, fn: CFunction): boolean {
-  const { memo, hintNames, copiers, macroBodies } = summariesOf(index, hints);
+export function isRelevant(index: WorkspaceIndex, hints: Hints, fn: CFunction, opts: { aside?: boolean } = {}): boolean {
+  // `aside`: answered with summaries of its own, leaving the index's to the walk (whose order of questions they record)
+  const { memo, hintNames, copiers, macroBodies } = opts.aside ? newSummaries(index, hints) : summariesOf(index, hints);
   const known = memo.get(fn);
   if (known !== undefined) return known;
-  const textOf = (f: CFunction): string => index.texts.get(f.file)?.slice(f.startIndex, f.endIndex) ?? '';
+  const factsOf = (f: CFunction): TextFacts => {
+    let t = textFacts.get(f);
+    if (!t) {
+      const text = index.texts.get(f.file)?.slice(f.startIndex, f.endIndex) ?? '';
+      t = { own: OWN.test(text), irq: IRQ.test(text), asmFlow: ASM_FLOW.test(text) };
+      textFacts.set(f, t);
+    }
+    return t;
+  };
   const visit = (f: CFunction, depth: number): boolean => {
     const known = memo.get(f);
     if (known !== undefined) return known;
     memo.set(f, false);
-    const text = textOf(f);
-    let r = OWN.test(text) || IRQ.test(text) || f.refs.some((x) => hintNames.has(x)) || copiers.has(f);
+    const facts = factsOf(f);
+    let r = facts.own || facts.irq || f.refs.some((x) => hintNames.has(x)) || copiers.has(f);
     if (!r && depth < 64) {
-      const asmFlow = ASM_FLOW.test(text);
-      const callees = asmFlow ? [...f.callees, ...f.refs.filter((x) => index.functions.has(x))] : f.callees;
+      const callees = facts.asmFlow ? [...f.callees, ...f.refs.filter((x) => index.functions.has(x))] : f.callees;
       for (const c of callees) {
         if (hints.exitFunctions.includes(c)) continue;
         const callee = index.pickFunction(c, f.file);
@@ -74,10 +98,10 @@ export function isRelevant(index: WorkspaceIndex, hints: Hints, fn: CFunction): 
   };
   /** Relevant for more than enabling interrupts: such a callee makes its callers relevant too. */
   const ownEffects = (f: CFunction): boolean => {
-    const text = textOf(f);
-    if (OWN.test(text) || f.refs.some((x) => hintNames.has(x)) || copiers.has(f)) return true;
-    if (!IRQ.test(text)) return true; // relevant through its callees, which passed this test
-    return f.callees.some((c) => { const g = index.pickFunction(c, f.file); return g !== undefined && g !== f && memo.get(g) === true && !IRQ.test(textOf(g)); });
+    const facts = factsOf(f);
+    if (facts.own || f.refs.some((x) => hintNames.has(x)) || copiers.has(f)) return true;
+    if (!facts.irq) return true; // relevant through its callees, which passed this test
+    return f.callees.some((c) => { const g = index.pickFunction(c, f.file); return g !== undefined && g !== f && memo.get(g) === true && !factsOf(g).irq; });
   };
   return visit(fn, 0);
 }

@@ -1,0 +1,134 @@
+import type { Hints } from '../config';
+import type { WorkspaceIndex } from '../index/index';
+import type { CFunction } from '../index/c-index';
+import type { Range } from '../model/types';
+import { isRelevant } from '../summaries/relevance';
+import { GateTables, stateKey, type State } from './state';
+import type { CallSite, Step } from './steps';
+import { valKey, type Val } from './values';
+
+/** What one walked call returned: the machine states (and return values) that came back. */
+export interface CallOut { st: State; ret?: Val }
+export interface MemoEntry { outs: CallOut[]; sig?: string }
+
+/** Identity of a call's result, by content: what a later walk must find for the same call. */
+export function outsSig(e: MemoEntry): string {
+  e.sig ??= e.outs.map((o) => `${stateKey(o.st)}/${o.ret ? valKey(o.ret) : ''}`).join(';');
+  return e.sig;
+}
+
+/**
+ * What a walked call read, in order, that is not in its memo key, and what it did besides
+ * steps and call sites. A later walk re-uses the call only when every read answers the same.
+ */
+export type TraceEvent =
+  /** A call already walked before this one began (or inside it): its result, by content. */
+  | { k: 'hit'; key: string; sig: string }
+  /** A call walked for the first time inside this one. */
+  | { k: 'miss'; key: string }
+  /** The summary that decided whether a callee is walked at all. */
+  | { k: 'relevant'; sym: string; from: string | undefined; is: boolean }
+  /** A function's syntax: same text at the same place, same syntax. */
+  | { k: 'read'; fn: CFunction; fileText: string; body: string }
+  | { k: 'unresolved'; sym: string; range: Range }
+  /** The BSP started the APs here (`first`: the first time on this path; site relative to the call). */
+  | { k: 'aps'; first: boolean; site: number; base: State | null }
+  /** A cap on unresolved targets or call sites was reached: the call's result depends on all before it. */
+  | { k: 'capped' };
+
+/**
+ * One call of a C function as a walk went through it: the walker state it began in, everything
+ * it recorded, and what it read. Replaying it is the same as walking it again, when every
+ * condition holds (see PathWalker.reuse).
+ */
+export interface Trace {
+  key: string;
+  /** Functions being walked when the call began (recursion and depth cuts read them). */
+  stack: readonly string[];
+  chainLength: number;
+  /** The role's entry (no call site): its steps' chains have no link for the call. */
+  top: boolean;
+  macroSite: Range | null;
+  nesting: number;
+  /** Deepest statement nesting reached inside, relative to `nesting`. */
+  peak: number;
+  /** Step count when the call began: gate sites in its states are step numbers. */
+  firstStep: number;
+  /** It wrote gates (their states name its steps by number): re-used only at the same step. */
+  writesSites: boolean;
+  /** Recording order when the call began, and how much of it the call used. */
+  firstSeq: number;
+  seqSpan: number;
+  steps: Step[];
+  calls: CallSite[];
+  log: TraceEvent[];
+  from: number;
+  to: number;
+  unresolvedSets: number;
+  children: Trace[];
+  entry: MemoEntry;
+  /** The function never came back and is not noreturn: it returned the states it was given. */
+  fellBack: boolean;
+}
+
+/**
+ * The walks of one editor session, kept for the next analysis of an edit: each role's traces
+ * by memo key, and the gate tables their states name (their keys stay valid only with them).
+ */
+export class WalkMemory {
+  readonly roles = new Map<string, Map<string, Trace>>();
+  /** Over all roles: calls walked, and calls re-used from the previous walks (with all they called). */
+  walked = 0;
+  reused = 0;
+  constructor(readonly gates: GateTables = new GateTables()) {}
+}
+
+/** Everything a trace reads from the index still answers the same (in the order the walk asked). */
+export function readsHold(t: Trace, index: WorkspaceIndex, hints: Hints, memo: ReadonlyMap<string, MemoEntry>, startApsAt: number | null): boolean {
+  const inside = new Set<string>();
+  let apsNull = startApsAt === null;
+  for (let i = t.from; i < t.to; i++) {
+    const e = t.log[i];
+    switch (e.k) {
+      case 'hit': {
+        if (inside.has(e.key)) break;
+        const m = memo.get(e.key);
+        if (!m || outsSig(m) !== e.sig) return false;
+        break;
+      }
+      case 'miss':
+        if (memo.has(e.key)) return false;
+        inside.add(e.key);
+        break;
+      case 'relevant': {
+        const fn = index.pickFunction(e.sym, e.from);
+        if (!fn || isRelevant(index, hints, fn) !== e.is) return false;
+        break;
+      }
+      case 'read':
+        if (!sameSyntax(index, e.fn, e.fileText, e.body)) return false;
+        break;
+      case 'aps':
+        if (e.first !== apsNull) return false;
+        apsNull = false;
+        break;
+      case 'capped': return false;
+      case 'unresolved': break;
+    }
+  }
+  return true;
+}
+
+/**
+ * The function is still there with the same text at the same lines and columns (steps hold
+ * lines and columns; its offset in the file may have moved with an edit above it on the same line).
+ */
+function sameSyntax(index: WorkspaceIndex, fn: CFunction, fileText: string, body: string): boolean {
+  const text = index.texts.get(fn.file);
+  if (text === fileText) return true;
+  const b = fn.range;
+  const now = index.cFiles.get(fn.file)?.functions.find((f) => f.name === fn.name && f.range.line === b.line && f.range.column === b.column);
+  if (!now || text === undefined) return false;
+  const a = now.range;
+  return a.endLine === b.endLine && a.endColumn === b.endColumn && text.slice(now.startIndex, now.endIndex) === body;
+}
