@@ -243,3 +243,16 @@ void start(void)
   const next = await walkedAgain(root, 'other.c', other.replace('    barrier();', `    struct desc_ptr idtr = { .limit = sizeof(idt_table) - 1, .base = (unsigned long)idt_table };\n    asm volatile ( "lidt %0" : : "m" (idtr) );`), base);
   assert.ok(next.paths[0].steps.some((s) => s.effect.kind === 'lidt' && s.within === 'helper'), next.paths[0].steps.map((s) => `${s.within}:${s.effect.text}`).join(', '));
 });
+
+test('incremental: an edit on a line that feeds a features word or a table copy is walked again while what it feeds stays, and whole otherwise', async () => {
+  const root = path.resolve('examples/boot-hazards');
+  const base = await analyze(root, { wasmDir, keepWalks: true });
+  const mce = readFileSync(path.join(root, 'mce.c'), 'utf8');
+  const same = await walkedAgain(root, 'mce.c', mce.replace('set_in_cr4(X86_CR4_MCE);', 'set_in_cr4(X86_CR4_MCE); barrier();'), base);
+  assert.equal(summary(same), summary(base), 'the same bits: the same findings');
+  // other bits ORed into mmu_cr4_features change what every AP loads: the whole tree again
+  assert.equal(reanalyzeEdit(base, 'mce.c', mce.replace('set_in_cr4(X86_CR4_MCE);', 'set_in_cr4(X86_CR4_OSXSAVE);')), null);
+  const smp = readFileSync(path.join(root, 'smpboot.c'), 'utf8');
+  await walkedAgain(root, 'smpboot.c', smp.replace(/^(\s*memcpy\(idt_tables\[cpu\], idt_table,)/m, '    barrier();\n$1'), base);
+  assert.equal(reanalyzeEdit(base, 'smpboot.c', smp.replace('memcpy(idt_tables[cpu], idt_table,', 'memcpy(idt_tables[cpu], idt_table_copy,')), null, 'a copy of another table');
+});

@@ -3,7 +3,7 @@ import { conclude, runRoles, type Analysis } from './engine';
 import { languageOf } from './parse/parser';
 import { lexCFile } from './index/c-lex';
 import type { CFunction } from './index/c-index';
-import type { IndexCache } from './index/index';
+import { scanFactsOf, type IndexCache } from './index/index';
 import { scanMacros, type MacroDef } from './index/macros';
 import { isRelevant } from './summaries/relevance';
 
@@ -23,14 +23,14 @@ export function reanalyzeEdit(prev: Analysis, file: string, text: string, cache?
   if (before === undefined || oldIndex === undefined || languageOf(file) !== 'c') return null;
   if (before === text) return prev;
   const change = changedLines(before, text);
-  // lines that feed the index's text scans (features words, table copies, noreturn), the
-  // preprocessor or suppression comments: re-analyse
-  if (/^[ \t]*#|cr4|\|=|memcpy|noreturn|\.macro|trapline|__init_begin|\\$/m.test(change.old + '\n' + change.new)) return null;
+  // lines of the preprocessor, assembler macros or suppression comments: re-analyse
+  if (/^[ \t]*#|\.macro|trapline|__init_begin|\\$/m.test(change.old + '\n' + change.new)) return null;
   const defs = scanMacros(file, text);
   if (macroKey(scanMacros(file, before)) !== macroKey(defs)) return null;
   const ci = lexCFile(file, text, prev.index.macros);
   if (ci.functions.length !== oldIndex.functions.length || ci.variables.length !== oldIndex.variables.length) return null;
-  if (prev.index.copyRecipes.some((r) => r.fn.file === file)) return null;
+  // what the file gives the index's text scans (features words, ORs into them, table copies, noreturn) stays
+  if (/cr4|\|=|memcpy|noreturn/.test(change.old + '\n' + change.new) && scanFactsOf(prev.index, file, before, oldIndex.functions) !== scanFactsOf(prev.index, file, text, ci.functions)) return null;
   for (let i = 0; i < ci.variables.length; i++) {
     const a = oldIndex.variables[i], b = ci.variables[i];
     if (a.name !== b.name || a.section !== b.section || a.init !== b.init || a.isArray !== b.isArray || a.isPointerArray !== b.isPointerArray) return null;

@@ -37,9 +37,12 @@ let firstRun = true;
 const edited = new Set<string>();
 /** Something other than an edit (settings, a closed file, files on disk) asks for a whole analysis. */
 let wholeAnalysis = true;
-/** The last edit answered from the analysis on screen took longer than a frame: the next ones wait for typing to pause. */
+/**
+ * The last edit answered from the analysis on screen took longer than keystrokes come (a walk
+ * that re-used little): the next ones wait for typing to pause, so answers never queue up.
+ */
 let slowEdit = false;
-const FRAME_MS = 30;
+const KEYSTROKE_MS = 100;
 /** The analysis on screen; the whole-file trees it parsed live in wasm memory until it is replaced. */
 let current: Analysis | null = null;
 /** Per-file index results: an edit re-parses the edited file only. */
@@ -164,7 +167,7 @@ function answerEdit(file: string, text: string): boolean {
   const next = reanalyzeEdit(current, file, text, cache);
   if (!next) return false;
   const ms = performance.now() - t0;
-  slowEdit = ms > FRAME_MS;
+  slowEdit = ms > KEYSTROKE_MS;
   edited.clear();
   if (next === current) return true;
   const walked = next.paths !== current.paths;

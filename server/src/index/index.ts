@@ -17,6 +17,8 @@ export interface AsmUnit { root: string; stmts: UnitStmt[]; labels: Map<string, 
 export interface AsmLabelRef { unit: number; pos: number; section: string }
 /** `memcpy(per_cpu(idt, cpu), bsp_idt, ...)`: how a per-CPU table is made from a shared one. */
 export interface CopyRecipe { fn: CFunction; dst: string; src: string; offset: number }
+/** A function that ORs its parameter `param` into a features word (`set_in_cr4(mask)`: `mmu_cr4_features |= mask`). */
+export interface FeatureHelper { fn: string; param: number; word: string }
 
 export interface IndexStats { files: number; cFiles: number; asmFiles: number; bytes: number; skipped: { file: string; reason: string }[] }
 
@@ -34,6 +36,7 @@ export class WorkspaceIndex {
   /** Bits ORed into each features word anywhere in the tree (directly or through a helper such as set_in_cr4). */
   readonly featuresOrs = new Map<string, bigint>();
   readonly copyRecipes: CopyRecipe[] = [];
+  readonly featureHelpers: FeatureHelper[] = [];
   /** Assembler macros that jump to or call their first argument (`tailcall fn`). */
   readonly asmFlowMacros = new Map<string, 'jmp' | 'call'>();
   /** Functions declared `noreturn` anywhere (prototype or definition). */
@@ -41,7 +44,7 @@ export class WorkspaceIndex {
   /** Each C file's own index, as read (an edit replaces one of these, see `withCFile`). */
   readonly cFiles = new Map<string, CFileIndex>();
   private readonly trees: TreeCache;
-  private readonly picked = new Map<string, CFunction | undefined>();
+  private readonly picked = new Map<string, Map<string, CFunction>>();
   private readonly ownsTrees: boolean;
 
   constructor(readonly root: string, readonly texts: Map<string, string>, readonly macros: MacroTable,
@@ -56,10 +59,13 @@ export class WorkspaceIndex {
     if (!defs || defs.length === 0) return undefined;
     if (defs.length === 1 || !fromFile) return defs[0];
     // the walk and the summaries ask the same few questions many times
-    const key = `${name}\0${fromFile}`;
-    if (this.picked.has(key)) return this.picked.get(key);
-    const pick = [...defs].sort((x, y) => closeness(y.file, fromFile) - closeness(x.file, fromFile))[0];
-    this.picked.set(key, pick);
+    let byFile = this.picked.get(name);
+    if (!byFile) { byFile = new Map(); this.picked.set(name, byFile); }
+    let pick = byFile.get(fromFile);
+    if (!pick) {
+      pick = [...defs].sort((x, y) => closeness(y.file, fromFile) - closeness(x.file, fromFile))[0];
+      byFile.set(fromFile, pick);
+    }
     return pick;
   }
 
@@ -141,7 +147,17 @@ export class WorkspaceIndex {
     for (const [k, v] of this.asmLabels) next.asmLabels.set(k, v);
     for (const w of this.featureWords) next.featureWords.add(w);
     for (const [k, v] of this.featuresOrs) next.featuresOrs.set(k, v);
-    next.copyRecipes.push(...this.copyRecipes);
+    // the file's table copies, made by its new definitions (the caller checked they copy the same)
+    const remade = new Map<CFunction, CopyRecipe[]>();
+    for (const r of this.copyRecipes) {
+      if (r.fn.file !== file) { next.copyRecipes.push(r); continue; }
+      const fn = ci.functions[old?.functions.indexOf(r.fn) ?? -1];
+      if (!fn) continue;
+      if (!remade.has(r.fn)) remade.set(r.fn, recipesIn(this, fn, text.slice(fn.startIndex, fn.endIndex)));
+      const again = remade.get(r.fn)?.shift();
+      if (again) next.copyRecipes.push(again);
+    }
+    next.featureHelpers.push(...this.featureHelpers);
     for (const [k, v] of this.asmFlowMacros) next.asmFlowMacros.set(k, v);
     for (const n of this.noreturn) next.noreturn.add(n);
     return next;
@@ -284,7 +300,7 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
     }
     texts.set(f, text);
     stats.bytes += text.length;
-    if (text.includes('noreturn')) for (const m of text.matchAll(/\b(?:noreturn|__noreturn|__attribute__\s*\(\(\s*(?:__)?noreturn(?:__)?\s*\)\))\b[^;{}()]*?\b([A-Za-z_]\w*)\s*\(/g)) noreturn.add(m[1]);
+    for (const n of noreturnIn(text)) noreturn.add(n);
     const hit = opts.cache?.get(f);
     const defs = hit && hit.text === text ? hit.defs : scanMacros(f, text);
     defsOf.set(f, defs);
@@ -461,60 +477,111 @@ function evalCond(cond: string, macros: MacroTable): boolean | undefined {
 
 /** Workspace-wide facts read from function bodies as text: features-word ORs and table copies. */
 function scanFeaturesAndCopies(index: WorkspaceIndex): void {
-  // A features word is a global the code loads into CR4, never a parameter of the helper doing the
-  // load (`write_cr4(unsigned long val)` with `"r" (val)` would make every `val` a features word).
-  const add = (file: string, name: string, at: number): void => {
-    const enclosing = index.cFiles.get(file)?.functions.find((f) => f.startIndex <= at && at < f.endIndex);
-    if (enclosing?.params.includes(name)) return;
-    if (!/\.S$|\.s$/.test(file) && index.variable(name) === undefined) return;
-    index.featureWords.add(name);
-  };
-  for (const [file, text] of index.texts) {
-    if (!/cr4/i.test(text)) continue;
-    for (const m of text.matchAll(/\bwrite_cr4\s*\(\s*([A-Za-z_]\w*)\s*\)/g)) add(file, m[1], m.index ?? 0);
-    // inline asm: asm volatile ("mov %0,%%cr4" :: "r" (mmu_cr4_features))
-    for (const m of text.matchAll(/%%cr4"\s*:[^:;]*:\s*"[a-z]+"\s*\(\s*([A-Za-z_]\w*)\s*\)/g)) add(file, m[1], m.index ?? 0);
-    for (const m of text.matchAll(/\bmov\w*\s+([A-Za-z_]\w*)(?:\(%rip\))?\s*,\s*%(\w+)\s*\n(?:[^\n]*\n){0,2}?[^\n]*\bmov\w*\s+%\2\s*,\s*%cr4/g)) add(file, m[1], m.index ?? 0);
-  }
-  const scalars = (name: string): boolean => { const v = index.variable(name); return v !== undefined && !v.isArray && index.featureWords.has(name); };
-  const helpers: { fn: string; param: number; word: string }[] = [];
+  for (const [file, text] of index.texts) for (const w of featureWordsIn(index, file, text, index.cFiles.get(file)?.functions ?? [])) index.featureWords.add(w);
   const bodies: { fn: CFunction; text: string }[] = [];
   for (const defs of index.functions.values()) for (const fn of defs) {
     const text = index.texts.get(fn.file)?.slice(fn.startIndex, fn.endIndex) ?? '';
     bodies.push({ fn, text });
-    if (text.includes('|=')) for (const m of text.matchAll(/\b([A-Za-z_]\w*)\s*\|=\s*([^;]+);/g)) {
-      if (!scalars(m[1])) continue;
-      const rhs = m[2].trim();
+    for (const [word, rhs] of orsIn(text)) {
+      if (!isScalarWord(index, word)) continue;
       const param = fn.params.indexOf(rhs);
-      if (param >= 0) helpers.push({ fn: fn.name, param, word: m[1] });
-      else { const v = index.macros.evaluate(rhs); if (v !== undefined) orInto(index, m[1], v); }
+      if (param >= 0) index.featureHelpers.push({ fn: fn.name, param, word });
+      else { const v = index.macros.evaluate(rhs); if (v !== undefined) orInto(index, word, v); }
     }
-    if (text.includes('memcpy')) {
-      for (const m of text.matchAll(/\bmemcpy\s*\(/g)) {
-        const open = (m.index ?? 0) + m[0].length - 1;
-        const close = matchParen(text, open);
-        if (close < 0) continue;
-        const args = splitArgs(text.slice(open + 1, close));
-        if (args.length < 2) continue;
-        const src = args[1].replace(/^&/, '').trim();
-        if (/^[A-Za-z_]\w*$/.test(src) && isTableSymbol(index, src)) index.copyRecipes.push({ fn, dst: args[0], src, offset: fn.startIndex + close + 1 });
-      }
+    index.copyRecipes.push(...recipesIn(index, fn, text));
+  }
+  for (const { text } of bodies) {
+    for (const h of helperCallsIn(text, index.featureHelpers)) {
+      const v = h.arg !== undefined ? index.macros.evaluate(h.arg) : undefined;
+      if (v !== undefined) orInto(index, h.word, v);
     }
   }
+}
+
+/**
+ * What one file's text gives the workspace-wide facts the text scans find (features words, ORs
+ * into them and the helpers that OR their parameter, table copies, noreturn functions), as one
+ * string: two texts of a file with the same string leave those facts as they were.
+ */
+export function scanFactsOf(index: WorkspaceIndex, file: string, text: string, functions: readonly CFunction[]): string {
+  const perFunction = functions.map((fn) => {
+    const body = text.slice(fn.startIndex, fn.endIndex);
+    return JSON.stringify([fn.name, orsIn(body), copiesIn(body).map((c) => [c.dst, c.src]), helperCallsIn(body, index.featureHelpers).map((h) => [h.word, h.arg])]);
+  });
+  return JSON.stringify([featureWordsIn(index, file, text, functions), noreturnIn(text), perFunction]);
+}
+
+/** Functions declared noreturn in a text (prototype or definition). */
+function noreturnIn(text: string): string[] {
+  if (!text.includes('noreturn')) return [];
+  return [...text.matchAll(/\b(?:noreturn|__noreturn|__attribute__\s*\(\(\s*(?:__)?noreturn(?:__)?\s*\)\))\b[^;{}()]*?\b([A-Za-z_]\w*)\s*\(/g)].map((m) => m[1]);
+}
+
+/**
+ * Features words a file loads into CR4. A features word is a global the code loads into CR4, never
+ * a parameter of the helper doing the load (`write_cr4(unsigned long val)` with `"r" (val)` would
+ * make every `val` a features word).
+ */
+function featureWordsIn(index: WorkspaceIndex, file: string, text: string, functions: readonly CFunction[]): string[] {
+  if (!/cr4/i.test(text)) return [];
+  const out: string[] = [];
+  const add = (name: string, at: number): void => {
+    const enclosing = functions.find((f) => f.startIndex <= at && at < f.endIndex);
+    if (enclosing?.params.includes(name)) return;
+    if (!/\.S$|\.s$/.test(file) && index.variable(name) === undefined) return;
+    out.push(name);
+  };
+  for (const m of text.matchAll(/\bwrite_cr4\s*\(\s*([A-Za-z_]\w*)\s*\)/g)) add(m[1], m.index ?? 0);
+  // inline asm: asm volatile ("mov %0,%%cr4" :: "r" (mmu_cr4_features))
+  for (const m of text.matchAll(/%%cr4"\s*:[^:;]*:\s*"[a-z]+"\s*\(\s*([A-Za-z_]\w*)\s*\)/g)) add(m[1], m.index ?? 0);
+  for (const m of text.matchAll(/\bmov\w*\s+([A-Za-z_]\w*)(?:\(%rip\))?\s*,\s*%(\w+)\s*\n(?:[^\n]*\n){0,2}?[^\n]*\bmov\w*\s+%\2\s*,\s*%cr4/g)) add(m[1], m.index ?? 0);
+  return out;
+}
+
+function isScalarWord(index: WorkspaceIndex, name: string): boolean {
+  const v = index.variable(name);
+  return v !== undefined && !v.isArray && index.featureWords.has(name);
+}
+
+/** `word |= rhs;` in a function body: [word, rhs]. */
+function orsIn(body: string): [string, string][] {
+  if (!body.includes('|=')) return [];
+  return [...body.matchAll(/\b([A-Za-z_]\w*)\s*\|=\s*([^;]+);/g)].map((m) => [m[1], m[2].trim()]);
+}
+
+/** `memcpy(dst, src, ...)` in a function body, with the offset just past its closing parenthesis. */
+function copiesIn(body: string): { dst: string; src: string; end: number }[] {
+  if (!body.includes('memcpy')) return [];
+  const out: { dst: string; src: string; end: number }[] = [];
+  for (const m of body.matchAll(/\bmemcpy\s*\(/g)) {
+    const open = (m.index ?? 0) + m[0].length - 1;
+    const close = matchParen(body, open);
+    if (close < 0) continue;
+    const args = splitArgs(body.slice(open + 1, close));
+    if (args.length < 2) continue;
+    out.push({ dst: args[0], src: args[1].replace(/^&/, '').trim(), end: close + 1 });
+  }
+  return out;
+}
+
+/** The copies of a table a function body makes (`memcpy(idt_tables[cpu], idt_table, ...)`). */
+function recipesIn(index: WorkspaceIndex, fn: CFunction, body: string): CopyRecipe[] {
+  return copiesIn(body).filter((c) => /^[A-Za-z_]\w*$/.test(c.src) && isTableSymbol(index, c.src)).map((c) => ({ fn, dst: c.dst, src: c.src, offset: fn.startIndex + c.end }));
+}
+
+/** Calls of the helpers that OR a parameter into a features word (`set_in_cr4(X86_CR4_OSXSAVE)`): the word and the argument. */
+function helperCallsIn(body: string, helpers: readonly FeatureHelper[]): { word: string; arg: string | undefined }[] {
+  const out: { word: string; arg: string | undefined }[] = [];
   for (const h of helpers) {
-    const re = new RegExp(`\\b${h.fn}\\s*\\(`, 'g');
-    for (const { text } of bodies) {
-      if (!text.includes(h.fn)) continue;
-      for (const m of text.matchAll(re)) {
-        const open = (m.index ?? 0) + m[0].length - 1;
-        const close = matchParen(text, open);
-        if (close < 0) continue;
-        const arg = splitArgs(text.slice(open + 1, close))[h.param];
-        const v = arg !== undefined ? index.macros.evaluate(arg) : undefined;
-        if (v !== undefined) orInto(index, h.word, v);
-      }
+    if (!body.includes(h.fn)) continue;
+    for (const m of body.matchAll(new RegExp(`\\b${h.fn}\\s*\\(`, 'g'))) {
+      const open = (m.index ?? 0) + m[0].length - 1;
+      const close = matchParen(body, open);
+      if (close < 0) continue;
+      out.push({ word: h.word, arg: splitArgs(body.slice(open + 1, close))[h.param] });
     }
   }
+  return out;
 }
 
 function orInto(index: WorkspaceIndex, word: string, bits: bigint): void {
