@@ -1,10 +1,11 @@
 // Edit-to-diagnostics and hover latency of the real language server on a tree:
 //   node bench/lsp-edit.mjs DIR FILE [EDITS]
 // Opens FILE, makes EDITS unsaved edits (a comment line appended), and times each until the
-// server publishes diagnostics again; then 100 hovers over FILE: half on the boot steps that sit
+// server publishes diagnostics again; then EDITS edits of walked code (a statement added to a
+// line holding a boot step), timed the same way; then 100 hovers over FILE: half on the boot steps that sit
 // in FILE (from trapline/timeline, each role), half at the first word of lines spread over the
 // file. Also reports the server's peak RSS (VmHWM from /proc, read just before shutdown).
-// As a module: `measureLsp(dir, file, { edits, hovers })` returns the figures (bench/run.mjs).
+// As a module: `measureLsp(dir, file, { edits, walkedEdits, hovers })` returns the figures (bench/run.mjs).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -115,10 +116,10 @@ export async function measureLsp(dir, file, { edits = 10, walkedEdits = 5, hover
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const [dir, file, n = '10'] = process.argv.slice(2);
   if (!dir || !file) { console.error('usage: node bench/lsp-edit.mjs DIR FILE [EDITS]'); process.exit(2); }
-  const m = await measureLsp(dir, file, { edits: Number(n) });
+  const m = await measureLsp(dir, file, { edits: Number(n), walkedEdits: Number(n) });
   console.log(`first analysis: ${Math.round(m.firstMs)} ms, ${m.firstPublished} files with diagnostics`);
   console.log(`edit-to-diagnostics over ${m.editMs.length} edits off the walked code (a comment line appended): p50 ${Math.round(pct(m.editMs, 50))} ms, p95 ${Math.round(pct(m.editMs, 95))} ms`);
-  if (m.walkedEditMs.length > 0) console.log(`edit-to-diagnostics over ${m.walkedEditMs.length} edits of walked code (a statement added to a boot step's line; 150 ms debounce, then the whole analysis): p50 ${Math.round(pct(m.walkedEditMs, 50))} ms, p95 ${Math.round(pct(m.walkedEditMs, 95))} ms`);
+  if (m.walkedEditMs.length > 0) console.log(`edit-to-diagnostics over ${m.walkedEditMs.length} edits of walked code (a statement added to a boot step's line; walked again from the previous walks): p50 ${Math.round(pct(m.walkedEditMs, 50))} ms, p95 ${Math.round(pct(m.walkedEditMs, 95))} ms`);
   console.log(`hover at ${m.hoverMs.length} positions, ${m.stepHovers} on boot steps, ${m.hoversAnswered} answered (round trip): p50 ${pct(m.hoverMs, 50).toFixed(2)} ms, p95 ${pct(m.hoverMs, 95).toFixed(2)} ms`);
   console.log(`server peak RSS (VmHWM): ${Math.round(m.hwmKb / 1024)} MB; RSS after the first analysis ${Math.round(m.rssAfterFirstKb / 1024)} MB, after each edit: ${m.rssPerEditKb.map((k) => Math.round(k / 1024)).join(' ')} MB`);
 }

@@ -310,14 +310,14 @@ export class PathWalker {
         if (this.recording) this.log.push({ k: 'hit', key, sig: outsSig(known) });
         const back = known.outs.map((k) => ({ st: k.st, ret: k.ret, vals: caller.vals, stack: caller.stack, flags: null }));
         if (from && back.some((b, i) => stateKey(b.st) !== stateKey(ctxs[Math.min(i, ctxs.length - 1)].st))) {
-          this.chain.push({ symbol: this.within[this.within.length - 1] ?? sym, range: from.range });
+          this.chain.push(this.linkFrom(sym, from.range));
           this.record({ kind: 'call', callee: sym, text: `${sym}() (as before)` }, from.range, ctxs, back);
           this.chain.pop();
         }
         return back;
       }
       const old = this.previous?.get(key);
-      if (old && this.holds(old, from)) return this.replay(old, from, ctxs);
+      if (old && this.holds(old, from)) return this.replay(old, sym, from, ctxs);
       this.counts.walked++;
       if (this.recording) { this.log.push({ k: 'miss', key }); this.begin(key, from); }
       let out = this.enter(sym, from, () => this.walkC(fn, args, ctxs));
@@ -368,7 +368,8 @@ export class PathWalker {
   }
 
   private end(entry: MemoEntry, fellBack: boolean): void {
-    const o = this.open.pop() as (typeof this.open)[number];
+    const o = this.open.pop();
+    if (!o) return;
     const t = o.t;
     t.steps = this.steps.slice(t.firstStep);
     t.calls = this.calls.slice(o.calls);
@@ -407,14 +408,14 @@ export class PathWalker {
   }
 
   /** Does again what a holding trace did: its steps and call sites under this caller, its memoised calls, its notes. */
-  private replay(t: Trace, from: { range: Range } | null, ctxs: Ctx[]): Ctx[] {
+  private replay(t: Trace, sym: string, from: { range: Range } | null, ctxs: Ctx[]): Ctx[] {
     this.counts.reused++;
     if (this.recording) {
       this.log.push({ k: 'miss', key: t.key });
       for (let i = t.from; i < t.to; i++) this.log.push(t.log[i]);
     }
     const prefix = [...this.chain];
-    if (from) prefix.push({ symbol: this.within[this.within.length - 1] ?? '', range: from.range });
+    if (from) prefix.push(this.linkFrom(sym, from.range));
     const skip = t.chainLength + (t.top ? 0 : 1);
     const seq = this.seq - t.firstSeq;
     const shift = this.steps.length - t.firstStep;
@@ -430,16 +431,23 @@ export class PathWalker {
       if (e.k === 'unresolved') { this.unresolved.set(e.sym, e.range); if (this.recording) this.unresolvedSets++; }
       else if (e.k === 'aps' && e.first) { this.startApsAt = e.site + shift; this.apBase = e.base; }
     }
+    // the calls under it were walked inside it, as they would be again
     const install = (x: Trace): void => { this.memo.set(x.key, x.entry); this.traces.set(x.key, x); x.children.forEach(install); };
-    install(t);
-    this.open[this.open.length - 1]?.t.children.push(t);
+    t.children.forEach(install);
+    this.memo.set(t.key, t.entry);
+    this.adopt(t);
     if (t.fellBack) return ctxs.map((c) => ({ ...c, ret: undefined }));
     const caller = ctxs[0];
     return t.entry.outs.map((o) => ({ st: o.st, vals: caller.vals, stack: caller.stack, flags: null, ret: o.ret }));
   }
 
+  /** The link a call adds to the chain: the function it is made from, and where. */
+  private linkFrom(sym: string, range: Range): ChainLink {
+    return { symbol: this.within[this.within.length - 1] ?? sym, range };
+  }
+
   private enter(sym: string, from: { file: string; range: Range } | null, body: () => Ctx[]): Ctx[] {
-    if (from) this.chain.push({ symbol: this.within[this.within.length - 1] ?? sym, range: from.range });
+    if (from) this.chain.push(this.linkFrom(sym, from.range));
     this.callStack.push(sym);
     this.within.push(sym);
     try { return body(); } finally {
