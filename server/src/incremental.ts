@@ -24,7 +24,7 @@ export function reanalyzeEdit(prev: Analysis, file: string, text: string, cache?
   if (before === text) return prev;
   const change = changedLines(before, text);
   // lines of the preprocessor, assembler macros or suppression comments: re-analyse
-  if (/^[ \t]*#|\.macro|trapline|__init_begin|\\$/m.test(change.old + '\n' + change.new)) return null;
+  if (/^[ \t]*#|\.macro|trapline|\\$/m.test(change.old + '\n' + change.new)) return null;
   const defs = scanMacros(file, text);
   if (macroKey(scanMacros(file, before)) !== macroKey(defs)) return null;
   const ci = lexCFile(file, text, prev.index.macros);
