@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { cacheDirectory, CheckCache } from './cache/check-cache';
-import { loadConfig } from './config';
+import { loadConfig, type Config } from './config';
 import { wasmPathsIn } from './parse/parser';
 import { RULE_IDS } from './rules';
 import { toJson, type JsonReport } from './report/json';
@@ -68,7 +68,8 @@ async function main(argv: string[]): Promise<number> {
     } catch (e) { process.stderr.write(`trapline: cannot read baseline ${args.baseline}: ${(e as Error).message}\n`); return 2; }
   }
   const root = path.resolve(args.dir);
-  const cache = args.cache ? openCache(root, args) : null;
+  const config = loadConfig(root, RULE_IDS);
+  const cache = args.cache ? openCache(root, args, config) : null;
   if (cache) {
     const r = cache.lookup();
     if ('hit' in r) { trace('cache hit'); return print(r.hit, args, baseline); }
@@ -76,7 +77,7 @@ async function main(argv: string[]): Promise<number> {
   }
   // loaded only now: a cache hit needs neither the engine nor the wasm parsers
   const { analyze } = await import('./engine.js');
-  const a = await analyze(root, { rules: args.rules });
+  const a = await analyze(root, { rules: args.rules, config });
   const model = reportModel(a);
   const unwritten = cache?.store(model, a.index.texts);
   if (unwritten) trace(`cache not written (${unwritten})`);
@@ -84,9 +85,9 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /** The cache of this root, for this build (the bundle and its wasm files), configuration and rule selection. */
-function openCache(root: string, args: Args): CheckCache | null {
+function openCache(root: string, args: Args, config: Config): CheckCache | null {
   const dir = cacheDirectory(args.cacheDir, process.env);
-  const cache = CheckCache.open(dir, root, { version: VERSION, buildFiles: [__filename, ...Object.values(wasmPathsIn(__dirname))], config: loadConfig(root, RULE_IDS), rules: args.rules });
+  const cache = CheckCache.open(dir, root, { version: VERSION, buildFiles: [__filename, ...Object.values(wasmPathsIn(__dirname))], config, rules: args.rules });
   if (!cache) trace(`cache not used (${dir} is inside the analysed tree)`);
   return cache;
 }

@@ -36,6 +36,8 @@ export interface AnalyzeOptions {
   keepWalks?: boolean;
   /** Editor settings; `.trapline.json` is merged over them. */
   settings?: ConfigOverrides;
+  /** The root's configuration, when the caller has loaded it already (the CLI, for its cache key). */
+  config?: Config;
 }
 
 let sharedHost: Promise<ParserHost> | null = null;
@@ -50,7 +52,7 @@ export function defaultWasmDir(): string { return __dirname; }
 /** The engine's one entry point: index, walk each role, run every rule. Knows nothing of LSP or the CLI. */
 export async function analyze(root: string, opts: AnalyzeOptions = {}): Promise<Analysis> {
   const absRoot = path.resolve(root);
-  const config = loadConfig(absRoot, RULE_IDS, opts.settings, opts.overlay?.get(CONFIG_FILE));
+  const config = opts.config ?? loadConfig(absRoot, RULE_IDS, opts.settings, opts.overlay?.get(CONFIG_FILE));
   const host = opts.host ?? await parserHost(opts.wasmDir ?? defaultWasmDir());
   const t0 = performance.now();
   const index = await buildIndex(absRoot, host, config.profile, { exclude: config.exclude, maxFileBytes: config.maxFileSize, overlay: opts.overlay, cache: opts.cache, trees: opts.trees, previousMacros: opts.previous?.macros, onProgress: opts.onProgress, cancelled: opts.cancelled });
