@@ -16,11 +16,11 @@ async function startOn(tree, edit) {
   const child = spawn(process.execPath, ['dist/server.js', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = rpc.createMessageConnection(new rpc.StreamMessageReader(child.stdout), new rpc.StreamMessageWriter(child.stdin));
   const diags = new Map();
+  const logs = [];
   const waiters = [];
-  conn.onNotification('textDocument/publishDiagnostics', (p) => {
-    diags.set(p.uri, p.diagnostics);
-    for (const w of [...waiters]) if (w.pred()) { waiters.splice(waiters.indexOf(w), 1); w.resolve(); }
-  });
+  const wake = () => { for (const w of [...waiters]) if (w.pred()) { waiters.splice(waiters.indexOf(w), 1); w.resolve(); } };
+  conn.onNotification('textDocument/publishDiagnostics', (p) => { diags.set(p.uri, p.diagnostics); wake(); });
+  conn.onNotification('window/logMessage', (m) => { logs.push(m.message); wake(); });
   conn.onRequest('window/workDoneProgress/create', () => null);
   conn.onRequest('client/registerCapability', () => null);
   conn.listen();
@@ -39,7 +39,7 @@ async function startOn(tree, edit) {
     await exited;
     conn.dispose();
   };
-  return { root, conn, diags, uri, until, close };
+  return { root, conn, diags, logs, uri, until, close };
 }
 
 const codes = (list) => (list ?? []).map((d) => d.code);
@@ -73,6 +73,26 @@ test('server: an unsaved edit in traps.c clears the TL001 squiggle in boot/x86_6
     s.conn.sendNotification('textDocument/didChange', { textDocument: { uri: s.uri('traps.c'), version: 2 }, contentChanges: [{ text: fixed }] });
     await s.until(() => !codes(s.diags.get(asm)).includes('TL001'), 'TL001 gone from x86_64.S');
     assert.ok(codes(s.diags.get(asm)).includes('TL005'), 'the other findings in x86_64.S stay');
+  } finally { await s.close(); }
+});
+
+test('server: an edit of a boot step line is walked again at once, re-using the previous walk, with the same squiggles as before', async () => {
+  const s = await startOn('examples/boot-hazards');
+  try {
+    await s.until(() => s.logs.some((l) => /findings/.test(l)), 'the first analysis');
+    const before = JSON.stringify([...s.diags].sort());
+    const text = readFileSync(path.join(s.root, 'traps.c'), 'utf8');
+    s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: s.uri('traps.c'), languageId: 'c', version: 1, text } });
+    // a statement typed at the end of the ltr line: on the BSP's and the AP's paths, no new step
+    const edited = text.replace('    ltr(TSS_SELECTOR);', '    ltr(TSS_SELECTOR); barrier();');
+    assert.notEqual(edited, text);
+    s.conn.sendNotification('textDocument/didChange', { textDocument: { uri: s.uri('traps.c'), version: 2 }, contentChanges: [{ text: edited }] });
+    await s.until(() => s.logs.some((l) => /traps\.c edited on a boot path/.test(l)), 'the edit walked again');
+    const line = s.logs.find((l) => /traps\.c edited on a boot path/.test(l));
+    const reused = Number(/(\d+) calls re-used/.exec(line)?.[1]);
+    assert.ok(reused > 0, line);
+    assert.equal(JSON.stringify([...s.diags].sort()), before, 'the same diagnostics');
+    assert.equal(s.logs.filter((l) => /profile/.test(l)).length, 1, 'no whole analysis after the first');
   } finally { await s.close(); }
 });
 
