@@ -29,6 +29,16 @@ const MAX_NESTING = 200;
 /** Unresolved call targets kept per path, and call sites: caps against generated code. */
 const MAX_UNRESOLVED = 64;
 const MAX_CALLS = 100000;
+
+/**
+ * A trace being recorded: where it began, and what it has read so far (a read asked again
+ * answers as it did the first time, so it is logged once per trace; a finished call's reads
+ * count for its caller).
+ */
+interface OpenTrace {
+  t: Trace; seq: number; calls: number; unresolvedSets: number; siteWrites: number; peak: number;
+  read: Set<CFunction>; asked: Set<CFunction>; found: Set<MemoEntry>;
+}
 const CALLER_SAVED = ['a', 'c', 'd', 'si', 'di', 'r8', 'r9', 'r10', 'r11'];
 
 /** `%ebx`, `%bl`, `%rbx` -> `b`; `%r8d` -> `r8`. */
@@ -107,7 +117,7 @@ export class PathWalker {
   /** What the recorded calls read, in walk order (each trace is a slice). */
   private readonly log: TraceEvent[] = [];
   /** Traces being recorded, innermost last. */
-  private readonly open: { t: Trace; seq: number; calls: number; unresolvedSets: number; siteWrites: number; peak: number }[] = [];
+  private readonly open: OpenTrace[] = [];
   private unresolvedSets = 0;
   /** Gate writes so far: their states hold the step number that wrote them. */
   private siteWrites = 0;
@@ -307,7 +317,7 @@ export class PathWalker {
       const known = this.memo.get(key);
       const caller = ctxs[0];
       if (known) {
-        if (this.recording) this.log.push({ k: 'hit', key, sig: outsSig(known) });
+        if (this.recording && this.firstRead((o) => o.found, known)) this.log.push({ k: 'hit', key, sig: outsSig(known) });
         const back = known.outs.map((k) => ({ st: k.st, ret: k.ret, vals: caller.vals, stack: caller.stack, flags: null }));
         if (from && back.some((b, i) => stateKey(b.st) !== stateKey(ctxs[Math.min(i, ctxs.length - 1)].st))) {
           this.chain.push(this.linkFrom(sym, from.range));
@@ -338,7 +348,7 @@ export class PathWalker {
 
   /** A function's syntax; a recorded call depends on it. */
   private syntaxOf(fn: CFunction): SyntaxNode | null {
-    if (this.recording) {
+    if (this.recording && this.firstRead((o) => o.read, fn)) {
       const fileText = this.index.texts.get(fn.file) ?? '';
       this.log.push({ k: 'read', fn, fileText, body: fileText.slice(fn.startIndex, fn.endIndex) });
     }
@@ -348,7 +358,8 @@ export class PathWalker {
   /** The summary that decides whether a callee is walked; a recorded call depends on its answer. */
   private relevant(sym: string, from: string | undefined, fn: CFunction): boolean {
     const is = isRelevant(this.index, this.hints, fn);
-    if (this.recording) this.log.push({ k: 'relevant', sym, from, is });
+    // the same name from the same file picks the same function in any index with these workspace-wide facts
+    if (this.recording && this.firstRead((o) => o.asked, fn)) this.log.push({ k: 'relevant', sym, from, is });
     return is;
   }
 
@@ -357,13 +368,23 @@ export class PathWalker {
     if (this.recording) { this.log.push({ k: 'unresolved', sym, range }); this.unresolvedSets++; }
   }
 
+  /** True the first time the innermost trace reads this (outside every trace nothing is logged). */
+  private firstRead<T>(set: (o: OpenTrace) => Set<T>, what: T): boolean {
+    const o = this.open[this.open.length - 1];
+    if (!o) return false;
+    const seen = set(o);
+    if (seen.has(what)) return false;
+    seen.add(what);
+    return true;
+  }
+
   private begin(key: string, from: { range: Range } | null): void {
     const t: Trace = {
       key, stack: [...this.callStack], chainLength: this.chain.length, top: from === null, macroSite: this.macroSite, nesting: this.nesting, peak: 0,
       firstStep: this.steps.length, writesSites: false, firstSeq: this.seq, seqSpan: 0, steps: [], calls: [], log: this.log, from: this.log.length, to: 0,
       unresolvedSets: 0, children: [], entry: { outs: [] }, fellBack: false,
     };
-    this.open.push({ t, seq: this.seq, calls: this.calls.length, unresolvedSets: this.unresolvedSets, siteWrites: this.siteWrites, peak: this.peak });
+    this.open.push({ t, seq: this.seq, calls: this.calls.length, unresolvedSets: this.unresolvedSets, siteWrites: this.siteWrites, peak: this.peak, read: new Set(), asked: new Set(), found: new Set() });
     this.peak = this.nesting;
   }
 
@@ -381,6 +402,12 @@ export class PathWalker {
     this.peak = Math.max(o.peak, this.peak);
     t.entry = entry;
     t.fellBack = fellBack;
+    const caller = this.open[this.open.length - 1];
+    if (caller) {
+      for (const f of o.read) caller.read.add(f);
+      for (const f of o.asked) caller.asked.add(f);
+      for (const m of o.found) caller.found.add(m);
+    }
     this.adopt(t);
   }
 
