@@ -327,6 +327,7 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
     stats.files++;
     const hit = opts.cache?.get(f);
     const cached = hit && hit.text === text && hit.macroKey === macroKey ? hit : undefined;
+    const remember = (made: { c: CFileIndex } | { asm: AsmFile }): void => { opts.cache?.set(f, { text, macroKey, defs: defsOf.get(f) ?? [], ...made, disk: stamps.get(f) }); };
     if (lang === 'c') {
       stats.cFiles++;
       // Cheap pre-filter: a file with no function body and no variable adds nothing.
@@ -334,7 +335,7 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
       let ci = cached?.c;
       if (!ci) {
         ci = lexCFile(f, text, macros);
-        opts.cache?.set(f, { text, macroKey, defs: defsOf.get(f) ?? [], c: ci, disk: stamps.get(f) });
+        remember({ c: ci });
       }
       index.cFiles.set(f, ci);
       for (const fn of ci.functions) push(index.functions, fn.name, fn);
@@ -346,7 +347,7 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
         const tree = host.parse('gas', text);
         ai = indexAsmTree(f, tree, macros);
         tree.delete();
-        opts.cache?.set(f, { text, macroKey, defs: defsOf.get(f) ?? [], asm: ai, disk: stamps.get(f) });
+        remember({ asm: ai });
       }
       asmFiles.push(ai);
     }
