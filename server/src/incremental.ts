@@ -5,7 +5,7 @@ import { lexCFile } from './index/c-lex';
 import type { CFunction } from './index/c-index';
 import { scanFactsOf, type IndexCache } from './index/index';
 import { scanMacros, type MacroDef } from './index/macros';
-import { isRelevant } from './summaries/relevance';
+import { followSummaries, isRelevant } from './summaries/relevance';
 
 /**
  * An edit to one C file re-analysed from the analysis it replaces, when it changes only function
@@ -44,6 +44,9 @@ export function reanalyzeEdit(prev: Analysis, file: string, text: string, cache?
   const hints = prev.config.profile.hints;
   const t0 = performance.now();
   const index = prev.index.withCFile(file, text, ci);
+  // the file's definitions by position (same names in the same order), and whether each kept its text
+  const counterparts = new Map(oldIndex.functions.map((a, i) => [a, { fn: ci.functions[i], same: !changed.some(([x]) => x === a) }]));
+  followSummaries(prev.index, index, hints, (old) => (old.file === file ? counterparts.get(old) : { fn: old, same: true }));
   // the new index's own summaries are left untouched until its walk asks (their cycle cuts
   // depend on the order of questions): this question gets summaries of its own
   const offPath = !changed.some(([a]) => isRelevant(prev.index, hints, a)) && !changed.some(([, b]) => isRelevant(index, hints, b, { aside: true })) && unmoved(prev, file, change);

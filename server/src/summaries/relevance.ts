@@ -17,7 +17,15 @@ const ASM_FLOW = /"[^"\n]*\b(jmp|call)\b[^"\n]*"/;
 interface Summaries {
   hints: Hints; memo: Map<CFunction, boolean>; hintNames: Set<string>; copiers: Set<CFunction>;
   macroBodies: Map<string, { own: boolean; flow: boolean }>;
+  /** Every question that computed something, in order, with the answers it added (in the order they were settled). */
+  asked: Asked[];
+  /** The questions of the index this one replaced, followed while they come again in the same order. */
+  follow: Follow | null;
 }
+interface Asked { fn: CFunction; added: [CFunction, boolean][] }
+interface Follow { asked: readonly Asked[]; at: number; counterpart: Counterpart }
+/** A definition of the replaced index in this one, and whether its text is the same. */
+export type Counterpart = (old: CFunction) => { fn: CFunction; same: boolean } | undefined;
 const cache = new WeakMap<WorkspaceIndex, Summaries>();
 
 /**
@@ -43,7 +51,49 @@ function newSummaries(index: WorkspaceIndex, hints: Hints): Summaries {
   const hintNames = new Set([...hints.gateWriters.map((g) => g.name), ...hints.istSetters.map((g) => g.name), ...hints.freeInit, ...hints.startAps, ...hints.readCr4, ...index.featureWords]);
   let macroBodies = macroFacts.get(index.macros);
   if (!macroBodies) { macroBodies = new Map(); macroFacts.set(index.macros, macroBodies); }
-  return { hints, memo: new Map(), hintNames, copiers: new Set(index.copyRecipes.map((c) => c.fn)), macroBodies };
+  return { hints, memo: new Map(), hintNames, copiers: new Set(index.copyRecipes.map((c) => c.fn)), macroBodies, asked: [], follow: null };
+}
+
+/**
+ * The summaries of an index that replaces `prev` after an edit of function bodies (same
+ * workspace-wide facts) start by following `prev`'s questions: while the walk asks them again in
+ * the same order, each takes over the answers it settled then, if every function it settled has
+ * the same text (the memo is then exactly what computing would make it); a question whose
+ * functions changed is computed and still followed if it settles the same answers. The first
+ * question out of order ends the following.
+ */
+export function followSummaries(prev: WorkspaceIndex, next: WorkspaceIndex, hints: Hints, counterpart: Counterpart): void {
+  const p = cache.get(prev);
+  if (!p || p.hints !== hints) return;
+  const s = newSummaries(next, hints);
+  s.follow = { asked: p.asked, at: 0, counterpart };
+  cache.set(next, s);
+}
+
+/** The answer taken over from the followed question, or undefined (then computed: see `followed`). */
+function takeOver(s: Summaries, fn: CFunction): boolean | undefined {
+  const f = s.follow;
+  const q = f?.asked[f.at];
+  if (!f || !q || f.counterpart(q.fn)?.fn !== fn) { s.follow = null; return undefined; }
+  const added: [CFunction, boolean][] = [];
+  for (const [old, v] of q.added) {
+    const c = f.counterpart(old);
+    if (!c?.same) return undefined;
+    added.push([c.fn, v]);
+  }
+  for (const [g, v] of added) s.memo.set(g, v);
+  s.asked.push({ fn, added });
+  f.at++;
+  return s.memo.get(fn);
+}
+
+/** After computing a followed question: still following when it settled what it settled before. */
+function followed(s: Summaries, added: [CFunction, boolean][]): void {
+  const f = s.follow;
+  const q = f?.asked[f.at];
+  if (!f || !q) return;
+  const same = q.added.length === added.length && q.added.every(([old, v], i) => f.counterpart(old)?.fn === added[i][0] && v === added[i][1]);
+  if (same) f.at++; else s.follow = null;
 }
 
 /**
@@ -54,9 +104,13 @@ function newSummaries(index: WorkspaceIndex, hints: Hints): Summaries {
  */
 export function isRelevant(index: WorkspaceIndex, hints: Hints, fn: CFunction, opts: { aside?: boolean } = {}): boolean {
   // `aside`: answered with summaries of its own, leaving the index's to the walk (whose order of questions they record)
-  const { memo, hintNames, copiers, macroBodies } = opts.aside ? newSummaries(index, hints) : summariesOf(index, hints);
+  const s = opts.aside ? newSummaries(index, hints) : summariesOf(index, hints);
+  const { memo, hintNames, copiers, macroBodies } = s;
   const known = memo.get(fn);
   if (known !== undefined) return known;
+  const taken = s.follow ? takeOver(s, fn) : undefined;
+  if (taken !== undefined) return taken;
+  const added: [CFunction, boolean][] = [];
   const factsOf = (f: CFunction): TextFacts => {
     let t = textFacts.get(f);
     if (!t) {
@@ -94,6 +148,7 @@ export function isRelevant(index: WorkspaceIndex, hints: Hints, fn: CFunction, o
       }
     }
     memo.set(f, r);
+    added.push([f, r]);
     return r;
   };
   /** Relevant for more than enabling interrupts: such a callee makes its callers relevant too. */
@@ -103,5 +158,8 @@ export function isRelevant(index: WorkspaceIndex, hints: Hints, fn: CFunction, o
     if (!facts.irq) return true; // relevant through its callees, which passed this test
     return f.callees.some((c) => { const g = index.pickFunction(c, f.file); return g !== undefined && g !== f && memo.get(g) === true && !factsOf(g).irq; });
   };
-  return visit(fn, 0);
+  const r = visit(fn, 0);
+  if (s.follow) followed(s, added);
+  s.asked.push({ fn, added });
+  return r;
 }
