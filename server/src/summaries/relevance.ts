@@ -23,7 +23,7 @@ interface Summaries {
   follow: Follow | null;
 }
 interface Asked { fn: CFunction; added: [CFunction, boolean][] }
-interface Follow { asked: readonly Asked[]; at: number; counterpart: Counterpart }
+interface Follow { asked: readonly Asked[]; at: number; counterpart: Counterpart; hops: number }
 /** A definition of the replaced index in this one, and whether its text is the same. */
 export type Counterpart = (old: CFunction) => { fn: CFunction; same: boolean } | undefined;
 const cache = new WeakMap<WorkspaceIndex, Summaries>();
@@ -66,9 +66,19 @@ export function followSummaries(prev: WorkspaceIndex, next: WorkspaceIndex, hint
   const p = cache.get(prev);
   if (!p || p.hints !== hints) return;
   const s = newSummaries(next, hints);
-  s.follow = { asked: p.asked, at: 0, counterpart };
+  const before = p.follow;
+  if (p.asked.length > 0 || !before) s.follow = { asked: p.asked, at: 0, counterpart, hops: 1 };
+  // nothing was asked of `prev` (an edit off the paths kept the walk): follow what it followed, through both edits
+  else if (before.hops < MAX_HOPS) {
+    s.follow = {
+      asked: before.asked, at: before.at, hops: before.hops + 1,
+      counterpart: (old) => { const a = before.counterpart(old); const b = a && counterpart(a.fn); return b && { fn: b.fn, same: a.same && b.same }; },
+    };
+  }
   cache.set(next, s);
 }
+/** Edits off the paths followed through in a row (each adds a step to every lookup). */
+const MAX_HOPS = 16;
 
 /** The answer taken over from the followed question, or undefined (then computed: see `followed`). */
 function takeOver(s: Summaries, fn: CFunction): boolean | undefined {
