@@ -46,6 +46,7 @@ export function reanalyzeEdit(prev: Analysis, file: string, text: string, cache?
   const index = prev.index.withCFile(file, text, ci);
   // the file's definitions by position (same names in the same order), and whether each kept its text
   const counterparts = new Map(oldIndex.functions.map((a, i) => [a, { fn: ci.functions[i], same: !changed.some(([x]) => x === a) }]));
+  // (before the question below asks the previous index: what its walk asked is what is followed)
   followSummaries(prev.index, index, hints, (old) => (old.file === file ? counterparts.get(old) : { fn: old, same: true }));
   // the new index's own summaries are left untouched until its walk asks (their cycle cuts
   // depend on the order of questions): this question gets summaries of its own
