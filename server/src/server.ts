@@ -116,11 +116,12 @@ async function analyzeTree(): Promise<void> {
     });
   } catch (e) {
     progress?.done();
-    if (e instanceof IndexCancelled) return; // a newer edit superseded this run
+    // a newer change superseded this run: what it was to bring on screen still needs a whole analysis
+    if (e instanceof IndexCancelled) { wholeAnalysis = true; return; }
     throw e;
   }
   progress?.done();
-  if (mine !== generation) { a.index.dispose(); return; }
+  if (mine !== generation) { a.index.dispose(); wholeAnalysis = true; return; }
   firstRun = false;
   show(a);
   const warnings = a.findings.filter((f) => f.severity === 'warning' || f.severity === 'error').length;
