@@ -261,3 +261,37 @@ test('incremental: an edit on a line that feeds a features word or a table copy 
   await walkedAgain(root, 'smpboot.c', smp.replace(/^(\s*memcpy\(idt_tables\[cpu\], idt_table,)/m, '    barrier();\n$1'), base);
   assert.equal(reanalyzeEdit(base, 'smpboot.c', smp.replace('memcpy(idt_tables[cpu], idt_table,', 'memcpy(idt_tables[cpu], idt_table_copy,')), null, 'a copy of another table');
 });
+
+test('incremental: a call that re-used a gate-writing call inside it is not re-used at another step number (the gate sites are step numbers)', async () => {
+  const setup = `${TABLE}extern void nmi(void);
+${LOAD}
+static void reload_idt(void)
+{
+    struct desc_ptr idtr = { .limit = sizeof(idt_table) - 1, .base = (unsigned long)idt_table };
+    asm volatile ( "lidt %0" : : "m" (idtr) );
+}
+
+static void set_nmi(void)
+{
+    set_gate(&idt_table[2], &nmi);
+}
+
+static void setup(void)
+{
+    set_nmi();
+}
+
+void start(void)
+{
+    load_idt();
+    setup();
+}
+`;
+  const root = await treeOf({ 'setup.c': setup });
+  const base = await analyze(root, { wasmDir, keepWalks: true });
+  // setup() walked again, with set_nmi() re-used inside it
+  const first = await walkedAgain(root, 'setup.c', setup.replace('    set_nmi();\n}', '    set_nmi();\n    barrier();\n}'), base);
+  assert.ok(first.walks.reused > 0, 'set_nmi() re-used');
+  // two more steps before setup() (reload_idt() loads what is loaded: the same machine state)
+  await walkedAgain(root, 'setup.c', first.index.texts.get('setup.c').replace('    load_idt();\n    setup();', '    load_idt();\n    reload_idt();\n    setup();'), first);
+});

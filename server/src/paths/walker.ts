@@ -452,6 +452,9 @@ export class PathWalker {
     }
     for (const c of t.calls) this.calls.push({ ...c, seq: c.seq + seq });
     this.seq += t.seqSpan;
+    // what it did counts for the traces being recorded around it, as if it had been walked
+    if (t.writesSites) this.siteWrites++;
+    this.peak = Math.max(this.peak, this.nesting + t.peak);
     for (let i = t.from; i < t.to; i++) {
       const e = t.log[i];
       // (the events are in this walk's log already)
