@@ -295,3 +295,47 @@ void start(void)
   // two more steps before setup() (reload_idt() loads what is loaded: the same machine state)
   await walkedAgain(root, 'setup.c', first.index.texts.get('setup.c').replace('    load_idt();\n    setup();', '    load_idt();\n    reload_idt();\n    setup();'), first);
 });
+
+test('incremental: a call of a helper that ORs into a features word, typed anywhere, changes what every AP may load: the whole tree again', async () => {
+  const setup = `unsigned long mmu_cr4_features = 0x20;
+static inline void write_cr4(unsigned long val)
+{
+    asm volatile ( "mov %0,%%cr4" : : "r" (val) );
+}
+
+static void add_feature(unsigned long mask)
+{
+    mmu_cr4_features |= mask;
+}
+
+void late(void)
+{
+    barrier();
+}
+
+void start(void)
+{
+    add_feature(0x40);
+}
+
+void ap_start(void)
+{
+    write_cr4(mmu_cr4_features);
+}
+`;
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const root = mkdtempSync(path.join(tmpdir(), 'trapline-helper-'));
+  writeFileSync(path.join(root, 'setup.c'), setup);
+  writeFileSync(path.join(root, '.trapline.json'), JSON.stringify({ profile: 'generic', roles: [{ name: 'bsp', kind: 'bsp', entry: 'start' }, { name: 'ap', kind: 'ap', entry: 'ap_start' }] }));
+  const base = await analyze(root, { wasmDir, keepWalks: true });
+  assert.ok(base.index.featuresOrs.get('mmu_cr4_features') === 0x40n, 'add_feature(0x40) is ORed in');
+  // the typed line names neither CR4 nor `|=`: only the helper's name says what it does
+  const text = setup.replace('    barrier();', '    add_feature(0x1000);');
+  const next = reanalyzeEdit(base, 'setup.c', text);
+  if (next) {
+    const whole = await analyze(root, { wasmDir, overlay: new Map([['setup.c', text]]) });
+    assert.equal(walkDump(next), walkDump(whole));
+  }
+  assert.equal(next, null);
+});

@@ -2,8 +2,8 @@ import type { Range } from './model/types';
 import { conclude, runRoles, type Analysis } from './engine';
 import { languageOf } from './parse/parser';
 import { lexCFile } from './index/c-lex';
-import type { CFunction } from './index/c-index';
-import { scanFactsOf, type IndexCache } from './index/index';
+import type { CFileIndex, CFunction } from './index/c-index';
+import { scanFactsOf, type IndexCache, type WorkspaceIndex } from './index/index';
 import { scanMacros, type MacroDef } from './index/macros';
 import { followSummaries, isRelevant } from './summaries/relevance';
 
@@ -29,8 +29,10 @@ export function reanalyzeEdit(prev: Analysis, file: string, text: string, cache?
   if (macroKey(scanMacros(file, before)) !== macroKey(defs)) return null;
   const ci = lexCFile(file, text, prev.index.macros);
   if (ci.functions.length !== oldIndex.functions.length || ci.variables.length !== oldIndex.variables.length) return null;
-  // what the file gives the index's text scans (features words, ORs into them, table copies, noreturn) stays
-  if (/cr4|\|=|memcpy|noreturn/.test(change.old + '\n' + change.new) && scanFactsOf(prev.index, file, before, oldIndex.functions) !== scanFactsOf(prev.index, file, text, ci.functions)) return null;
+  // what the file gives the index's text scans (features words, ORs into them, calls of the helpers
+  // that OR, table copies, noreturn) stays: compared whole, since a helper's name or a pattern
+  // spanning lines need not show on the changed lines
+  if (scanFactsOfFile(prev.index, file, before, oldIndex) !== scanFactsOfFile(prev.index, file, text, ci)) return null;
   for (let i = 0; i < ci.variables.length; i++) {
     const a = oldIndex.variables[i], b = ci.variables[i];
     if (a.name !== b.name || a.section !== b.section || a.init !== b.init || a.isArray !== b.isArray || a.isPointerArray !== b.isPointerArray) return null;
@@ -59,6 +61,18 @@ export function reanalyzeEdit(prev: Analysis, file: string, text: string, cache?
   const t1 = performance.now();
   const { paths, walks } = runRoles(index, prev.config, { previous: prev.walks, keep: true });
   return conclude(prev.root, prev.config, index, paths, walks, prev.rules, { index: t1 - t0, paths: performance.now() - t1 });
+}
+
+const scanFacts = new WeakMap<CFileIndex, { wide: object; facts: string }>();
+
+/**
+ * scanFactsOf once per lexed text under the same workspace-wide facts (this edit's new text is
+ * the next edit's old one; a whole analysis may bring other variables or helpers).
+ */
+function scanFactsOfFile(index: WorkspaceIndex, file: string, text: string, ci: CFileIndex): string {
+  let f = scanFacts.get(ci);
+  if (f?.wide !== index.wideFacts) { f = { wide: index.wideFacts, facts: scanFactsOf(index, file, text, ci.functions) }; scanFacts.set(ci, f); }
+  return f.facts;
 }
 
 interface Change { from: number; oldTo: number; newTo: number; old: string; new: string }

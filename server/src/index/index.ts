@@ -48,7 +48,9 @@ export class WorkspaceIndex {
   private readonly ownsTrees: boolean;
 
   constructor(readonly root: string, readonly texts: Map<string, string>, readonly macros: MacroTable,
-    readonly host: ParserHost, readonly profile: Profile, readonly stats: IndexStats, shared?: TreeCache) {
+    readonly host: ParserHost, readonly profile: Profile, readonly stats: IndexStats, shared?: TreeCache,
+    /** Identity of the workspace-wide facts (variables, features words and helpers, ...): an index made by `withCFile` shares its parent's. */
+    readonly wideFacts: object = {}) {
     this.trees = shared ?? newTreeCache();
     this.ownsTrees = shared === undefined;
   }
@@ -125,7 +127,7 @@ export class WorkspaceIndex {
    */
   withCFile(file: string, text: string, ci: CFileIndex): WorkspaceIndex {
     const texts = new Map(this.texts).set(file, text);
-    const next = new WorkspaceIndex(this.root, texts, this.macros, this.host, this.profile, this.stats, this.trees);
+    const next = new WorkspaceIndex(this.root, texts, this.macros, this.host, this.profile, this.stats, this.trees, this.wideFacts);
     for (const [k, defs] of this.functions) next.functions.set(k, defs);
     for (const [k, defs] of this.variables) next.variables.set(k, defs);
     const old = this.cFiles.get(file);
