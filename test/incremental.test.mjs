@@ -339,3 +339,25 @@ void ap_start(void)
   }
   assert.equal(next, null);
 });
+
+test('incremental: an edit of an assembler macro body in a C header (`call \\fn` -> `jmp \\fn`) takes the whole analysis', async () => {
+  const header = `#ifdef __ASSEMBLY__
+.macro go fn
+    call \\fn
+.endm
+#endif
+extern int boot_cpu;
+`;
+  const { mkdtempSync, writeFileSync, mkdirSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const root = mkdtempSync(path.join(tmpdir(), 'trapline-flowmacro-'));
+  mkdirSync(path.join(root, 'include'));
+  writeFileSync(path.join(root, 'include/asm-defns.h'), header);
+  writeFileSync(path.join(root, 'setup.c'), 'void start(void)\n{\n}\n');
+  writeFileSync(path.join(root, '.trapline.json'), JSON.stringify({ profile: 'generic', roles: [{ name: 'bsp', kind: 'bsp', entry: 'start' }] }));
+  const base = await analyze(root, { wasmDir, keepWalks: true });
+  assert.equal(base.index.asmFlowMacros.get('go'), 'call');
+  // the changed line names no macro: only the block around it says it is one
+  assert.equal(reanalyzeEdit(base, 'include/asm-defns.h', header.replace('    call \\fn', '    jmp \\fn')), null);
+  assert.notEqual(reanalyzeEdit(base, 'include/asm-defns.h', header.replace('extern int boot_cpu;', 'extern int boot_cpu; /* the BSP */')), null, 'a comment elsewhere in the header is answered');
+});

@@ -23,15 +23,15 @@ export function reanalyzeEdit(prev: Analysis, file: string, text: string, cache?
   if (before === undefined || oldIndex === undefined || languageOf(file) !== 'c') return null;
   if (before === text) return prev;
   const change = changedLines(before, text);
-  // lines of the preprocessor, assembler macros or suppression comments: re-analyse
-  if (/^[ \t]*#|\.macro|trapline|\\$/m.test(change.old + '\n' + change.new)) return null;
+  // lines of the preprocessor or suppression comments: re-analyse
+  if (/^[ \t]*#|trapline|\\$/m.test(change.old + '\n' + change.new)) return null;
   const defs = scanMacros(file, text);
   if (macroKey(scanMacros(file, before)) !== macroKey(defs)) return null;
   const ci = lexCFile(file, text, prev.index.macros);
   if (ci.functions.length !== oldIndex.functions.length || ci.variables.length !== oldIndex.variables.length) return null;
   // what the file gives the index's text scans (features words, ORs into them, calls of the helpers
-  // that OR, table copies, noreturn) stays: compared whole, since a helper's name or a pattern
-  // spanning lines need not show on the changed lines
+  // that OR, table copies, noreturn, flow macros) stays: compared whole, since a helper's name or
+  // a pattern spanning lines need not show on the changed lines
   if (scanFactsOfFile(prev.index, file, before, oldIndex) !== scanFactsOfFile(prev.index, file, text, ci)) return null;
   for (let i = 0; i < ci.variables.length; i++) {
     const a = oldIndex.variables[i], b = ci.variables[i];

@@ -503,7 +503,8 @@ function scanFeaturesAndCopies(index: WorkspaceIndex): void {
 
 /**
  * What one file's text gives the workspace-wide facts the text scans find (features words, ORs
- * into them and the helpers that OR their parameter, table copies, noreturn functions), as one
+ * into them and the helpers that OR their parameter, table copies, noreturn functions, assembler
+ * macros that jump or call their argument), as one
  * string: two texts of a file with the same string leave those facts as they were.
  */
 export function scanFactsOf(index: WorkspaceIndex, file: string, text: string, functions: readonly CFunction[]): string {
@@ -511,7 +512,9 @@ export function scanFactsOf(index: WorkspaceIndex, file: string, text: string, f
     const body = text.slice(fn.startIndex, fn.endIndex);
     return JSON.stringify([fn.name, orsIn(body), copiesIn(body).map((c) => [c.dst, c.src]), helperCallsIn(body, index.featureHelpers).map((h) => [h.word, h.arg])]);
   });
-  return JSON.stringify([featureWordsIn(index, file, text, functions), noreturnIn(text), perFunction]);
+  const flowMacros = new Map<string, 'jmp' | 'call'>();
+  if (text.includes('.macro')) scanFlowMacros(text, flowMacros);
+  return JSON.stringify([featureWordsIn(index, file, text, functions), noreturnIn(text), [...flowMacros], perFunction]);
 }
 
 /** Functions declared noreturn in a text (prototype or definition). */
