@@ -189,12 +189,12 @@ const TABLE = `struct desc_ptr { unsigned short limit; unsigned long base; };
 struct gate { unsigned long a, b; };
 struct gate idt_table[256];
 `;
-const LOAD = `static void load_idt(void)
-{
-    struct desc_ptr idtr = { .limit = sizeof(idt_table) - 1, .base = (unsigned long)idt_table };
+/** The statements that load idt_table, and a function made of them. */
+const LIDT = `    struct desc_ptr idtr = { .limit = sizeof(idt_table) - 1, .base = (unsigned long)idt_table };
     asm volatile ( "lidt %0" : : "m" (idtr) );
-}
 `;
+const loader = (name) => `static void ${name}(void)\n{\n${LIDT}}\n`;
+const LOAD = loader('load_idt');
 
 async function walkedAgain(root, file, text, prev) {
   const next = reanalyzeEdit(prev, file, text);
@@ -245,7 +245,7 @@ void start(void)
   const root = await treeOf({ 'setup.c': setup, 'other.c': other });
   const base = await analyze(root, { wasmDir, keepWalks: true });
   assert.equal(base.paths[0].steps.length, 0);
-  const next = await walkedAgain(root, 'other.c', other.replace('    barrier();', `    struct desc_ptr idtr = { .limit = sizeof(idt_table) - 1, .base = (unsigned long)idt_table };\n    asm volatile ( "lidt %0" : : "m" (idtr) );`), base);
+  const next = await walkedAgain(root, 'other.c', other.replace('    barrier();\n', LIDT), base);
   assert.ok(next.paths[0].steps.some((s) => s.effect.kind === 'lidt' && s.within === 'helper'), next.paths[0].steps.map((s) => `${s.within}:${s.effect.text}`).join(', '));
 });
 
@@ -265,12 +265,7 @@ test('incremental: an edit on a line that feeds a features word or a table copy 
 test('incremental: a call that re-used a gate-writing call inside it is not re-used at another step number (the gate sites are step numbers)', async () => {
   const setup = `${TABLE}extern void nmi(void);
 ${LOAD}
-static void reload_idt(void)
-{
-    struct desc_ptr idtr = { .limit = sizeof(idt_table) - 1, .base = (unsigned long)idt_table };
-    asm volatile ( "lidt %0" : : "m" (idtr) );
-}
-
+${loader('reload_idt')}
 static void set_nmi(void)
 {
     set_gate(&idt_table[2], &nmi);
