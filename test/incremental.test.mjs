@@ -176,12 +176,15 @@ for (const tree of ['examples/boot-hazards', 'examples/boot-fixed', 'test/fixtur
 }
 
 /** A tree of C files under the generic profile, the BSP entering at start(). */
-async function treeOf(files) {
-  const { mkdtempSync, writeFileSync } = await import('node:fs');
+async function treeOf(files, roles = [{ name: 'bsp', kind: 'bsp', entry: 'start' }]) {
+  const { mkdtempSync, mkdirSync, writeFileSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const root = mkdtempSync(path.join(tmpdir(), 'trapline-walked-'));
-  for (const [f, text] of Object.entries(files)) writeFileSync(path.join(root, f), text);
-  writeFileSync(path.join(root, '.trapline.json'), JSON.stringify({ profile: 'generic', roles: [{ name: 'bsp', kind: 'bsp', entry: 'start' }] }));
+  for (const [f, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
+    writeFileSync(path.join(root, f), text);
+  }
+  writeFileSync(path.join(root, '.trapline.json'), JSON.stringify({ profile: 'generic', roles }));
   return root;
 }
 
@@ -318,11 +321,7 @@ void ap_start(void)
     write_cr4(mmu_cr4_features);
 }
 `;
-  const { mkdtempSync, writeFileSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const root = mkdtempSync(path.join(tmpdir(), 'trapline-helper-'));
-  writeFileSync(path.join(root, 'setup.c'), setup);
-  writeFileSync(path.join(root, '.trapline.json'), JSON.stringify({ profile: 'generic', roles: [{ name: 'bsp', kind: 'bsp', entry: 'start' }, { name: 'ap', kind: 'ap', entry: 'ap_start' }] }));
+  const root = await treeOf({ 'setup.c': setup }, [{ name: 'bsp', kind: 'bsp', entry: 'start' }, { name: 'ap', kind: 'ap', entry: 'ap_start' }]);
   const base = await analyze(root, { wasmDir, keepWalks: true });
   assert.ok(base.index.featuresOrs.get('mmu_cr4_features') === 0x40n, 'add_feature(0x40) is ORed in');
   // the typed line names neither CR4 nor `|=`: only the helper's name says what it does
@@ -343,13 +342,7 @@ test('incremental: an edit of an assembler macro body in a C header (`call \\fn`
 #endif
 extern int boot_cpu;
 `;
-  const { mkdtempSync, writeFileSync, mkdirSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const root = mkdtempSync(path.join(tmpdir(), 'trapline-flowmacro-'));
-  mkdirSync(path.join(root, 'include'));
-  writeFileSync(path.join(root, 'include/asm-defns.h'), header);
-  writeFileSync(path.join(root, 'setup.c'), 'void start(void)\n{\n}\n');
-  writeFileSync(path.join(root, '.trapline.json'), JSON.stringify({ profile: 'generic', roles: [{ name: 'bsp', kind: 'bsp', entry: 'start' }] }));
+  const root = await treeOf({ 'include/asm-defns.h': header, 'setup.c': 'void start(void)\n{\n}\n' });
   const base = await analyze(root, { wasmDir, keepWalks: true });
   assert.equal(base.index.asmFlowMacros.get('go'), 'call');
   // the changed line names no macro: only the block around it says it is one
