@@ -31,7 +31,7 @@ export type TraceEvent =
   /** A function's syntax: same text at the same place, same syntax. */
   | { k: 'read'; fn: CFunction; fileText: string; body: string }
   | { k: 'unresolved'; sym: string; range: Range }
-  /** The BSP started the APs here (`first`: the first time on this path; site relative to the call). */
+  /** The BSP started the APs here (`first`: the first time on this path; `site`: the step number, shifted when replayed). */
   | { k: 'aps'; first: boolean; site: number; base: State | null }
   /** A cap on unresolved targets or call sites was reached: the call's result depends on all before it. */
   | { k: 'capped' };
@@ -39,7 +39,7 @@ export type TraceEvent =
 /**
  * One call of a C function as a walk went through it: the walker state it began in, everything
  * it recorded, and what it read. Replaying it is the same as walking it again, when every
- * condition holds (see PathWalker.reuse).
+ * condition holds (see PathWalker.holds).
  */
 export interface Trace {
   key: string;
