@@ -1,9 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Node, Tree } from 'web-tree-sitter';
-import { snapshot, type SyntaxNode } from '../parse/syntax';
+import { snapshot, type PriorCopy, type SyntaxNode } from '../parse/syntax';
 import type { ParserHost } from '../parse/parser';
-import { languageOf } from '../parse/parser';
+import { editBetween, languageOf } from '../parse/parser';
 import { DEFAULT_MAX_FILE_SIZE, type Profile } from '../config';
 import { MacroTable, scanMacros, splitArgs, matchParen, type MacroDef } from './macros';
 import { blankAttributes, type CFileIndex, type CFunction, type CVariable } from './c-index';
@@ -108,17 +108,38 @@ export class WorkspaceIndex {
    */
   functionNode(fn: CFunction): SyntaxNode | null {
     const text = this.texts.get(fn.file) ?? '';
+    const key = `${fn.file}@${fn.range.line}:${fn.range.column}`;
     // by place, not offset: a copy's offsets are read only relative to its own start (see placedText)
-    return cachedParse(this.trees.functions, `${fn.file}@${fn.range.line}:${fn.range.column}`, placedText(fn, text), () => {
-      const r = fn.range;
-      // tree-sitter reads only the range: only the function's own text needs blanking
-      const body = blankAttributes(text.slice(fn.startIndex, fn.endIndex), this.macros);
-      const tree = this.host.parseRange('c', body, fn.startIndex, { row: r.line, column: r.column }, { row: r.endLine, column: r.endColumn });
-      try {
-        const def = findDef(tree.rootNode, fn.startIndex);
-        return def ? snapshot(def, body, fn.startIndex) : null;
-      } finally { tree.delete(); }
-    });
+    return cachedParse(this.trees.functions, key, placedText(fn, text), (again) => this.parseFunction(fn, text, key, again));
+  }
+
+  /**
+   * Parses and copies one definition, its text alone (the copy keeps its real lines and columns).
+   * One parsed `again` (an edit changed it) keeps its tree for the next edit of it: typing in a
+   * function re-parses, and copies out of wasm, only what the keystroke changed.
+   */
+  private parseFunction(fn: CFunction, text: string, key: string, again: boolean): SyntaxNode | null {
+    const at = { row: fn.range.line, column: fn.range.column };
+    const body = blankAttributes(text.slice(fn.startIndex, fn.endIndex), this.macros);
+    const kept = this.trees.edited.get(key);
+    this.trees.edited.delete(key);
+    let tree: Tree;
+    let prior: PriorCopy | undefined;
+    if (kept) {
+      const edit = editBetween(kept.body, body);
+      tree = this.host.reparse('c', kept.tree, edit, body);
+      if (kept.copy) prior = { copy: kept.copy, start: edit.startIndex, oldEnd: edit.oldEndIndex, newEnd: edit.newEndIndex, changed: kept.tree.getChangedRanges(tree) };
+      kept.tree.delete();
+    } else tree = this.host.parse('c', body);
+    let copy: SyntaxNode | null = null;
+    try {
+      const def = findDef(tree.rootNode, 0);
+      copy = def ? snapshot(def, body, at, prior) : null;
+    } finally {
+      if (again) keepParse(this.trees.edited, key, { tree, body, copy });
+      else tree.delete();
+    }
+    return copy;
   }
 
   /**
@@ -142,6 +163,9 @@ export class WorkspaceIndex {
       }
     };
     swap(next.functions, old?.functions ?? [], ci.functions);
+    // a name the file does not define keeps its definitions, so its picks hold
+    const touched = new Set([...(old?.functions ?? []), ...ci.functions].map((d) => d.name));
+    for (const [name, byFile] of this.picked) if (!touched.has(name)) next.picked.set(name, byFile);
     swap(next.variables, old?.variables ?? [], ci.variables);
     for (const [k, v] of this.cFiles) next.cFiles.set(k, v);
     next.cFiles.set(file, ci);
@@ -238,21 +262,41 @@ export type IndexCache = Map<string, CachedFile>;
  * it was made from: whole-file trees (wasm memory, freed by the cache's owner) and copies of
  * function definitions (plain JS).
  */
-export interface TreeCache { files: Map<string, Cached<Tree>>; functions: Map<string, Cached<SyntaxNode | null>> }
+export interface TreeCache {
+  files: Map<string, Cached<Tree>>;
+  functions: Map<string, Cached<SyntaxNode | null>>;
+  /** The trees of the functions edits parsed again, least recently parsed first, for the next edit of them. */
+  edited: Map<string, KeptParse>;
+}
 interface Cached<T> { text: string; value: T }
-export function newTreeCache(): TreeCache { return { files: new Map(), functions: new Map() }; }
+/** A function's tree kept in wasm memory, with the (blanked) text it was parsed from and its copy. */
+interface KeptParse { tree: Tree; body: string; copy: SyntaxNode | null }
+/** The functions being edited at once, about: typing moves between a few. */
+const MAX_KEPT = 8;
+export function newTreeCache(): TreeCache { return { files: new Map(), functions: new Map(), edited: new Map() }; }
 export function disposeTrees(cache: TreeCache): void {
   for (const t of cache.files.values()) t.value.delete();
+  for (const k of cache.edited.values()) k.tree.delete();
   cache.files.clear();
   cache.functions.clear();
+  cache.edited.clear();
 }
 
-/** A cache entry, made again (the old one freed) when its file's text changed since. */
-function cachedParse<T>(cache: Map<string, Cached<T>>, key: string, text: string, make: () => T, free?: (old: T) => void): T {
+function keepParse(kept: Map<string, KeptParse>, key: string, parse: KeptParse): void {
+  kept.set(key, parse);
+  for (const [k, old] of kept) {
+    if (kept.size <= MAX_KEPT) break;
+    old.tree.delete();
+    kept.delete(k);
+  }
+}
+
+/** A cache entry, made again (the old one freed) when its file's text changed since; `make` is told whether there was one. */
+function cachedParse<T>(cache: Map<string, Cached<T>>, key: string, text: string, make: (again: boolean) => T, free?: (old: T) => void): T {
   const hit = cache.get(key);
   if (hit && hit.text === text) return hit.value;
   if (hit) free?.(hit.value);
-  const value = make();
+  const value = make(hit !== undefined);
   cache.set(key, { text, value });
   return value;
 }

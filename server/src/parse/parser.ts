@@ -53,20 +53,6 @@ export class ParserHost {
     return tree;
   }
 
-  /**
-   * Parses `slice` as if it stood at `from` of a larger text (one function out of a 6,000-line
-   * file), with that text's positions: nodes keep their real lines and columns. Only the slice
-   * is handed to tree-sitter; the rest of the file is never copied.
-   */
-  parseRange(lang: LanguageId, slice: string, from: number, start: Point, end: Point): Tree {
-    this.parser.setLanguage(this.langs[lang]);
-    const to = from + slice.length;
-    const input = (index: number): string => index >= from && index < to ? slice.slice(index - from) : '';
-    const tree = this.parser.parse(input, null, { includedRanges: [{ startIndex: from, endIndex: to, startPosition: start, endPosition: end }] });
-    if (!tree) throw new Error(`tree-sitter returned no tree (${lang})`);
-    return tree;
-  }
-
   /** Incremental re-parse: applies the edit to the old tree, then parses the new text against it. */
   reparse(lang: LanguageId, old: Tree, edit: Edit, newText: string): Tree {
     old.edit(edit);
@@ -81,4 +67,26 @@ export function wasmPathsIn(dir: string): WasmPaths {
     c: path.join(dir, 'tree-sitter-c.wasm'),
     gas: path.join(dir, 'tree-sitter-gas.wasm'),
   };
+}
+
+/** The edit that turns `before` into `after`, as one replaced span. */
+export function editBetween(before: string, after: string): Edit {
+  const most = Math.min(before.length, after.length);
+  let p = 0;
+  while (p < most && before.charCodeAt(p) === after.charCodeAt(p)) p++;
+  let q = 0;
+  while (q < most - p && before.charCodeAt(before.length - 1 - q) === after.charCodeAt(after.length - 1 - q)) q++;
+  return new Edit({
+    startIndex: p, oldEndIndex: before.length - q, newEndIndex: after.length - q,
+    startPosition: pointIn(before, p), oldEndPosition: pointIn(before, before.length - q), newEndPosition: pointIn(after, after.length - q),
+  });
+}
+
+/** Row and column of offset `i` of a text (UTF-16 code units, as the trees count). */
+function pointIn(text: string, i: number): Point {
+  const nl = i === 0 ? -1 : text.lastIndexOf('\n', i - 1);
+  if (nl < 0) return { row: 0, column: i };
+  let row = 0;
+  for (let j = text.indexOf('\n'); j >= 0 && j < i; j = text.indexOf('\n', j + 1)) row++;
+  return { row, column: i - nl - 1 };
 }

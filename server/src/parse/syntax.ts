@@ -68,47 +68,89 @@ export class SyntaxNode {
 }
 
 /**
- * The text a copy reads from: `source` stands at `offset` of the parsed input (a function parsed
- * alone keeps only its own text), and the copied root starts at `base`, `basePoint`.
+ * The text a copy reads from: the whole parsed input, which starts at line and column `at` of
+ * its file (a function parsed alone, out of a 6,000-line file, keeps its real positions).
  */
 class SyntaxTree {
   private newlines: number[] | null = null;
-  constructor(private readonly source: string, private readonly offset: number, private readonly base: number, private readonly basePoint: Point) {}
+  constructor(private readonly source: string, private readonly at: Point) {}
 
-  text(start: number, end: number): string { return this.source.slice(start - this.offset, end - this.offset); }
+  text(start: number, end: number): string { return this.source.slice(start, end); }
 
   /** Row and column of an index, counted as tree-sitter counts them for UTF-16 input (`\n` ends a row). */
   position(index: number): Point {
     if (!this.newlines) {
       this.newlines = [];
-      for (let i = this.source.indexOf('\n', this.base - this.offset); i >= 0; i = this.source.indexOf('\n', i + 1)) this.newlines.push(i + this.offset);
+      for (let i = this.source.indexOf('\n'); i >= 0; i = this.source.indexOf('\n', i + 1)) this.newlines.push(i);
     }
     let lo = 0, hi = this.newlines.length;
     while (lo < hi) { const mid = (lo + hi) >> 1; if (this.newlines[mid] < index) lo = mid + 1; else hi = mid; }
-    if (lo === 0) return { row: this.basePoint.row, column: this.basePoint.column + index - this.base };
-    return { row: this.basePoint.row + lo, column: index - this.newlines[lo - 1] - 1 };
+    if (lo === 0) return { row: this.at.row, column: this.at.column + index };
+    return { row: this.at.row + lo, column: index - this.newlines[lo - 1] - 1 };
   }
 }
 
 let nextId = 1;
 
-/** Copies `root` and everything under it. `source` is the parsed text from index `offset` on (all of it by default). */
-export function snapshot(root: Node, source: string, offset = 0): SyntaxNode {
-  const tree = new SyntaxTree(source, offset, root.startIndex, root.startPosition);
+/**
+ * The copy a text edit left standing: `copy` was made from the tree before the edit, which
+ * replaced `[start, oldEnd)` by text ending at `newEnd`; `changed` are the ranges tree-sitter
+ * reports as parsed differently (`Tree.getChangedRanges`), in the new text's indices.
+ */
+export interface PriorCopy { copy: SyntaxNode; start: number; oldEnd: number; newEnd: number; changed: { startIndex: number; endIndex: number }[] }
+
+const ORIGIN: Point = { row: 0, column: 0 };
+
+/**
+ * Copies `root` and everything under it. `source` is the whole parsed text, standing at `at` in
+ * its file. With `prior` (an incremental re-parse), a subtree that neither touches the edited
+ * text nor a changed range is the same as before: it is copied from the prior copy, shifted to
+ * its new place, without reading it out of wasm.
+ */
+export function snapshot(root: Node, source: string, at: Point = ORIGIN, prior?: PriorCopy): SyntaxNode {
+  const tree = new SyntaxTree(source, at);
   const cursor = root.walk();
+  const shift = prior ? prior.newEnd - prior.oldEnd : 0;
+  // the prior node at the same place, of the same kind, under the prior counterpart of `parent`
+  const counterpart = (parent: Frame, n: SyntaxNode): SyntaxNode | null => {
+    if (!prior || !parent.old) return null;
+    const s = backTo(prior, n.startIndex), e = backTo(prior, n.endIndex);
+    if (s === null || e === null) return null;
+    const kids = parent.old.children;
+    while (parent.next < kids.length && kids[parent.next].startIndex < s) parent.next++;
+    for (let i = parent.next; i < kids.length && kids[i].startIndex === s; i++) {
+      const k = kids[i];
+      if (k.endIndex === e && k.type === n.type && k.isNamed === n.isNamed && k.field === n.field) { parent.next = i + 1; return k; }
+    }
+    return null;
+  };
+  const untouched = (n: SyntaxNode): boolean => prior !== undefined && !overlaps(n, prior.start, prior.newEnd)
+    && !prior.changed.some((r) => overlaps(n, r.startIndex, r.endIndex));
+  const clone = (old: SyntaxNode, parent: SyntaxNode): SyntaxNode => {
+    const by = old.startIndex >= (prior as PriorCopy).oldEnd ? shift : 0;
+    const n = new SyntaxNode(tree, nextId++, old.type, old.isNamed, old.startIndex + by, old.endIndex + by, old.field);
+    n.parent = parent;
+    for (const c of old.children) n.children.push(clone(c, n));
+    return n;
+  };
   try {
     const make = (field: string | null): SyntaxNode =>
       new SyntaxNode(tree, nextId++, cursor.nodeType, cursor.nodeIsNamed, cursor.startIndex, cursor.endIndex, field);
     const top = make(null);
-    // ancestors of the cursor's node, nearest last
-    const stack = [top];
+    const old = prior && prior.copy.type === top.type ? prior.copy : null;
+    // ancestors of the cursor's node, nearest last, each with its prior counterpart
+    const stack: Frame[] = [{ node: top, old, next: 0 }];
     if (cursor.gotoFirstChild()) {
       outer: for (;;) {
         const parent = stack[stack.length - 1];
         const n = make(cursor.currentFieldName ?? null);
-        n.parent = parent;
-        parent.children.push(n);
-        if (cursor.gotoFirstChild()) { stack.push(n); continue; }
+        n.parent = parent.node;
+        const was = counterpart(parent, n);
+        if (was && untouched(n)) parent.node.children.push(clone(was, parent.node));
+        else {
+          parent.node.children.push(n);
+          if (cursor.gotoFirstChild()) { stack.push({ node: n, old: was, next: 0 }); continue; }
+        }
         while (!cursor.gotoNextSibling()) {
           cursor.gotoParent();
           stack.pop();
@@ -120,4 +162,18 @@ export function snapshot(root: Node, source: string, offset = 0): SyntaxNode {
   } finally {
     cursor.delete();
   }
+}
+
+interface Frame { node: SyntaxNode; old: SyntaxNode | null; next: number }
+
+/** Where an index of the new text stood before the edit (null inside the replaced text). */
+function backTo(p: PriorCopy, i: number): number | null {
+  if (i <= p.start) return i;
+  if (i >= p.newEnd) return i - (p.newEnd - p.oldEnd);
+  return null;
+}
+
+/** Closed intervals: a node ending where the edit starts may have grown into it. */
+function overlaps(n: SyntaxNode, start: number, end: number): boolean {
+  return n.startIndex <= end && start <= n.endIndex;
 }
