@@ -1,7 +1,8 @@
 // Edit-to-diagnostics and hover latency of the real language server on a tree:
 //   node bench/lsp-edit.mjs DIR FILE [EDITS]
-// Opens FILE, makes EDITS unsaved edits (a comment line appended), and times each until the
-// server publishes diagnostics again; then EDITS edits of walked code (a statement added to a
+// Opens FILE, makes EDITS unsaved edits (a comment line appended, sent as VS Code sends it: the
+// range and the text typed), and times each until the server has answered it (the diagnostics
+// that changed published, then trapline/timelineChanged); then EDITS edits of walked code (a statement added to a
 // line holding a boot step), timed the same way; then 100 hovers over FILE: half on the boot steps that sit
 // in FILE (from trapline/timeline, each role), half at the first word of lines spread over the
 // file. Also reports the server's peak RSS (VmHWM from /proc, read just before shutdown).
@@ -46,8 +47,10 @@ export async function measureLsp(dir, file, { edits = 10, walkedEdits = 5, hover
     const uri = pathToFileURL(path.join(root, file)).toString();
     const t0 = performance.now();
     let ready = next();
-    await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(root).toString(), capabilities: {}, workspaceFolders: [{ uri: pathToFileURL(root).toString(), name: 'ws' }] });
+    const init = await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(root).toString(), capabilities: {}, workspaceFolders: [{ uri: pathToFileURL(root).toString(), name: 'ws' }] });
     conn.sendNotification('initialized', {});
+    // the edits below are sent as ranges, which only a server that syncs incrementally expects
+    if (init.capabilities.textDocumentSync !== 2) throw new Error(`the server syncs documents as ${JSON.stringify(init.capabilities.textDocumentSync)}, not incrementally`);
     await ready;
     const firstMs = performance.now() - t0;
     const firstPublished = published;
@@ -58,10 +61,14 @@ export async function measureLsp(dir, file, { edits = 10, walkedEdits = 5, hover
     const editMs = [];
     const rssPerEditKb = [];
     for (let i = 0; i < edits; i++) {
-      text += `\n/* edit ${i} */\n`;
+      const lines = text.split('\n');
+      const end = { line: lines.length - 1, character: lines[lines.length - 1].length };
+      const typed = `\n/* edit ${i} */\n`;
+      text += typed;
       ready = next();
       const t = performance.now();
-      conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: i + 2 }, contentChanges: [{ text }] });
+      // as VS Code sends it to a server that syncs incrementally: the range and the text typed there
+      conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: i + 2 }, contentChanges: [{ range: { start: end, end }, rangeLength: 0, text: typed }] });
       await ready;
       editMs.push(performance.now() - t);
       rssPerEditKb.push(procMemory(child.pid).rssKb);
@@ -80,11 +87,12 @@ export async function measureLsp(dir, file, { edits = 10, walkedEdits = 5, hover
     for (let i = 0; i < Math.min(walkedEdits, stepPos.length > 0 ? walkedEdits : 0); i++) {
       const ls = text.split('\n');
       const at = stepPos[i % stepPos.length].line;
+      const end = { line: at, character: ls[at].length };
       ls[at] = `${ls[at]} barrier();`;
       text = ls.join('\n');
       ready = next();
       const t = performance.now();
-      conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: edits + i + 2 }, contentChanges: [{ text }] });
+      conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: edits + i + 2 }, contentChanges: [{ range: { start: end, end }, rangeLength: 0, text: ' barrier();' }] });
       await ready;
       walkedEditMs.push(performance.now() - t);
     }

@@ -25,7 +25,8 @@ const documents = new TextDocuments(TextDocument);
 let root: string | null = null;
 let settings: ConfigOverrides = {};
 let canPullConfig = false;
-let published = new Set<string>();
+/** What each file's diagnostics were when last sent, as sent. */
+let published = new Map<string, string>();
 let timer: NodeJS.Timeout | null = null;
 let prepareTimer: NodeJS.Timeout | null = null;
 const PREPARE_AFTER_MS = 400;
@@ -38,11 +39,14 @@ const edited = new Set<string>();
 /** Something other than an edit (settings, a closed file, files on disk) asks for a whole analysis. */
 let wholeAnalysis = true;
 /**
- * The last edit answered from the analysis on screen took longer than keystrokes come (a walk
- * that re-used little): the next ones wait for typing to pause, so answers never queue up.
+ * The last edits answered from the analysis on screen took longer than keystrokes come (walks
+ * that re-used little): the next ones wait for typing to pause, so answers never queue up. One
+ * slow answer alone does not (the first edits after an analysis run code not yet optimised, a
+ * garbage collection lands in one).
  */
-let slowEdit = false;
+let slowEdits = 0;
 const KEYSTROKE_MS = 100;
+const SLOW_IN_A_ROW = 2;
 /** The analysis on screen; the whole-file trees it parsed live in wasm memory until it is replaced. */
 let current: Analysis | null = null;
 /** Per-file index results: an edit re-parses the edited file only. */
@@ -152,9 +156,15 @@ function publish(a: Analysis): void {
     }));
     diags.set(uri, [...(diags.get(uri) ?? []), ...list]);
   }
-  for (const uri of published) if (!diags.has(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
-  for (const [uri, list] of diags) void connection.sendDiagnostics({ uri, diagnostics: list });
-  published = new Set(diags.keys());
+  // only what changed: a keystroke usually leaves every file's diagnostics as they were
+  for (const uri of published.keys()) if (!diags.has(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
+  const now = new Map<string, string>();
+  for (const [uri, list] of diags) {
+    const sent = JSON.stringify(list);
+    now.set(uri, sent);
+    if (published.get(uri) !== sent) void connection.sendDiagnostics({ uri, diagnostics: list });
+  }
+  published = now;
 }
 
 /**
@@ -168,7 +178,7 @@ function answerEdit(file: string, text: string): boolean {
   const next = reanalyzeEdit(current, file, text, cache);
   if (!next) return false;
   const ms = performance.now() - t0;
-  slowEdit = ms > KEYSTROKE_MS;
+  slowEdits = ms > KEYSTROKE_MS ? slowEdits + 1 : 0;
   edited.clear();
   if (next === current) return true;
   const walked = next.paths !== current.paths;
@@ -197,7 +207,7 @@ documents.onDidChangeContent((e) => {
   const file = relative(e.document.uri);
   if (file) edited.add(file);
   // answered at once when it can be, unless the last such answer was slow (then typing pauses first)
-  if (file && edited.size === 1 && !timer && !running && !slowEdit && answerEdit(file, e.document.getText())) return;
+  if (file && edited.size === 1 && !timer && !running && slowEdits < SLOW_IN_A_ROW && answerEdit(file, e.document.getText())) return;
   schedule(150, !file);
 });
 documents.onDidClose(() => schedule());
