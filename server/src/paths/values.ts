@@ -47,6 +47,20 @@ export function truth(v: Val | undefined): boolean | undefined {
   return undefined;
 }
 
+/** Same value as far as the walk can tell: exactly when the two `valKey`s are equal, without making them. */
+export function sameVal(a: Val | undefined, b: Val | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.k !== b.k) return false;
+  switch (a.k) {
+    case 'num': return a.v === (b as typeof a).v;
+    case 'addr': return a.sym === (b as typeof a).sym;
+    case 'slots': return a.name === (b as typeof a).name;
+    case 'range': { const c = b as typeof a; return a.vs.length === c.vs.length && a.vs[0] === c.vs[0]; }
+    case 'nonzero': case 'unknown': return true;
+    default: return valKey(a) === valKey(b);
+  }
+}
+
 export function valKey(v: Val | undefined): string {
   if (!v) return '?';
   switch (v.k) {

@@ -10,7 +10,7 @@ import { isRelevant } from '../summaries/relevance';
 import { crBits, initialState, setGate, stateKey, joinStates, type GateTables, type State } from './state';
 import { outsSig, readsHold, type MemoEntry, type Trace, type TraceEvent } from './traces';
 import type { CallSite, RolePath, Step, StepEffect } from './steps';
-import { EMPTY_CR, asCr, orVals, truth, valKey, vectorsOf, type Val } from './values';
+import { EMPTY_CR, asCr, orVals, sameVal, truth, valKey, vectorsOf, type Val } from './values';
 
 /** One path through the code: the machine state plus what the code's variables or registers hold. */
 interface Ctx {
@@ -53,25 +53,28 @@ export function regFamily(r: string): string {
   return x;
 }
 
-/** Keys of value maps and stacks, computed once each: both are copied on write, never changed in place. */
-const valsKeys = new WeakMap<ReadonlyMap<string, Val>, string>();
-const stackKeys = new WeakMap<readonly Val[], string>();
-function valsKey(vals: ReadonlyMap<string, Val>): string {
-  let k = valsKeys.get(vals);
-  if (k === undefined) { k = [...vals].map(([n, v]) => `${n}=${valKey(v)}`).join(','); valsKeys.set(vals, k); }
-  return k;
-}
-function stackKey(stack: readonly Val[]): string {
-  let k = stackKeys.get(stack);
-  if (k === undefined) { k = stack.map(valKey).join(','); stackKeys.set(stack, k); }
-  return k;
+/** TRAPLINE_TRACE=1: every assembler statement walked and every gate write, on stderr (read once: `process.env` is slow to ask). */
+const TRACE = process.env.TRAPLINE_TRACE !== undefined;
+
+/** Same locals, stack and flags: the same values in the same order, compared without making keys. */
+function sameLocals(a: Ctx, b: Ctx): boolean {
+  return sameVals(a.vals, b.vals) && sameStack(a.stack, b.stack)
+    && (a.flags === b.flags || (a.flags !== null && b.flags !== null && a.flags.reg === b.flags.reg && a.flags.imm === b.flags.imm));
 }
 
-/** Same locals, stack and flags (the keys are cached strings: usually the same objects, compared without a copy). */
-function sameLocals(a: Ctx, b: Ctx): boolean {
-  return (a.vals === b.vals || valsKey(a.vals) === valsKey(b.vals))
-    && (a.stack === b.stack || stackKey(a.stack) === stackKey(b.stack))
-    && (a.flags === b.flags || (a.flags !== null && b.flags !== null && a.flags.reg === b.flags.reg && a.flags.imm === b.flags.imm));
+function sameVals(a: ReadonlyMap<string, Val>, b: ReadonlyMap<string, Val>): boolean {
+  if (a === b) return true;
+  if (a.size !== b.size) return false;
+  const theirs = b.entries();
+  for (const [name, v] of a) {
+    const [other, w] = theirs.next().value as [string, Val];
+    if (name !== other || !sameVal(v, w)) return false;
+  }
+  return true;
+}
+
+function sameStack(a: readonly Val[], b: readonly Val[]): boolean {
+  return a === b || (a.length === b.length && a.every((v, i) => sameVal(v, b[i])));
 }
 
 function dedupe(ctxs: Ctx[]): Ctx[] {
@@ -180,7 +183,7 @@ export class PathWalker {
     const quiet = (effect.kind === 'cr4' || effect.kind === 'irq' || effect.kind === 'features-or' || effect.kind === 'tss-ist')
       && next.every((n, i) => stateKey(n.st) === stateKey(ctxs[i].st));
     if (quiet) return ctxs;
-    if (process.env.TRAPLINE_TRACE && effect.kind === 'gate') process.stderr.write(`gate ${JSON.stringify(effect.table)} ${effect.vectors.length} ${effect.vectors.slice(0, 3)} ${effect.handler.symbol}\n`);
+    if (TRACE && effect.kind === 'gate') process.stderr.write(`gate ${JSON.stringify(effect.table)} ${effect.vectors.length} ${effect.vectors.slice(0, 3)} ${effect.handler.symbol}\n`);
     this.record(effect, range, ctxs, next);
     if (effect.kind === 'start-aps' && this.recording) this.log.push({ k: 'aps', first: this.startApsAt === null, site, base: next[0]?.st ?? null });
     if (effect.kind === 'start-aps' && this.startApsAt === null) {
@@ -1070,13 +1073,14 @@ export class PathWalker {
     const { stmts: plain, loops } = unitFacts(unit);
     let budget = 20000;
     while (pending.size > 0 && budget-- > 0) {
-      const pos = Math.min(...pending.keys());
+      let pos = Infinity;
+      for (const p of pending.keys()) if (p < pos) pos = p;
       let cur = dedupe(pending.get(pos) ?? []);
       pending.delete(pos);
       if (visited.has(pos) || pos >= unit.stmts.length) continue;
       visited.add(pos);
       const { stmt, section } = unit.stmts[pos];
-      if (process.env.TRAPLINE_TRACE) process.stderr.write(`${this.role.name} ${pos} ${stmt.kind} ${"text" in stmt ? stmt.text : ("name" in stmt ? stmt.name : "")}\n`);
+      if (TRACE) process.stderr.write(`${this.role.name} ${pos} ${stmt.kind} ${"text" in stmt ? stmt.text : ("name" in stmt ? stmt.name : "")}\n`);
       const file = stmt.range.file;
       if (stmt.kind === 'label') {
         this.within[this.within.length - 1] = /^\d+$|^\.L/.test(stmt.name) ? this.within[this.within.length - 1] : stmt.name;
