@@ -252,6 +252,25 @@ void start(void)
   assert.ok(next.paths[0].steps.some((s) => s.effect.kind === 'lidt' && s.within === 'helper'), next.paths[0].steps.map((s) => `${s.within}:${s.effect.text}`).join(', '));
 });
 
+test('incremental: a callee the edit redefines is asked about in its new definition, not the one the trace recorded', async () => {
+  const setup = `${TABLE}extern void helper(void);
+void start(void)
+{
+    helper();
+}
+`;
+  const other = `${TABLE}void helper(void)
+{
+    barrier();
+}
+`;
+  const root = await treeOf({ 'setup.c': setup, 'other.c': other });
+  const base = await analyze(root, { wasmDir, keepWalks: true });
+  assert.equal(base.paths[0].steps.length, 0);
+  const next = await walkedAgain(root, 'other.c', other.replace('    barrier();\n', LIDT), base);
+  assert.ok(next.paths[0].steps.some((s) => s.effect.kind === 'lidt' && s.within === 'helper'), next.paths[0].steps.map((s) => `${s.within}:${s.effect.text}`).join(', '));
+});
+
 test('incremental: an edit on a line that feeds a features word or a table copy is walked again while what it feeds stays, and whole otherwise', async () => {
   const root = path.resolve('examples/boot-hazards');
   const base = await analyze(root, { wasmDir, keepWalks: true });

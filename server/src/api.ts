@@ -16,3 +16,4 @@ export { blankAttributes, declaratorName } from './index/c-index';
 export { snapshot } from './parse/syntax';
 export { reanalyzeEdit } from './incremental';
 export { newTreeCache } from './index/index';
+export { LayeredMap } from './index/layered-map';

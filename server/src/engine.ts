@@ -68,7 +68,7 @@ export function conclude(root: string, config: Config, index: WorkspaceIndex, pa
   // suppression comments (`/* trapline-disable-next-line TL002 -- reason */`) are honoured by every face
   const { findings, unused } = applySuppressions(runRules(index, paths, config, only), index.texts, rulesRun(RULE_IDS, config.rules, only));
   let functions = 0;
-  for (const d of index.functions.values()) functions += d.length;
+  for (const f of index.cFiles.values()) functions += f.functions.length;
   return {
     root, config, index, paths, findings, unusedSuppressions: unused, rules: only, walks,
     stats: { ...index.stats, functions, asmUnits: index.units.length, ms: { index: Math.round(ms.index), paths: Math.round(ms.paths), rules: Math.round(performance.now() - t0) } },

@@ -71,7 +71,7 @@ const scanFacts = new WeakMap<CFileIndex, { wide: object; facts: string }>();
  */
 function scanFactsOfFile(index: WorkspaceIndex, file: string, text: string, ci: CFileIndex): string {
   let f = scanFacts.get(ci);
-  if (f?.wide !== index.wideFacts) { f = { wide: index.wideFacts, facts: scanFactsOf(index, file, text, ci.functions) }; scanFacts.set(ci, f); }
+  if (f?.wide !== index.lineage) { f = { wide: index.lineage, facts: scanFactsOf(index, file, text, ci.functions) }; scanFacts.set(ci, f); }
   return f.facts;
 }
 

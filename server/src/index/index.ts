@@ -10,6 +10,7 @@ import { blankAttributes, type CFileIndex, type CFunction, type CVariable } from
 import { lexCFile } from './c-lex';
 import { indexAsmTree, type AsmFile, type AsmStmt } from './asm-index';
 import { byPreference, listSourceFiles } from './workspace';
+import { LayeredMap } from './layered-map';
 
 export interface UnitStmt { stmt: AsmStmt; section: string; bits: 16 | 32 | 64 }
 /** A root `.S` file with its `#include`d `.S` files spliced in where they are included. */
@@ -20,6 +21,15 @@ export interface CopyRecipe { fn: CFunction; dst: string; src: string; offset: n
 /** A function that ORs its parameter `param` into a features word (`set_in_cr4(mask)`: `mmu_cr4_features |= mask`). */
 export interface FeatureHelper { fn: string; param: number; word: string }
 
+/**
+ * The indexes made from one build by edits of function bodies (`withCFile`): they share the
+ * workspace-wide facts (variables, features words and helpers, ...), and each edit records the
+ * function names it redefined, by version.
+ */
+export interface Lineage { readonly redefined: Map<string, number> }
+/** A definition `pickFunction` answered, in which index. */
+export interface Picked { fn: CFunction; lineage: Lineage; version: number }
+
 export interface IndexStats { files: number; cFiles: number; asmFiles: number; bytes: number; skipped: { file: string; reason: string }[] }
 
 const MAX_INCLUDE_DEPTH = 8;
@@ -27,8 +37,8 @@ const MAX_INCLUDE_DEPTH = 8;
 const PREDEFINED = new Set(['__ASSEMBLY__', '__x86_64__', '__ELF__', '__GNUC__']);
 
 export class WorkspaceIndex {
-  readonly functions = new Map<string, CFunction[]>();
-  readonly variables = new Map<string, CVariable[]>();
+  readonly functions: ReadonlyMap<string, CFunction[]>;
+  readonly variables: ReadonlyMap<string, CVariable[]>;
   readonly units: AsmUnit[] = [];
   readonly asmLabels = new Map<string, AsmLabelRef>();
   /** Variables whose value is loaded into CR4 somewhere (`write_cr4(mmu_cr4_features)`, `mov sym(%rip),%rcx; mov %rcx,%cr4`). */
@@ -47,10 +57,18 @@ export class WorkspaceIndex {
   private readonly picked = new Map<string, Map<string, CFunction>>();
   private readonly ownsTrees: boolean;
 
+  /** The build this index comes from by edits of function bodies (`withCFile`), and how many edits on. */
+  readonly lineage: Lineage;
+  readonly version: number;
+
   constructor(readonly root: string, readonly texts: Map<string, string>, readonly macros: MacroTable,
-    readonly host: ParserHost, readonly profile: Profile, readonly stats: IndexStats, shared?: TreeCache,
-    /** Identity of the workspace-wide facts (variables, features words and helpers, ...): an index made by `withCFile` shares its parent's. */
-    readonly wideFacts: object = {}) {
+    readonly host: ParserHost, readonly profile: Profile, readonly stats: IndexStats, shared: TreeCache | undefined,
+    /** Definitions by name, C functions and variables; an edit's index also names its lineage and version. */
+    made: { functions: ReadonlyMap<string, CFunction[]>; variables: ReadonlyMap<string, CVariable[]>; lineage?: Lineage; version?: number }) {
+    this.functions = made.functions;
+    this.variables = made.variables;
+    this.lineage = made.lineage ?? { redefined: new Map() };
+    this.version = made.version ?? 0;
     this.trees = shared ?? newTreeCache();
     this.ownsTrees = shared === undefined;
   }
@@ -69,6 +87,16 @@ export class WorkspaceIndex {
       byFile.set(fromFile, pick);
     }
     return pick;
+  }
+
+  /**
+   * What `pickFunction(name, fromFile)` answers, given that it answered `was.fn` in the index of
+   * this lineage at `was.version`: that, without a lookup, while no edit since redefined the name
+   * (a trace re-checks thousands of such answers per keystroke, in a map of ten thousand names).
+   */
+  pickedAgain(name: string, fromFile: string | undefined, was: Picked): CFunction | undefined {
+    if (was.lineage === this.lineage && (this.lineage.redefined.get(name) ?? -1) <= was.version) return was.fn;
+    return this.pickFunction(name, fromFile);
   }
 
   variable(name: string): CVariable | undefined { return this.variables.get(name)?.[0]; }
@@ -148,12 +176,13 @@ export class WorkspaceIndex {
    */
   withCFile(file: string, text: string, ci: CFileIndex): WorkspaceIndex {
     const texts = new Map(this.texts).set(file, text);
-    const next = new WorkspaceIndex(this.root, texts, this.macros, this.host, this.profile, this.stats, this.trees, this.wideFacts);
-    for (const [k, defs] of this.functions) next.functions.set(k, defs);
-    for (const [k, defs] of this.variables) next.variables.set(k, defs);
+    // the names the file does not define are shared, not copied (ten thousand, for each keystroke)
+    const functions = new LayeredMap(this.functions), variables = new LayeredMap(this.variables);
+    const version = this.version + 1;
+    const next = new WorkspaceIndex(this.root, texts, this.macros, this.host, this.profile, this.stats, this.trees, { functions, variables, lineage: this.lineage, version });
     const old = this.cFiles.get(file);
     // replace the file's definitions in place of the old ones (preference order is kept)
-    const swap = <T extends { file: string; name: string }>(m: Map<string, T[]>, before: T[], after: T[]): void => {
+    const swap = <T extends { file: string; name: string }>(m: LayeredMap<string, T[]>, before: T[], after: T[]): void => {
       for (const name of new Set([...before, ...after].map((d) => d.name))) {
         const defs = (m.get(name) ?? []).filter((d) => d.file !== file);
         const mine = after.filter((d) => d.name === name);
@@ -162,11 +191,13 @@ export class WorkspaceIndex {
         if (defs.length > 0) m.set(name, defs); else m.delete(name);
       }
     };
-    swap(next.functions, old?.functions ?? [], ci.functions);
+    swap(functions, old?.functions ?? [], ci.functions);
     // a name the file does not define keeps its definitions, so its picks hold
     const touched = new Set([...(old?.functions ?? []), ...ci.functions].map((d) => d.name));
     for (const [name, byFile] of this.picked) if (!touched.has(name)) next.picked.set(name, byFile);
-    swap(next.variables, old?.variables ?? [], ci.variables);
+    // (never lowered: an index made and dropped only makes later answers be looked up again)
+    for (const name of touched) this.lineage.redefined.set(name, Math.max(version, this.lineage.redefined.get(name) ?? -1));
+    swap(variables, old?.variables ?? [], ci.variables);
     for (const [k, v] of this.cFiles) next.cFiles.set(k, v);
     next.cFiles.set(file, ci);
     next.units.push(...this.units);
@@ -359,7 +390,8 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
     // blanking depends on the macros: trees parsed under other macros are stale
     disposeTrees(opts.trees);
   }
-  const index = new WorkspaceIndex(root, texts, macros, host, profile, stats, opts.trees);
+  const functions = new Map<string, CFunction[]>(), variables = new Map<string, CVariable[]>();
+  const index = new WorkspaceIndex(root, texts, macros, host, profile, stats, opts.trees, { functions, variables });
   for (const n of noreturn) index.noreturn.add(n);
   const asmFiles: AsmFile[] = [];
   let done = 0;
@@ -384,8 +416,8 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
         remember({ c: ci });
       }
       index.cFiles.set(f, ci);
-      for (const fn of ci.functions) push(index.functions, fn.name, fn);
-      for (const v of ci.variables) push(index.variables, v.name, v);
+      for (const fn of ci.functions) push(functions, fn.name, fn);
+      for (const v of ci.variables) push(variables, v.name, v);
     } else if (lang === 'gas') {
       stats.asmFiles++;
       let ai = cached?.asm;

@@ -1,5 +1,5 @@
 import type { Hints } from '../config';
-import type { WorkspaceIndex } from '../index/index';
+import type { Picked, WorkspaceIndex } from '../index/index';
 import type { CFunction } from '../index/c-index';
 import type { Range } from '../model/types';
 import { isRelevant } from '../summaries/relevance';
@@ -26,8 +26,8 @@ export type TraceEvent =
   | { k: 'hit'; key: string; sig: string }
   /** A call walked for the first time inside this one. */
   | { k: 'miss'; key: string }
-  /** The summary that decided whether a callee is walked at all. */
-  | { k: 'relevant'; sym: string; from: string | undefined; is: boolean }
+  /** The summary that decided whether a callee is walked at all, of the definition the name picked then. */
+  | { k: 'relevant'; sym: string; from: string | undefined; is: boolean; picked: Picked }
   /** A function's syntax: same text at the same place, same syntax. */
   | { k: 'read'; fn: CFunction; fileText: string; body: string }
   | { k: 'unresolved'; sym: string; range: Range }
@@ -101,7 +101,7 @@ export function readsHold(t: Trace, index: WorkspaceIndex, hints: Hints, memo: R
         inside.add(e.key);
         break;
       case 'relevant': {
-        const fn = index.pickFunction(e.sym, e.from);
+        const fn = index.pickedAgain(e.sym, e.from, e.picked);
         if (!fn || isRelevant(index, hints, fn) !== e.is) return false;
         break;
       }

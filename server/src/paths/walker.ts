@@ -362,7 +362,7 @@ export class PathWalker {
   private relevant(sym: string, from: string | undefined, fn: CFunction): boolean {
     const is = isRelevant(this.index, this.hints, fn);
     // the same name from the same file picks the same function in any index with these workspace-wide facts
-    if (this.recording && this.firstRead((o) => o.asked, fn)) this.log.push({ k: 'relevant', sym, from, is });
+    if (this.recording && this.firstRead((o) => o.asked, fn)) this.log.push({ k: 'relevant', sym, from, is, picked: { fn, lineage: this.index.lineage, version: this.index.version } });
     return is;
   }
 
@@ -453,7 +453,9 @@ export class PathWalker {
       const chain = [...prefix, ...s.chain.slice(skip)];
       this.steps.push({ ...s, index: s.index + shift, seq: s.seq + seq, chain, depth: chain.length });
     }
-    for (const c of t.calls) this.calls.push({ ...c, seq: c.seq + seq });
+    // call sites are never changed in place: unmoved ones are shared (a path holds thousands)
+    if (seq === 0) for (const c of t.calls) this.calls.push(c);
+    else for (const c of t.calls) this.calls.push({ callee: c.callee, caller: c.caller, range: c.range, seq: c.seq + seq });
     this.seq += t.seqSpan;
     // what it did counts for the traces being recorded around it, as if it had been walked
     if (t.writesSites) this.siteWrites++;
