@@ -271,6 +271,27 @@ void start(void)
   assert.ok(next.paths[0].steps.some((s) => s.effect.kind === 'lidt' && s.within === 'helper'), next.paths[0].steps.map((s) => `${s.within}:${s.effect.text}`).join(', '));
 });
 
+test('incremental: line breaks typed above walked functions leave no copy of them at the lines they left', async () => {
+  const setup = `${TABLE}${LOAD}
+void start(void)
+{
+    load_idt();
+}
+`;
+  const root = await treeOf({ 'setup.c': setup });
+  const trees = api.newTreeCache();
+  let a = await analyze(root, { wasmDir, keepWalks: true, trees });
+  const copies = trees.functions.size;
+  assert.ok(copies >= 2, `${copies} function copies`);
+  let text = setup;
+  for (let i = 0; i < 5; i++) {
+    // a line break in start()'s body, then one above both functions, in turn
+    text = i % 2 === 0 ? text.replace('    load_idt();', '\n    load_idt();') : `\n${text}`;
+    a = await walkedAgain(root, 'setup.c', text, a);
+    assert.equal(trees.functions.size, copies, `after edit ${i}: ${[...trees.functions.keys()].join(', ')}`);
+  }
+});
+
 test('incremental: an edit on a line that feeds a features word or a table copy is walked again while what it feeds stays, and whole otherwise', async () => {
   const root = path.resolve('examples/boot-hazards');
   const base = await analyze(root, { wasmDir, keepWalks: true });

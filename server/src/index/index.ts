@@ -136,7 +136,7 @@ export class WorkspaceIndex {
    */
   functionNode(fn: CFunction): SyntaxNode | null {
     const text = this.texts.get(fn.file) ?? '';
-    const key = `${fn.file}@${fn.range.line}:${fn.range.column}`;
+    const key = placeOf(fn);
     // by place, not offset: a copy's offsets are read only relative to its own start (see placedText)
     return cachedParse(this.trees.functions, key, placedText(fn, text), (again) => this.parseFunction(fn, text, key, again));
   }
@@ -195,6 +195,7 @@ export class WorkspaceIndex {
     // a name the file does not define keeps its definitions, so its picks hold
     const touched = new Set([...(old?.functions ?? []), ...ci.functions].map((d) => d.name));
     for (const [name, byFile] of this.picked) if (!touched.has(name)) next.picked.set(name, byFile);
+    forgetMoved(this.trees, new Set(ci.functions.map(placeOf)), file);
     // (never lowered: an index made and dropped only makes later answers be looked up again)
     for (const name of touched) this.lineage.redefined.set(name, Math.max(version, this.lineage.redefined.get(name) ?? -1));
     swap(variables, old?.variables ?? [], ci.variables);
@@ -311,6 +312,19 @@ export function disposeTrees(cache: TreeCache): void {
   cache.files.clear();
   cache.functions.clear();
   cache.edited.clear();
+}
+
+/** Where a definition's copy is cached: its file, line and column. */
+function placeOf(fn: CFunction): string { return `${fn.file}@${fn.range.line}:${fn.range.column}`; }
+
+/**
+ * Drops the copies (and kept trees) of functions no longer at the place they were copied from,
+ * in one file or in all: typing a line break moves every function below it, and a long session
+ * would otherwise keep a copy of each at every line it has stood on.
+ */
+function forgetMoved(trees: TreeCache, live: Set<string>, file?: string): void {
+  for (const key of trees.functions.keys()) if ((file === undefined || key.startsWith(`${file}@`)) && !live.has(key)) trees.functions.delete(key);
+  for (const [key, k] of trees.edited) if (!trees.functions.has(key)) { k.tree.delete(); trees.edited.delete(key); }
 }
 
 function keepParse(kept: Map<string, KeptParse>, key: string, parse: KeptParse): void {
@@ -434,6 +448,7 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
   for (const text of texts.values()) if (text.includes('.macro')) scanFlowMacros(text, index.asmFlowMacros);
   buildUnits(index, asmFiles);
   scanFeaturesAndCopies(index);
+  if (opts.trees) forgetMoved(opts.trees, new Set([...functions.values()].flat().map(placeOf)));
   return index;
 }
 
