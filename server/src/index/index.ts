@@ -137,7 +137,7 @@ export class WorkspaceIndex {
   functionNode(fn: CFunction): SyntaxNode | null {
     const text = this.texts.get(fn.file) ?? '';
     const key = placeOf(fn);
-    // by place, not offset: a copy's offsets are read only relative to its own start (see placedText)
+    // by place, not offset: a copy counts offsets from its function's start (see placedText)
     return cachedParse(this.trees.functions, key, placedText(fn, text), (again) => this.parseFunction(fn, text, key, again));
   }
 
@@ -233,9 +233,8 @@ const placed = new WeakMap<CFunction, string>();
 /**
  * A function's text and the lines and columns where it starts and ends: its syntax copy holds
  * while these do, however the rest of its file changed (an edit re-parses the functions it
- * touched or moved to other lines). The copy's offsets then belong to the text it was made
- * from: readers take them relative to the function's start. Made once per definition (an edit
- * makes new ones), so an unchanged one compares as the same string.
+ * touched or moved to other lines): its offsets count from the function's start. Made once per
+ * definition (an edit makes new ones), so an unchanged one compares as the same string.
  */
 function placedText(fn: CFunction, fileText: string): string {
   let t = placed.get(fn);

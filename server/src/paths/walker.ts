@@ -229,8 +229,8 @@ export class PathWalker {
     let scratch: State = { ...srcSt, tables, percpu };
     // Walk what the copying function does to the copy after the memcpy (e.g. clear IST before the CPU runs).
     const fnNode = this.syntaxOf(recipe.fn);
-    // the copy may come from an earlier text of the file, with the function at another offset
-    const at = fnNode ? fnNode.startIndex + recipe.offset - recipe.fn.startIndex - 1 : 0;
+    // the copy counts offsets from the function's start (the recipe's, from the file's)
+    const at = recipe.offset - recipe.fn.startIndex - 1;
     const call = fnNode?.descendantForIndex(at, at);
     let stmt: SyntaxNode | null = call ?? null;
     while (stmt && stmt.parent && stmt.parent.type !== 'compound_statement') stmt = stmt.parent;
