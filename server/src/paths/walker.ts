@@ -65,12 +65,17 @@ function sameLocals(a: Ctx, b: Ctx): boolean {
 function sameVals(a: ReadonlyMap<string, Val>, b: ReadonlyMap<string, Val>): boolean {
   if (a === b) return true;
   if (a.size !== b.size) return false;
-  const theirs = b.entries();
-  for (const [name, v] of a) {
-    const [other, w] = theirs.next().value as [string, Val];
-    if (name !== other || !sameVal(v, w)) return false;
-  }
+  const x = flatOf(a), y = flatOf(b);
+  for (let i = 0; i < x.length; i += 2) if (x[i] !== y[i] || !sameVal(x[i + 1] as Val, y[i + 1] as Val)) return false;
   return true;
+}
+
+/** A value map's names and values, in order, made once per map: maps are copied on write, never changed in place. */
+const flats = new WeakMap<ReadonlyMap<string, Val>, (string | Val)[]>();
+function flatOf(m: ReadonlyMap<string, Val>): (string | Val)[] {
+  let f = flats.get(m);
+  if (f === undefined) { f = []; m.forEach((v, k) => { f?.push(k, v); }); flats.set(m, f); }
+  return f;
 }
 
 function sameStack(a: readonly Val[], b: readonly Val[]): boolean {
