@@ -61,6 +61,19 @@ export function sameVal(a: Val | undefined, b: Val | undefined): boolean {
   }
 }
 
+/** The same value in every respect (the plain kinds compared by content, the others only as the same object). */
+export function identicalVal(a: Val | undefined, b: Val | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.k !== b.k) return false;
+  switch (a.k) {
+    case 'num': return a.v === (b as typeof a).v;
+    case 'addr': return a.sym === (b as typeof a).sym;
+    case 'slots': return a.name === (b as typeof a).name;
+    case 'nonzero': case 'unknown': return true;
+    default: return false;
+  }
+}
+
 export function valKey(v: Val | undefined): string {
   if (!v) return '?';
   switch (v.k) {

@@ -10,7 +10,7 @@ import { isRelevant } from '../summaries/relevance';
 import { crBits, initialState, setGate, stateKey, joinStates, type GateTables, type State } from './state';
 import { outsSig, readsHold, type MemoEntry, type Trace, type TraceEvent } from './traces';
 import type { CallSite, RolePath, Step, StepEffect } from './steps';
-import { EMPTY_CR, asCr, orVals, sameVal, truth, valKey, vectorsOf, type Val } from './values';
+import { EMPTY_CR, asCr, identicalVal, orVals, sameVal, truth, valKey, vectorsOf, type Val } from './values';
 
 /** One path through the code: the machine state plus what the code's variables or registers hold. */
 interface Ctx {
@@ -104,6 +104,14 @@ function dedupe(ctxs: Ctx[]): Ctx[] {
 }
 
 function flow(normal: Ctx[] = []): Flow { return { normal, ret: [], brk: [], cont: [] }; }
+
+/** The context with local `name` set to `v` (value maps are copied on write; one that already holds exactly that is kept). */
+function withLocal(c: Ctx, name: string, v: Val): Ctx {
+  if (c.vals.has(name) && identicalVal(c.vals.get(name), v)) return c;
+  const vals = new Map(c.vals);
+  vals.set(name, v);
+  return { ...c, vals };
+}
 
 export class PathWalker {
   readonly steps: Step[] = [];
@@ -551,7 +559,7 @@ export class PathWalker {
           if (d && d.type !== 'init_declarator') {
             // a local without initializer still shadows any global of that name
             const name = innermostName(d);
-            if (name) cur = cur.map((c) => { const vals = new Map(c.vals); vals.set(name, { k: 'unknown' }); return { ...c, vals }; });
+            if (name) cur = cur.map((c) => withLocal(c, name, { k: 'unknown' }));
             continue;
           }
           if (d?.type !== 'init_declarator') continue;
@@ -560,7 +568,7 @@ export class PathWalker {
           const name = id ? innermostName(id) : null;
           if (!name || !value) continue;
           cur = this.execExpr(value, cur, fn);
-          cur = cur.map((c) => { const v = this.eval(value, c, fn); const vals = new Map(c.vals); vals.set(name, v ?? { k: 'unknown' }); return { ...c, vals }; });
+          cur = cur.map((c) => withLocal(c, name, this.eval(value, c, fn) ?? { k: 'unknown' }));
         }
         return flow(cur);
       }
@@ -710,14 +718,15 @@ export class PathWalker {
     const rhs = n.childForFieldName('right');
     const op = n.childForFieldName('operator')?.text ?? '=';
     if (!lhs || !rhs || ctxs.length === 0) return ctxs;
-    const range = this.rangeIn(fn, n);
-    const text = n.text.replace(/\s+/g, ' ');
+    // made only for a step: most assignments are to locals
+    const range = (): Range => this.rangeIn(fn, n);
+    const text = (): string => n.text.replace(/\s+/g, ' ');
     // TSS IST slot: tss->ist[IST_MCE - 1] = ...
     if (lhs.type === 'subscript_expression') {
       const arr = lhs.childForFieldName('argument');
       if (arr?.type === 'field_expression' && arr.childForFieldName('field')?.text === 'ist') {
         const idx = this.eval(lhs.childForFieldName('index'), ctxs[0], fn);
-        if (idx?.k === 'num') return this.apply({ kind: 'tss-ist', slot: Number(idx.v) + 1, text }, range, ctxs);
+        if (idx?.k === 'num') return this.apply({ kind: 'tss-ist', slot: Number(idx.v) + 1, text: text() }, range(), ctxs);
         if (idx?.k === 'range') return ctxs; // poisoning loops over unused slots
         return ctxs;
       }
@@ -726,36 +735,34 @@ export class PathWalker {
     if (lhs.type === 'field_expression' && lhs.childForFieldName('field')?.text === 'ist') {
       const g = this.eval(lhs.childForFieldName('argument'), ctxs[0], fn);
       const v = this.eval(rhs, ctxs[0], fn);
-      if (g?.k === 'gate' && v?.k === 'num') return this.apply({ kind: 'ist', table: g.ref, vectors: g.vs, ist: Number(v.v), text }, range, ctxs);
+      if (g?.k === 'gate' && v?.k === 'num') return this.apply({ kind: 'ist', table: g.ref, vectors: g.vs, ist: Number(v.v), text: text() }, range(), ctxs);
       return ctxs;
     }
     // features word |= bits
     if (lhs.type === 'identifier' && op === '|=' && !ctxs[0].vals.has(lhs.text) && this.index.featureWords.has(lhs.text)) {
       const v = asCr(this.eval(rhs, ctxs[0], fn));
-      if (v) return this.apply({ kind: 'features-or', word: lhs.text, bits: v.bits, text }, range, ctxs);
+      if (v) return this.apply({ kind: 'features-or', word: lhs.text, bits: v.bits, text: text() }, range(), ctxs);
       return ctxs;
     }
     // local variable
     if (lhs.type === 'identifier' && (ctxs[0].vals.has(lhs.text) || !this.index.variable(lhs.text))) {
       return ctxs.map((c) => {
         const v = this.eval(rhs, c, fn);
-        const vals = new Map(c.vals);
         const merged = op === '|=' ? orVals(c.vals.get(lhs.text), v) : op === '=' ? v : undefined;
-        vals.set(lhs.text, merged ?? { k: 'unknown' });
-        return { ...c, vals };
+        return withLocal(c, lhs.text, merged ?? { k: 'unknown' });
       });
     }
     const rv = this.eval(rhs, ctxs[0], fn);
     // this CPU's per-CPU table slot: idt_tables[0] = idt_table; this_cpu(idt) = bsp_idt
     const slot = this.slotOf(lhs, ctxs[0], fn);
     if (slot && rv?.k === 'table' && rv.ref.kind === 'symbol') {
-      if (slot.current) return this.apply({ kind: 'percpu-alias', slot: slot.name, table: rv.ref.name, text }, range, ctxs);
+      if (slot.current) return this.apply({ kind: 'percpu-alias', slot: slot.name, table: rv.ref.name, text: text() }, range(), ctxs);
       return ctxs;
     }
     // a descriptor built field by field: *(unsigned long *)&idt_load[2] = (unsigned long)idt_tables[cpu]
     if (rv?.k === 'table') {
       const local = firstLocal(lhs, ctxs[0]);
-      if (local) return ctxs.map((c) => { const vals = new Map(c.vals); vals.set(local, { k: 'desc', desc: { kind: 'table', table: rv.ref } }); return { ...c, vals }; });
+      if (local) return ctxs.map((c) => withLocal(c, local, { k: 'desc', desc: { kind: 'table', table: rv.ref } }));
     }
     return ctxs;
   }
