@@ -1225,8 +1225,10 @@ export class PathWalker {
 
   private asmInsn(m: string, ops: Operand[], range: Range, text: string, cur: Ctx[], unitIdx: number, pos: number, prefix: string | null): Ctx[] {
     const setReg = (c: Ctx, reg: string, v: Val | undefined): Ctx => {
-      const vals = new Map(c.vals);
       const fam = regFamily(reg);
+      // (a register left as it was keeps the context: no copy of its value map)
+      if (v ? c.vals.has(fam) && identicalVal(c.vals.get(fam), v) : !c.vals.has(fam)) return c;
+      const vals = new Map(c.vals);
       if (v) vals.set(fam, v); else vals.delete(fam);
       return { ...c, vals };
     };
@@ -1416,6 +1418,7 @@ function decideJcc(m: string, c: Ctx): boolean | undefined {
 }
 
 function clobber(c: Ctx): Ctx {
+  if (c.flags === null && !CALLER_SAVED.some((r) => c.vals.has(r))) return c;
   const vals = new Map(c.vals);
   for (const r of CALLER_SAVED) vals.delete(r);
   return { ...c, vals, flags: null };
