@@ -58,6 +58,8 @@ export async function measureLsp(dir, file, { edits = 10, walkedEdits = 5, hover
     let text = readFileSync(path.join(root, file), 'utf8');
     // opening a file with the text on disk changes nothing: no analysis follows
     conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: file.endsWith('.S') ? 'gas' : 'c', version: 1, text } });
+    // text typed at a position, sent as VS Code sends it to a server that syncs incrementally: the range and the text
+    const type = (version, at, typed) => conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range: { start: at, end: at }, rangeLength: 0, text: typed }] });
     const editMs = [];
     const rssPerEditKb = [];
     for (let i = 0; i < edits; i++) {
@@ -67,8 +69,7 @@ export async function measureLsp(dir, file, { edits = 10, walkedEdits = 5, hover
       text += typed;
       ready = next();
       const t = performance.now();
-      // as VS Code sends it to a server that syncs incrementally: the range and the text typed there
-      conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: i + 2 }, contentChanges: [{ range: { start: end, end }, rangeLength: 0, text: typed }] });
+      type(i + 2, end, typed);
       await ready;
       editMs.push(performance.now() - t);
       rssPerEditKb.push(procMemory(child.pid).rssKb);
@@ -92,7 +93,7 @@ export async function measureLsp(dir, file, { edits = 10, walkedEdits = 5, hover
       text = ls.join('\n');
       ready = next();
       const t = performance.now();
-      conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: edits + i + 2 }, contentChanges: [{ range: { start: end, end }, rangeLength: 0, text: ' barrier();' }] });
+      type(edits + i + 2, end, ' barrier();');
       await ready;
       walkedEditMs.push(performance.now() - t);
     }

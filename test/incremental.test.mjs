@@ -228,8 +228,22 @@ void start(void)
   assert.ok(!next.paths[0].steps.some((s) => s.within === 'again'), 'inside again(), load_idt() with the same state is not walked twice');
 });
 
+/** `helper()` in other.c, reached from `setup` (a walked `start`), gains a lidt: walked again, its step shows under it. */
+async function helperGainsLidt(setup) {
+  const other = `${TABLE}void helper(void)
+{
+    barrier();
+}
+`;
+  const root = await treeOf({ 'setup.c': setup, 'other.c': other });
+  const base = await analyze(root, { wasmDir, keepWalks: true });
+  assert.equal(base.paths[0].steps.length, 0);
+  const next = await walkedAgain(root, 'other.c', other.replace('    barrier();\n', LIDT), base);
+  assert.ok(next.paths[0].steps.some((s) => s.effect.kind === 'lidt' && s.within === 'helper'), next.paths[0].steps.map((s) => `${s.within}:${s.effect.text}`).join(', '));
+}
+
 test('incremental: a callee that becomes boot-relevant in another file is walked inside the call that did not walk it before', async () => {
-  const setup = `${TABLE}extern void helper(void);
+  await helperGainsLidt(`${TABLE}extern void helper(void);
 static void prepare(void)
 {
     helper();
@@ -239,36 +253,16 @@ void start(void)
 {
     prepare();
 }
-`;
-  const other = `${TABLE}void helper(void)
-{
-    barrier();
-}
-`;
-  const root = await treeOf({ 'setup.c': setup, 'other.c': other });
-  const base = await analyze(root, { wasmDir, keepWalks: true });
-  assert.equal(base.paths[0].steps.length, 0);
-  const next = await walkedAgain(root, 'other.c', other.replace('    barrier();\n', LIDT), base);
-  assert.ok(next.paths[0].steps.some((s) => s.effect.kind === 'lidt' && s.within === 'helper'), next.paths[0].steps.map((s) => `${s.within}:${s.effect.text}`).join(', '));
+`);
 });
 
 test('incremental: a callee the edit redefines is asked about in its new definition, not the one the trace recorded', async () => {
-  const setup = `${TABLE}extern void helper(void);
+  await helperGainsLidt(`${TABLE}extern void helper(void);
 void start(void)
 {
     helper();
 }
-`;
-  const other = `${TABLE}void helper(void)
-{
-    barrier();
-}
-`;
-  const root = await treeOf({ 'setup.c': setup, 'other.c': other });
-  const base = await analyze(root, { wasmDir, keepWalks: true });
-  assert.equal(base.paths[0].steps.length, 0);
-  const next = await walkedAgain(root, 'other.c', other.replace('    barrier();\n', LIDT), base);
-  assert.ok(next.paths[0].steps.some((s) => s.effect.kind === 'lidt' && s.within === 'helper'), next.paths[0].steps.map((s) => `${s.within}:${s.effect.text}`).join(', '));
+`);
 });
 
 test('incremental: line breaks typed above walked functions leave no copy of them at the lines they left', async () => {

@@ -26,7 +26,9 @@ export function reanalyzeEdit(prev: Analysis, file: string, text: string, cache?
   // lines of the preprocessor or suppression comments: re-analyse
   if (/^[ \t]*#|trapline|\\$/m.test(change.old + '\n' + change.new)) return null;
   const defs = scanMacros(file, text);
-  if (macroKey(scanMacros(file, before)) !== macroKey(defs)) return null;
+  const hit = cache?.get(file);
+  // the previous text's definitions were scanned when it was read or edited
+  if (macroKey(hit?.text === before ? hit.defs : scanMacros(file, before)) !== macroKey(defs)) return null;
   const ci = lexCFile(file, text, prev.index.macros);
   if (ci.functions.length !== oldIndex.functions.length || ci.variables.length !== oldIndex.variables.length) return null;
   // what the file gives the index's text scans (features words, ORs into them, calls of the helpers
@@ -54,7 +56,6 @@ export function reanalyzeEdit(prev: Analysis, file: string, text: string, cache?
   // depend on the order of questions): this question gets summaries of its own
   const offPath = !changed.some(([a]) => isRelevant(prev.index, hints, a)) && !changed.some(([, b]) => isRelevant(index, hints, b, { aside: true })) && unmoved(prev, file, change);
   if (!offPath && !prev.walks) return null;
-  const hit = cache?.get(file);
   // same macros by name and body (their lines may have moved): the tree's macro key holds
   if (hit) cache?.set(file, { text, macroKey: hit.macroKey, defs, c: ci });
   if (offPath) return conclude(prev.root, prev.config, index, prev.paths, prev.walks, prev.rules, { index: performance.now() - t0, paths: 0 });

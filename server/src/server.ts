@@ -3,7 +3,7 @@ import {
   type Diagnostic, type InitializeParams,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 import { analyze, type Analysis } from './engine';
 import { reanalyzeEdit } from './incremental';
@@ -95,7 +95,7 @@ async function run(): Promise<void> {
   running = true;
   try {
     const [file] = edited;
-    const doc = file !== undefined && edited.size === 1 && !wholeAnalysis ? documents.get(pathToFileURL(path.join(root, file)).toString()) : undefined;
+    const doc = file !== undefined && edited.size === 1 && !wholeAnalysis ? documents.get(uriOf(root, file)) : undefined;
     if (doc && answerEdit(file, doc.getText())) return;
     await analyzeTree();
   } finally { running = false; }
@@ -149,7 +149,7 @@ function publish(a: Analysis): void {
   const diags = toDiagnostics(a.root, a.findings, a.unusedSuppressions, docsOf);
   // a broken .trapline.json is reported on that file; the defaults are used meanwhile
   if (a.config.problems.length > 0) {
-    const uri = pathToFileURL(path.join(a.root, CONFIG_FILE)).toString();
+    const uri = uriOf(a.root, CONFIG_FILE);
     const list: Diagnostic[] = a.config.problems.map((p) => ({
       range: { start: { line: p.range.line, character: p.range.column }, end: { line: p.range.endLine, character: p.range.endColumn } },
       severity: DiagnosticSeverity.Error, source: 'trapline', message: `${p.message}; using the defaults`,
@@ -206,7 +206,7 @@ connection.onDidChangeConfiguration(async () => { await pullSettings().catch(() 
 documents.onDidChangeContent((e) => {
   const file = relative(e.document.uri);
   if (file) edited.add(file);
-  // answered at once when it can be, unless the last such answer was slow (then typing pauses first)
+  // answered at once when it can be, unless the last answers were slow (then typing pauses first)
   if (file && edited.size === 1 && !timer && !running && slowEdits < SLOW_IN_A_ROW && answerEdit(file, e.document.getText())) return;
   schedule(150, !file);
 });

@@ -233,10 +233,11 @@ const placed = new WeakMap<CFunction, string>();
 /**
  * A function's text and the lines and columns where it starts and ends: its syntax copy holds
  * while these do, however the rest of its file changed (an edit re-parses the functions it
- * touched or moved to other lines): its offsets count from the function's start. Made once per
- * definition (an edit makes new ones), so an unchanged one compares as the same string.
+ * touched or moved to other lines): its offsets count from the function's start. A trace that
+ * read the function holds while it does too. Made once per definition (an edit makes new ones),
+ * so an unchanged one compares as the same string.
  */
-function placedText(fn: CFunction, fileText: string): string {
+export function placedText(fn: CFunction, fileText: string): string {
   let t = placed.get(fn);
   if (t === undefined) {
     const r = fn.range;
@@ -648,14 +649,16 @@ function orsIn(body: string): [string, string][] {
 /** `memcpy(dst, src, ...)` in a function body, with the offset just past its closing parenthesis. */
 function copiesIn(body: string): { dst: string; src: string; end: number }[] {
   if (!body.includes('memcpy')) return [];
-  const out: { dst: string; src: string; end: number }[] = [];
-  for (const m of body.matchAll(/\bmemcpy\s*\(/g)) {
+  return callsIn(body, /\bmemcpy\s*\(/g).filter((c) => c.args.length >= 2).map((c) => ({ dst: c.args[0], src: c.args[1].replace(/^&/, '').trim(), end: c.end }));
+}
+
+/** The calls `call` (a pattern ending at the opening parenthesis) finds in a body: their arguments, and the offset just past each. */
+function callsIn(body: string, call: RegExp): { args: string[]; end: number }[] {
+  const out: { args: string[]; end: number }[] = [];
+  for (const m of body.matchAll(call)) {
     const open = (m.index ?? 0) + m[0].length - 1;
     const close = matchParen(body, open);
-    if (close < 0) continue;
-    const args = splitArgs(body.slice(open + 1, close));
-    if (args.length < 2) continue;
-    out.push({ dst: args[0], src: args[1].replace(/^&/, '').trim(), end: close + 1 });
+    if (close >= 0) out.push({ args: splitArgs(body.slice(open + 1, close)), end: close + 1 });
   }
   return out;
 }
@@ -667,17 +670,7 @@ function recipesIn(index: WorkspaceIndex, fn: CFunction, body: string): CopyReci
 
 /** Calls of the helpers that OR a parameter into a features word (`set_in_cr4(X86_CR4_OSXSAVE)`): the word and the argument. */
 function helperCallsIn(body: string, helpers: readonly FeatureHelper[]): { word: string; arg: string | undefined }[] {
-  const out: { word: string; arg: string | undefined }[] = [];
-  for (const h of helpers) {
-    if (!body.includes(h.fn)) continue;
-    for (const m of body.matchAll(new RegExp(`\\b${h.fn}\\s*\\(`, 'g'))) {
-      const open = (m.index ?? 0) + m[0].length - 1;
-      const close = matchParen(body, open);
-      if (close < 0) continue;
-      out.push({ word: h.word, arg: splitArgs(body.slice(open + 1, close))[h.param] });
-    }
-  }
-  return out;
+  return helpers.filter((h) => body.includes(h.fn)).flatMap((h) => callsIn(body, new RegExp(`\\b${h.fn}\\s*\\(`, 'g')).map((c) => ({ word: h.word, arg: c.args[h.param] })));
 }
 
 function orInto(index: WorkspaceIndex, word: string, bits: bigint): void {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Parser, Language, Tree, Edit, type Point } from 'web-tree-sitter';
+import { LineMap } from '../model/lines';
 
 export type LanguageId = 'c' | 'gas';
 
@@ -76,17 +77,15 @@ export function editBetween(before: string, after: string): Edit {
   while (p < most && before.charCodeAt(p) === after.charCodeAt(p)) p++;
   let q = 0;
   while (q < most - p && before.charCodeAt(before.length - 1 - q) === after.charCodeAt(after.length - 1 - q)) q++;
+  const was = new LineMap(before), now = new LineMap(after);
   return new Edit({
     startIndex: p, oldEndIndex: before.length - q, newEndIndex: after.length - q,
-    startPosition: pointIn(before, p), oldEndPosition: pointIn(before, before.length - q), newEndPosition: pointIn(after, after.length - q),
+    startPosition: pointOf(was, p), oldEndPosition: pointOf(was, before.length - q), newEndPosition: pointOf(now, after.length - q),
   });
 }
 
-/** Row and column of offset `i` of a text (UTF-16 code units, as the trees count). */
-function pointIn(text: string, i: number): Point {
-  const nl = i === 0 ? -1 : text.lastIndexOf('\n', i - 1);
-  if (nl < 0) return { row: 0, column: i };
-  let row = 0;
-  for (let j = text.indexOf('\n'); j >= 0 && j < i; j = text.indexOf('\n', j + 1)) row++;
-  return { row, column: i - nl - 1 };
+/** Row and column of an offset (UTF-16 code units, as the trees count). */
+function pointOf(lines: LineMap, offset: number): Point {
+  const { line, column } = lines.at(offset);
+  return { row: line, column };
 }

@@ -1,4 +1,5 @@
 import type { Node, Point } from 'web-tree-sitter';
+import { LineMap } from '../model/lines';
 
 /**
  * A syntax tree copied out of tree-sitter into plain JS objects, read-only.
@@ -72,21 +73,16 @@ export class SyntaxNode {
  * its file (a function parsed alone, out of a 6,000-line file, keeps its real positions).
  */
 class SyntaxTree {
-  private newlines: number[] | null = null;
+  private lines: LineMap | null = null;
   constructor(private readonly source: string, private readonly at: Point) {}
 
   text(start: number, end: number): string { return this.source.slice(start, end); }
 
   /** Row and column of an index, counted as tree-sitter counts them for UTF-16 input (`\n` ends a row). */
   position(index: number): Point {
-    if (!this.newlines) {
-      this.newlines = [];
-      for (let i = this.source.indexOf('\n'); i >= 0; i = this.source.indexOf('\n', i + 1)) this.newlines.push(i);
-    }
-    let lo = 0, hi = this.newlines.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (this.newlines[mid] < index) lo = mid + 1; else hi = mid; }
-    if (lo === 0) return { row: this.at.row, column: this.at.column + index };
-    return { row: this.at.row + lo, column: index - this.newlines[lo - 1] - 1 };
+    this.lines ??= new LineMap(this.source);
+    const { line, column } = this.lines.at(index);
+    return line === 0 ? { row: this.at.row, column: this.at.column + column } : { row: this.at.row + line, column };
   }
 }
 

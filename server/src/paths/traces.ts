@@ -1,5 +1,5 @@
 import type { Hints } from '../config';
-import type { Picked, WorkspaceIndex } from '../index/index';
+import { placedText, type Picked, type WorkspaceIndex } from '../index/index';
 import type { CFunction } from '../index/c-index';
 import type { Range } from '../model/types';
 import { isRelevant } from '../summaries/relevance';
@@ -28,8 +28,8 @@ export type TraceEvent =
   | { k: 'miss'; key: string }
   /** The summary that decided whether a callee is walked at all, of the definition the name picked then. */
   | { k: 'relevant'; sym: string; from: string | undefined; is: boolean; picked: Picked }
-  /** A function's syntax: same text at the same place, same syntax. */
-  | { k: 'read'; fn: CFunction; fileText: string; body: string }
+  /** A function's syntax, of the file text it was read from: same text at the same place, same syntax. */
+  | { k: 'read'; fn: CFunction; fileText: string }
   | { k: 'unresolved'; sym: string; range: Range }
   /** The BSP started the APs here (`first`: the first time on this path; `site`: the step number, shifted when replayed). */
   | { k: 'aps'; first: boolean; site: number; base: State | null }
@@ -106,7 +106,7 @@ export function readsHold(t: Trace, index: WorkspaceIndex, hints: Hints, memo: R
         break;
       }
       case 'read':
-        if (!sameSyntax(index, e.fn, e.fileText, e.body)) return false;
+        if (!sameSyntax(index, e.fn, e.fileText)) return false;
         break;
       case 'aps':
         if (e.first !== apsNull) return false;
@@ -123,12 +123,10 @@ export function readsHold(t: Trace, index: WorkspaceIndex, hints: Hints, memo: R
  * The function is still there with the same text at the same lines and columns (steps hold
  * lines and columns; its offset in the file may have moved with an edit above it on the same line).
  */
-function sameSyntax(index: WorkspaceIndex, fn: CFunction, fileText: string, body: string): boolean {
+function sameSyntax(index: WorkspaceIndex, fn: CFunction, fileText: string): boolean {
   const text = index.texts.get(fn.file);
   if (text === fileText) return true;
   const b = fn.range;
   const now = index.cFiles.get(fn.file)?.functions.find((f) => f.name === fn.name && f.range.line === b.line && f.range.column === b.column);
-  if (!now || text === undefined) return false;
-  const a = now.range;
-  return a.endLine === b.endLine && a.endColumn === b.endColumn && text.slice(now.startIndex, now.endIndex) === body;
+  return now !== undefined && text !== undefined && placedText(now, text) === placedText(fn, fileText);
 }

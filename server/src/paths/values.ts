@@ -49,20 +49,20 @@ export function truth(v: Val | undefined): boolean | undefined {
 
 /** Same value as far as the walk can tell: exactly when the two `valKey`s are equal, without making them. */
 export function sameVal(a: Val | undefined, b: Val | undefined): boolean {
-  if (a === b) return true;
-  if (!a || !b || a.k !== b.k) return false;
-  switch (a.k) {
-    case 'num': return a.v === (b as typeof a).v;
-    case 'addr': return a.sym === (b as typeof a).sym;
-    case 'slots': return a.name === (b as typeof a).name;
-    case 'range': { const c = b as typeof a; return a.vs.length === c.vs.length && a.vs[0] === c.vs[0]; }
-    case 'nonzero': case 'unknown': return true;
-    default: return valKey(a) === valKey(b);
-  }
+  const plain = samePlain(a, b);
+  if (plain !== undefined) return plain;
+  const x = a as Val, y = b as Val;
+  if (x.k === 'range' && y.k === 'range') return x.vs.length === y.vs.length && x.vs[0] === y.vs[0];
+  return valKey(x) === valKey(y);
 }
 
 /** The same value in every respect (the plain kinds compared by content, the others only as the same object). */
 export function identicalVal(a: Val | undefined, b: Val | undefined): boolean {
+  return samePlain(a, b) ?? false;
+}
+
+/** Two values compared where that needs no more than their plain fields; undefined for two of another kind. */
+function samePlain(a: Val | undefined, b: Val | undefined): boolean | undefined {
   if (a === b) return true;
   if (!a || !b || a.k !== b.k) return false;
   switch (a.k) {
@@ -70,7 +70,7 @@ export function identicalVal(a: Val | undefined, b: Val | undefined): boolean {
     case 'addr': return a.sym === (b as typeof a).sym;
     case 'slots': return a.name === (b as typeof a).name;
     case 'nonzero': case 'unknown': return true;
-    default: return false;
+    default: return undefined;
   }
 }
 

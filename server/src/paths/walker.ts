@@ -365,8 +365,7 @@ export class PathWalker {
   /** A function's syntax; a recorded call depends on it. */
   private syntaxOf(fn: CFunction): SyntaxNode | null {
     if (this.recording && this.firstRead((o) => o.read, fn)) {
-      const fileText = this.index.texts.get(fn.file) ?? '';
-      this.log.push({ k: 'read', fn, fileText, body: fileText.slice(fn.startIndex, fn.endIndex) });
+      this.log.push({ k: 'read', fn, fileText: this.index.texts.get(fn.file) ?? '' });
     }
     return this.index.functionNode(fn);
   }
