@@ -85,14 +85,20 @@ export function liveGates(s: State): Gates | null {
   return s.idt.kind === 'table' ? s.tables.get(s.idt.name) ?? null : null;
 }
 
-/** May a CR4 write of this value set these bits, given this CPU's view of the features words? */
-export function crBits(s: State, v: CrValue, wordView: (w: string) => bigint): { must: bigint; may: bigint } {
-  let must = v.bits, may = v.bits;
-  for (const w of v.words) may |= wordView(w);
+/**
+ * May a CR4 write of this value set these bits, given this CPU's view of the features words
+ * (`wordView`: what this path wrote into them) and every bit the tree ORs into them anywhere
+ * (`wordHull`)?
+ */
+export function crBits(s: State, v: CrValue, wordView: (w: string) => bigint, wordHull: (w: string) => bigint): { must: bigint; may: bigint } {
+  let must = v.bits, may = v.bits, hull = 0n;
+  for (const w of v.words) { may |= wordView(w); hull |= wordHull(w); }
   if (v.keepsCurrent) { must |= s.cr4Must; may |= s.cr4May; }
   // A features word records what this system enables: a bit this CPU already has on and the word
-  // may hold stays on (the FRED path loads a word that has FRED because FRED was chosen).
-  if (v.words.length > 0) must |= s.cr4Must & may;
+  // may hold stays on (the FRED path loads a word that has FRED because FRED was chosen). What
+  // the word may hold is what any code ORs into it: a path entered after boot code the walk did
+  // not see (an AP's, or a role entered in C) may find those bits there already.
+  if (v.words.length > 0) must |= s.cr4Must & (may | hull);
   must &= ~v.cleared; may &= ~v.cleared;
   return { must, may };
 }

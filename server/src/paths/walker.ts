@@ -159,8 +159,11 @@ export class PathWalker {
   /** The value of a features word as this CPU sees it (an AP also sees every bit ORed in anywhere). */
   wordView = (st: State, w: string): bigint => {
     const own = st.features.get(w) ?? this.initialWord(w);
-    return this.isAp ? own | (this.index.featuresOrs.get(w) ?? 0n) : own;
+    return this.isAp ? own | this.wordHull(w) : own;
   };
+
+  /** Every bit the tree ORs into a features word anywhere. */
+  private wordHull(w: string): bigint { return this.index.featuresOrs.get(w) ?? 0n; }
 
   private initialWord(w: string): bigint {
     const init = this.index.variable(w)?.init;
@@ -288,7 +291,7 @@ export class PathWalker {
       }
       case 'tss-ist': return { ...st, istSlots: st.istSlots | (1 << e.slot) };
       case 'cr4': {
-        const b = crBits(st, e.value, (w) => this.wordView(st, w));
+        const b = crBits(st, e.value, (w) => this.wordView(st, w), (w) => this.wordHull(w));
         return { ...st, cr4Must: b.must, cr4May: b.may };
       }
       case 'features-or': {

@@ -1,8 +1,10 @@
-import { liveGates } from '../paths/state';
+import { fredOn, liveGates } from '../paths/state';
 import type { State } from '../paths/state';
 import { closesText, DOCS_BASE, windowFinding, windows, type Rule } from './rule';
 
 function critical(s: State): { detail: string; vectors: number[] } | null {
+  // with CR4.FRED set, exceptions are delivered through FRED: an empty IDT is not used
+  if (fredOn(s)) return null;
   if (s.idt.kind === 'empty') return { detail: 'the IDT is empty (limit 0)', vectors: [] };
   if (s.idt.kind === 'table' && !liveGates(s)?.some((g) => g.present)) return { detail: `no gate of ${s.idt.name} is present yet`, vectors: [] };
   return null;
