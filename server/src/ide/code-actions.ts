@@ -37,6 +37,7 @@ import { declaratorName } from '../index/c-index';
 import { isInitSection } from '../index/index';
 import { matchParen, splitArgs } from '../index/macros';
 import { liveGates } from '../paths/state';
+import { escapeRe } from '../model/regex';
 import type { UnusedSuppression } from '../rules/suppressions';
 
 export interface TextEdit { file: string; range: Range; newText: string }
@@ -191,7 +192,6 @@ class Ctx {
   }
 }
 
-function escapeRe(s: string): string { return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); }
 
 function lineEdit(file: string, line: number, lines: string[], eol: string): TextEdit {
   return { file, range: rng(file, line, 0), newText: lines.map((l) => l + eol).join('') };

@@ -18,6 +18,7 @@ import type { CFunction, CVariable } from '../index/c-index';
 import type { AsmStmt } from '../index/asm-index';
 import { scanMacros } from '../index/macros';
 import { languageOf } from '../parse/parser';
+import { escapeRe } from '../model/regex';
 
 export interface Position { file: string; line: number; column: number }
 
@@ -443,7 +444,6 @@ function symbolDefinitions(index: WorkspaceIndex, file: string, line: number, co
   return out;
 }
 
-const escapeRe = (s: string): string => s.replace(/[.$]/g, '\\$&');
 
 function macroNameRange(index: WorkspaceIndex, file: string, line: number, name: string): Range {
   const f = fileInfo(index, file);

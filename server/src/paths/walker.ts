@@ -6,6 +6,8 @@ import { rangeOf } from '../index/c-index';
 import { snapshot, type SyntaxNode } from '../parse/syntax';
 import type { AsmStmt, Operand } from '../index/asm-index';
 import { splitInlineAsm, namedOperandIndex, type InlineOperand } from '../effects/inline-asm';
+import { systemInsn } from '../effects/insn';
+import { vocabularyOf } from '../effects/vocabulary';
 import { isRelevant } from '../summaries/relevance';
 import { crBits, initialState, setGate, stateKey, joinStates, type GateTables, type State } from './state';
 import { outsSig, readsHold, type MemoEntry, type Trace, type TraceEvent } from './traces';
@@ -885,7 +887,7 @@ export class PathWalker {
         return [];
       }
     }
-    if (m && m.params !== null && MACRO_RELEVANT.test(m.body) && !this.callStack.includes(name)) {
+    if (m && m.params !== null && vocabularyOf(h).macro.test(m.body) && !this.callStack.includes(name)) {
       const node = this.macroStatement(name, n.text);
       if (node) {
         this.callStack.push(name);
@@ -940,13 +942,14 @@ export class PathWalker {
     for (const insn of splitInlineAsm(template)) {
       const text = insn.text.replace(/%%/g, '%');
       const m = insn.mnemonic;
-      if (m === 'lidt' || m === 'lidtq') {
+      const sys = systemInsn(m);
+      if (sys === 'lidt') {
         const v = valueOf(insn.operands[0]);
         const d = v ? this.eval(v, cur[0], fn) : undefined;
         cur = this.apply({ kind: 'lidt', desc: descOf(d, v?.text ?? text), text: `lidt ${v?.text ?? ''}`.trim() }, range, cur);
-      } else if (m === 'lgdt') cur = this.apply({ kind: 'lgdt', text }, range, cur);
-      else if (m === 'ltr') cur = this.apply({ kind: 'ltr', text: `ltr ${valueOf(insn.operands[0])?.text ?? ''}`.trim() }, range, cur);
-      else if (m === 'sti' || m === 'cli') cur = this.apply({ kind: 'irq', enabled: m === 'sti', text: m }, range, cur);
+      } else if (sys === 'lgdt') cur = this.apply({ kind: 'lgdt', text }, range, cur);
+      else if (sys === 'ltr') cur = this.apply({ kind: 'ltr', text: `ltr ${valueOf(insn.operands[0])?.text ?? ''}`.trim() }, range, cur);
+      else if (sys === 'sti' || sys === 'cli') cur = this.apply({ kind: 'irq', enabled: sys === 'sti', text: m }, range, cur);
       else if (m === 'jmp' || m === 'call') {
         // `jmp %c1` with "i" (fn): a tail jump into a function (reset_stack_and_jump)
         const v = valueOf(insn.operands[0]);
@@ -1235,13 +1238,11 @@ export class PathWalker {
       return { ...c, vals };
     };
     const base = m.replace(/[bwlq]$/, '');
-    if (m === 'lidt' || m === 'lidtl' || m === 'lidtq') {
-      const desc = this.asmDescriptor(ops[0]);
-      return this.apply({ kind: 'lidt', desc, text }, range, cur);
-    }
-    if (m === 'lgdt' || m === 'lgdtl' || m === 'lgdtq') return this.apply({ kind: 'lgdt', text }, range, cur);
-    if (m === 'ltr' || m === 'ltrw') return this.apply({ kind: 'ltr', text }, range, cur);
-    if (m === 'sti' || m === 'cli') return this.apply({ kind: 'irq', enabled: m === 'sti', text }, range, cur);
+    const sys = systemInsn(m);
+    if (sys === 'lidt') return this.apply({ kind: 'lidt', desc: this.asmDescriptor(ops[0]), text }, range, cur);
+    if (sys === 'lgdt') return this.apply({ kind: 'lgdt', text }, range, cur);
+    if (sys === 'ltr') return this.apply({ kind: 'ltr', text }, range, cur);
+    if (sys === 'sti' || sys === 'cli') return this.apply({ kind: 'irq', enabled: sys === 'sti', text }, range, cur);
     if ((base === 'mov' || m === 'mov') && ops[1]?.k === 'reg' && ops[1].reg === 'cr4') {
       const cr = asCr(cur[0] ? this.asmValue(ops[0], cur[0]) : undefined) ?? { ...EMPTY_CR, keepsCurrent: true };
       return this.apply({ kind: 'cr4', value: cr, text }, range, cur);
@@ -1325,8 +1326,6 @@ export class PathWalker {
 
 /** The pseudo file of a macro expansion's nodes. */
 const MACRO_FILE = '<macro>';
-
-const MACRO_RELEVANT = /\b(lidt|lgdt|ltr|sti|cr4)\b|%%cr4|->ist|\.ist\b|_gate\b|"[^"]*\b(jmp|call)\b[^"]*"/;
 
 function innermostName(n: SyntaxNode): string | null {
   let cur: SyntaxNode | null = n;

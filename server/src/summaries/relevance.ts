@@ -1,9 +1,7 @@
 import type { Hints } from '../config';
 import type { WorkspaceIndex } from '../index/index';
 import type { CFunction } from '../index/c-index';
-
-/** Text that marks a function body as changing IDT/TSS/CR4/init state itself. */
-const OWN = /\b(lidt|lgdt|ltr)\b|%%cr4|->ist\b|\.ist\b|\bist\s*\[|__init_begin/;
+import { vocabularyOf, type Vocabulary } from '../effects/vocabulary';
 /**
  * Enabling interrupts counts only where a function does it itself (or through a macro):
  * lock helpers that restore IF deep in allocators would otherwise pull half the tree onto
@@ -15,7 +13,7 @@ const ASM_FLOW = /"[^"\n]*\b(jmp|call)\b[^"\n]*"/;
 
 /** Summaries of one index under one config's hints, with what every visit reads built once. */
 interface Summaries {
-  hints: Hints; memo: Map<CFunction, boolean>; hintNames: Set<string>; copiers: Set<CFunction>;
+  hints: Hints; vocabulary: Vocabulary; memo: Map<CFunction, boolean>; hintNames: Set<string>; copiers: Set<CFunction>;
   macroBodies: Map<string, { own: boolean; flow: boolean }>;
   /** Every question that computed something, in order, with the answers it added (in the order they were settled). */
   asked: Asked[];
@@ -35,8 +33,16 @@ const cache = new WeakMap<WorkspaceIndex, Summaries>();
  * asks only about the functions it changed.
  */
 interface TextFacts { own: boolean; irq: boolean; asmFlow: boolean }
-const textFacts = new WeakMap<CFunction, TextFacts>();
-const macroFacts = new WeakMap<object, Map<string, { own: boolean; flow: boolean }>>();
+/** By vocabulary first: what a body "does itself" depends on the profile's init-boundary symbols. */
+const textFacts = new WeakMap<Vocabulary, WeakMap<CFunction, TextFacts>>();
+const macroFacts = new WeakMap<Vocabulary, WeakMap<object, Map<string, { own: boolean; flow: boolean }>>>();
+
+/** The inner cache of `outer` for `key`, made on first use. */
+function cacheFor<K extends object, V>(outer: WeakMap<K, V>, key: K, make: () => V): V {
+  let v = outer.get(key);
+  if (v === undefined) { v = make(); outer.set(key, v); }
+  return v;
+}
 
 function summariesOf(index: WorkspaceIndex, hints: Hints): Summaries {
   let s = cache.get(index);
@@ -49,9 +55,9 @@ function summariesOf(index: WorkspaceIndex, hints: Hints): Summaries {
 
 function newSummaries(index: WorkspaceIndex, hints: Hints): Summaries {
   const hintNames = new Set([...hints.gateWriters.map((g) => g.name), ...hints.istSetters.map((g) => g.name), ...hints.freeInit, ...hints.startAps, ...hints.readCr4, ...index.featureWords]);
-  let macroBodies = macroFacts.get(index.macros);
-  if (!macroBodies) { macroBodies = new Map(); macroFacts.set(index.macros, macroBodies); }
-  return { hints, memo: new Map(), hintNames, copiers: new Set(index.copyRecipes.map((c) => c.fn)), macroBodies, asked: [], follow: null };
+  const vocabulary = vocabularyOf(hints);
+  const macroBodies = cacheFor(cacheFor(macroFacts, vocabulary, () => new WeakMap()), index.macros, () => new Map());
+  return { hints, vocabulary, memo: new Map(), hintNames, copiers: new Set(index.copyRecipes.map((c) => c.fn)), macroBodies, asked: [], follow: null };
 }
 
 /**
@@ -115,18 +121,20 @@ function followed(s: Summaries, added: [CFunction, boolean][]): void {
 export function isRelevant(index: WorkspaceIndex, hints: Hints, fn: CFunction, opts: { aside?: boolean } = {}): boolean {
   // `aside`: answered with summaries of its own, leaving the index's to the walk (whose order of questions they record)
   const s = opts.aside ? newSummaries(index, hints) : summariesOf(index, hints);
-  const { memo, hintNames, copiers, macroBodies } = s;
+  const { memo, hintNames, copiers, macroBodies, vocabulary } = s;
+  const own = vocabulary.own;
+  const bodyFacts = cacheFor(textFacts, vocabulary, () => new WeakMap<CFunction, TextFacts>());
   const known = memo.get(fn);
   if (known !== undefined) return known;
   const taken = s.follow ? takeOver(s, fn) : undefined;
   if (taken !== undefined) return taken;
   const added: [CFunction, boolean][] = [];
   const factsOf = (f: CFunction): TextFacts => {
-    let t = textFacts.get(f);
+    let t = bodyFacts.get(f);
     if (!t) {
       const text = index.texts.get(f.file)?.slice(f.startIndex, f.endIndex) ?? '';
-      t = { own: OWN.test(text), irq: IRQ.test(text), asmFlow: ASM_FLOW.test(text) };
-      textFacts.set(f, t);
+      t = { own: own.test(text), irq: IRQ.test(text), asmFlow: ASM_FLOW.test(text) };
+      bodyFacts.set(f, t);
     }
     return t;
   };
@@ -148,7 +156,7 @@ export function isRelevant(index: WorkspaceIndex, hints: Hints, fn: CFunction, o
           let body = macroBodies.get(c);
           if (!body) {
             const text = index.macros.expand(m.body);
-            body = { own: OWN.test(text) || IRQ.test(text), flow: ASM_FLOW.test(text) };
+            body = { own: own.test(text) || IRQ.test(text), flow: ASM_FLOW.test(text) };
             macroBodies.set(c, body);
           }
           if (body.own) { r = true; break; }

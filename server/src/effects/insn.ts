@@ -1,0 +1,24 @@
+/**
+ * The x86 instructions whose machine effect Trapline models, in every spelling GNU as accepts
+ * (AT&T size suffixes included): one table for `.S` files and for C inline asm, so the two can
+ * never disagree about what `lidtl` does.
+ */
+export type SystemInsn = 'lidt' | 'lgdt' | 'ltr' | 'sti' | 'cli';
+
+const FORMS: readonly [SystemInsn, readonly string[]][] = [
+  ['lidt', ['lidt', 'lidtw', 'lidtl', 'lidtq']],
+  ['lgdt', ['lgdt', 'lgdtw', 'lgdtl', 'lgdtq']],
+  ['ltr', ['ltr', 'ltrw']],
+  ['sti', ['sti']],
+  ['cli', ['cli']],
+];
+
+const BY_MNEMONIC = new Map<string, SystemInsn>(FORMS.flatMap(([insn, forms]) => forms.map((f) => [f, insn] as const)));
+
+/** The modelled instruction a mnemonic spells, if any (`lidtq` -> `lidt`). */
+export function systemInsn(mnemonic: string): SystemInsn | undefined {
+  return BY_MNEMONIC.get(mnemonic.toLowerCase());
+}
+
+/** Every spelling of the descriptor-table loads (`lidt`, `lgdtl`, `ltrw`...), for text-level scans. */
+export const TABLE_LOAD_MNEMONICS: readonly string[] = FORMS.filter(([i]) => i === 'lidt' || i === 'lgdt' || i === 'ltr').flatMap(([, forms]) => forms);

@@ -1,0 +1,34 @@
+import type { Hints } from '../config';
+import { escapeRe } from '../model/regex';
+import { TABLE_LOAD_MNEMONICS } from './insn';
+
+/**
+ * The words by which a text-level pass (relevance summaries, macro bodies) decides that code may
+ * change boot exception state, built from the same instruction table and profile facts as the
+ * recognisers: a pass that prunes can never skip what the walker would have recognised.
+ */
+export interface Vocabulary {
+  /** A body that changes IDT/TSS/CR4/init state itself: a table load, a CR4 write, an IST store, init memory freed by its bounds. */
+  readonly own: RegExp;
+  /** A function-like macro worth expanding at a call: any of the above, `sti`, a gate writer, a jump or call in inline asm. */
+  readonly macro: RegExp;
+}
+
+const byHints = new WeakMap<Hints, Vocabulary>();
+
+export function vocabularyOf(hints: Hints): Vocabulary {
+  let v = byHints.get(hints);
+  if (!v) {
+    const loads = TABLE_LOAD_MNEMONICS.join('|');
+    const bounds = hints.initBoundarySymbols.map(escapeRe).join('|');
+    // the two uses the walker reads as freeing init memory: a loop over the bounds, and a call
+    // passed one of them (`memset(__init_begin, ...)`, `free_init_pages((unsigned long)_sinittext, ...)`)
+    const boundary = bounds ? `|\\bfor\\s*\\(([^;{}]*;)?[^;{}]*\\b(${bounds})\\b|[(,]\\s*(&\\s*|\\(\\s*[\\w\\s*]+\\)\\s*)?(${bounds})\\s*[,)]` : '';
+    v = {
+      own: new RegExp(`\\b(${loads})\\b|%%cr4|->ist\\b|\\.ist\\b|\\bist\\s*\\[${boundary}`),
+      macro: new RegExp(`\\b(${loads}|sti|cr4)\\b|%%cr4|->ist|\\.ist\\b|_gate\\b|"[^"]*\\b(jmp|call)\\b[^"]*"`),
+    };
+    byHints.set(hints, v);
+  }
+  return v;
+}
