@@ -1,4 +1,5 @@
 import type { CrValue, IdtDesc, TableRef } from '../model/types';
+import { addrWord, constWord, type Word } from '../effects/gate-word';
 
 /** What the engine knows about a C expression or an asm register. */
 export type Val =
@@ -11,6 +12,8 @@ export type Val =
   | { k: 'addr'; sym: string }
   | { k: 'desc'; desc: IdtDesc }
   | { k: 'cr'; cr: CrValue }
+  /** A 64-bit word built from address bits, constants and memory (a gate's half being composed). */
+  | { k: 'word'; w: Word }
   | { k: 'nonzero' }
   /** A local the code declared but whose value the engine does not know. */
   | { k: 'unknown' };
@@ -85,7 +88,16 @@ export function valKey(v: Val | undefined): string {
     case 'addr': return `a${v.sym}`;
     case 'desc': return `d${JSON.stringify(v.desc)}`;
     case 'cr': return `c${v.cr.bits}${v.cr.words.join(',')}${v.cr.keepsCurrent}${v.cr.cleared}`;
+    case 'word': return `w${v.w.bits.map((b) => (typeof b === 'object' ? ('sym' in b ? `${b.sym}.${b.bit}` : `@${b.mem}.${b.bit}`) : b)).join(',')}`;
     case 'nonzero': return 'nz';
     case 'unknown': return 'u';
   }
+}
+
+/** A value as a bit-level word, when it is one (an address, a constant, a composed word). */
+export function wordOf(v: Val | undefined): Word | undefined {
+  if (v?.k === 'word') return v.w;
+  if (v?.k === 'addr') return addrWord(v.sym);
+  if (v?.k === 'num') return constWord(v.v & ((1n << 64n) - 1n));
+  return undefined;
 }

@@ -8,11 +8,13 @@ import type { AsmStmt, Operand } from '../index/asm-index';
 import { splitInlineAsm, namedOperandIndex, type InlineOperand } from '../effects/inline-asm';
 import { systemInsn } from '../effects/insn';
 import { vocabularyOf } from '../effects/vocabulary';
+import { asmDescriptor } from '../effects/idt-tables';
 import { isRelevant } from '../summaries/relevance';
 import { crBits, initialState, setGate, stateKey, joinStates, type GateTables, type State } from './state';
 import { outsSig, readsHold, type MemoEntry, type Trace, type TraceEvent } from './traces';
 import type { CallSite, RolePath, Step, StepEffect } from './steps';
-import { EMPTY_CR, asCr, identicalVal, orVals, sameVal, truth, valKey, vectorsOf, type Val } from './values';
+import { EMPTY_CR, asCr, identicalVal, orVals, sameVal, truth, valKey, vectorsOf, wordOf, type Val } from './values';
+import { andWord, decodeLowGate, memWord, orWord, shiftWord, type Word } from '../effects/gate-word';
 
 /** One path through the code: the machine state plus what the code's variables or registers hold. */
 interface Ctx {
@@ -333,7 +335,7 @@ export class PathWalker {
     }
     const fn = this.index.pickFunction(sym, from?.file);
     if (fn) {
-      if (mode === 'sub' && !this.relevant(sym, from?.file, fn)) return ctxs;
+      if (mode === 'sub' && !this.relevant(sym, from?.file, fn) && !this.mayWriteGates(fn, args)) return ctxs;
       const key = `${fn.file}:${sym}|${args.map(valKey).join(',')}|${ctxs.map((c) => stateKey(c.st)).join(';')}`;
       const known = this.memo.get(key);
       const caller = ctxs[0];
@@ -742,6 +744,22 @@ export class PathWalker {
       if (g?.k === 'gate' && v?.k === 'num') return this.apply({ kind: 'ist', table: g.ref, vectors: g.vs, ist: Number(v.v), text: text() }, range(), ctxs);
       return ctxs;
     }
+    // a half of a gate, whole: gate->a = ..., or a field of a local gate being built: g.a = ...
+    if (lhs.type === 'field_expression' && op === '=') {
+      const arg = lhs.childForFieldName('argument');
+      const field = lhs.childForFieldName('field')?.text ?? '';
+      const g = this.eval(arg, ctxs[0], fn);
+      if (g?.k === 'gate') return this.storeGateHalf(g, field, this.eval(rhs, ctxs[0], fn), text(), range(), ctxs);
+      if (arg?.type === 'identifier' && ctxs[0].vals.has(arg.text)) return ctxs.map((c) => withLocal(c, `${arg.text}.${field}`, this.eval(rhs, c, fn) ?? { k: 'unknown' }));
+    }
+    // a whole gate copied from a local built field by field: *gate = g
+    if (lhs.type === 'pointer_expression' && op === '=' && rhs.type === 'identifier' && ctxs[0].vals.has(rhs.text)) {
+      const g = this.eval(lhs.childForFieldName('argument'), ctxs[0], fn);
+      if (g?.k === 'gate') {
+        const low = LOW_HALF.map((f) => ctxs[0].vals.get(`${rhs.text}.${f}`)).find((x) => x !== undefined);
+        return this.storeGateHalf(g, LOW_HALF[0], low, text(), range(), ctxs);
+      }
+    }
     // features word |= bits
     if (lhs.type === 'identifier' && op === '|=' && !ctxs[0].vals.has(lhs.text) && this.index.featureWords.has(lhs.text)) {
       const v = asCr(this.eval(rhs, ctxs[0], fn));
@@ -769,6 +787,29 @@ export class PathWalker {
       if (local) return ctxs.map((c) => withLocal(c, local, { k: 'desc', desc: { kind: 'table', table: rv.ref } }));
     }
     return ctxs;
+  }
+
+  /**
+   * Is a callee the relevance summary passed over handed what a gate write needs? Gate memory
+   * (`write_gate(&idt_table[v], h, 0)`), or a code address while it indexes a table
+   * (`set_intr_gate(v, h)`): what it stores there is decoded when it is walked, whatever its name.
+   */
+  private mayWriteGates(fn: CFunction, args: readonly (Val | undefined)[]): boolean {
+    if (args.some((a) => a?.k === 'gate')) return true;
+    const code = args.some((a) => a?.k === 'addr' && (this.index.functions.has(a.sym) || this.index.asmLabels.has(a.sym)));
+    return code && fn.refs.some((r) => isTableSymbol(this.index, r));
+  }
+
+  /** A store of `v` into one 8-byte half of gate memory, decoded by the gate layout (only the low half holds the present bit and IST). */
+  private storeGateHalf(g: Extract<Val, { k: 'gate' }>, field: string, v: Val | undefined, text: string, range: Range, ctxs: Ctx[]): Ctx[] {
+    if (!LOW_HALF.includes(field)) return ctxs;
+    const w = wordOf(v);
+    const store = w ? decodeLowGate(w, gateMem(g, field)) : null;
+    if (!store) return ctxs;
+    if (store.kind === 'ist') return this.apply({ kind: 'ist', table: g.ref, vectors: g.vs, ist: store.ist, text }, range, ctxs);
+    const handler: Handler = { symbol: store.handler, init: store.handler !== null && this.index.isInit(store.handler) };
+    const next = this.apply({ kind: 'gate', table: g.ref, vectors: g.vs, handler, form: 'whole', text }, range, ctxs);
+    return store.ist ? this.apply({ kind: 'ist', table: g.ref, vectors: g.vs, ist: store.ist, text }, range, next) : next;
   }
 
   /** `idt_tables[cpu]` or `this_cpu(idt)` as an assignment target. */
@@ -855,7 +896,7 @@ export class PathWalker {
     if (h.exitFunctions.includes(name) || (this.condDepth > 0 && this.index.noreturn.has(name))) return [];
     const callee = this.index.pickFunction(name, fn.file);
     if (callee) {
-      if (!this.relevant(name, fn.file, callee) || this.callStack.includes(name)) return ctxs;
+      if ((!this.relevant(name, fn.file, callee) && !this.mayWriteGates(callee, argNodes.map((a) => this.eval(a, c0, fn)))) || this.callStack.includes(name)) return ctxs;
       // group paths by argument values so each distinct call is walked once
       const groups = new Map<string, { args: (Val | undefined)[]; ctxs: Ctx[] }>();
       for (const c of ctxs) {
@@ -1026,6 +1067,8 @@ export class PathWalker {
         const rNode = n.childForFieldName('right');
         const r = this.eval(rNode, c, fn);
         if (op === '+' && l?.k === 'table') { const vs = vectorsOf(r); return vs ? { k: 'gate', ref: l.ref, vs } : undefined; }
+        const composed = composeWord(op, l, r);
+        if (composed) return composed;
         if (op === '|') return orVals(l, r);
         if (op === '&' && rNode?.type === 'unary_expression' && rNode.child(0)?.text === '~') {
           const x = asCr(l), y = this.eval(rNode.childForFieldName('argument'), c, fn);
@@ -1074,6 +1117,15 @@ export class PathWalker {
         if (!any || (limit?.k === 'num' && limit.v === 0n && (!base || (base.k === 'num' && base.v === 0n)))) return { k: 'desc', desc: { kind: 'empty' } };
         if (base?.k === 'table') return { k: 'desc', desc: { kind: 'table', table: base.ref } };
         return { k: 'desc', desc: { kind: 'unknown', text: n.text.replace(/\s+/g, ' ') } };
+      }
+      case 'field_expression': {
+        // a half of a gate read back (`gate->a & ~(7UL << 32)`), or a field of a local struct being built
+        const arg = n.childForFieldName('argument');
+        const field = n.childForFieldName('field')?.text ?? '';
+        const g = this.eval(arg, c, fn);
+        if (g?.k === 'gate') return { k: 'word', w: memWord(gateMem(g, field)) };
+        const local = arg?.type === 'identifier' ? c.vals.get(`${arg.text}.${field}`) : undefined;
+        return local && local.k !== 'unknown' ? local : undefined;
       }
       case 'conditional_expression': return undefined;
       default: return undefined;
@@ -1239,7 +1291,7 @@ export class PathWalker {
     };
     const base = m.replace(/[bwlq]$/, '');
     const sys = systemInsn(m);
-    if (sys === 'lidt') return this.apply({ kind: 'lidt', desc: this.asmDescriptor(ops[0]), text }, range, cur);
+    if (sys === 'lidt') return this.apply({ kind: 'lidt', desc: asmDescriptor(this.index, ops[0]), text }, range, cur);
     if (sys === 'lgdt') return this.apply({ kind: 'lgdt', text }, range, cur);
     if (sys === 'ltr') return this.apply({ kind: 'ltr', text }, range, cur);
     if (sys === 'sti' || sys === 'cli') return this.apply({ kind: 'irq', enabled: sys === 'sti', text }, range, cur);
@@ -1297,31 +1349,30 @@ export class PathWalker {
     // any other write to a register: its value is no longer known
     return cur.map((c) => setReg(c, dst.reg, undefined));
   }
+}
 
-  /** `lidt idt_descr(%rip)` / `lidt bootsym(idt_48)`: the descriptor's data words say empty or which table. */
-  private asmDescriptor(op: Operand | undefined): IdtDesc {
-    const syms = op && (op.k === 'mem' || op.k === 'expr' || op.k === 'imm') ? op.syms : [];
-    const label = syms.find((s) => this.index.asmLabels.has(s));
-    if (!label) return { kind: 'unknown', text: op?.text ?? '' };
-    const ref = this.index.asmLabels.get(label);
-    if (!ref) return { kind: 'unknown', text: label };
-    const stmts = this.index.units[ref.unit].stmts;
-    const words: { size: number; value: string; syms: string[] }[] = [];
-    for (let p = ref.pos; p < stmts.length && words.length < 4; p++) {
-      const s = stmts[p].stmt;
-      if (s.kind === 'label' && p !== ref.pos) { if (words.length > 0) break; continue; }
-      if (s.kind === 'data') { for (const v of s.values) words.push({ size: s.size, value: v, syms: s.syms }); continue; }
-      if (s.kind === 'label') continue;
-      break;
-    }
-    if (words.length === 0) return { kind: 'unknown', text: label };
-    const limit = this.index.macros.evaluate(words[0].value);
-    const baseWord = words.slice(1).find((w) => w.size >= 4);
-    const baseSym = baseWord?.syms[0];
-    if (baseSym) return { kind: 'table', table: { kind: 'symbol', name: baseSym } };
-    if (limit === 0n) return { kind: 'empty' };
-    return { kind: 'unknown', text: label };
-  }
+/**
+ * The fields that name the low 8 bytes of a 16-byte gate (`idt_entry_t { a, b }`, `{ lo, hi }`):
+ * the half that holds the present bit, IST, type and offset 31:0.
+ */
+const LOW_HALF = ['a', 'lo', 'low'];
+
+/** A name for one half of the gate memory a value points at (what a read-modify-write of it keeps). */
+function gateMem(g: Extract<Val, { k: 'gate' }>, field: string): string {
+  return `${valKey(g)}.${LOW_HALF.includes(field) ? 'low' : field}`;
+}
+
+/** `|`, `&`, `<<`, `>>` over address bits and constants: a gate half being composed (`(addr & 0xffff) | (1UL << 47)`). */
+function composeWord(op: string | undefined, l: Val | undefined, r: Val | undefined): Val | undefined {
+  const wordy = (v: Val | undefined): boolean => v?.k === 'addr' || v?.k === 'word';
+  if (!wordy(l) && !wordy(r)) return undefined;
+  const a = wordOf(l), b = wordOf(r);
+  if (!a || !b) return undefined;
+  let w: Word | undefined;
+  if (op === '|') w = orWord(a, b);
+  else if (op === '&') w = andWord(a, b);
+  else if ((op === '<<' || op === '>>') && r?.k === 'num' && r.v >= 0n && r.v < 64n) w = shiftWord(a, op === '<<' ? Number(r.v) : -Number(r.v));
+  return w ? { k: 'word', w } : undefined;
 }
 
 /** The pseudo file of a macro expansion's nodes. */

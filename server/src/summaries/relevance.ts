@@ -2,6 +2,7 @@ import type { Hints } from '../config';
 import type { WorkspaceIndex } from '../index/index';
 import type { CFunction } from '../index/c-index';
 import { vocabularyOf, type Vocabulary } from '../effects/vocabulary';
+import { loadedTables } from '../effects/idt-tables';
 /**
  * Enabling interrupts counts only where a function does it itself (or through a macro):
  * lock helpers that restore IF deep in allocators would otherwise pull half the tree onto
@@ -32,7 +33,13 @@ const cache = new WeakMap<WorkspaceIndex, Summaries>();
  * many callers share a macro): the same in every index that shares them, so an edit's index
  * asks only about the functions it changed.
  */
-interface TextFacts { own: boolean; irq: boolean; asmFlow: boolean }
+interface TextFacts { own: boolean; irq: boolean; asmFlow: boolean; elementAddrs: string[] }
+/**
+ * `&idt_table[n]`: the address of one element of an array, handed on. Where the array is an IDT
+ * (a `lidt` loads it), that is how a gate writer of any name is given its gate: the walk decodes
+ * what it stores there.
+ */
+const ELEMENT_ADDR = /&\s*([A-Za-z_]\w*)\s*\[/g;
 /** By vocabulary first: what a body "does itself" depends on the profile's init-boundary symbols. */
 const textFacts = new WeakMap<Vocabulary, WeakMap<CFunction, TextFacts>>();
 const macroFacts = new WeakMap<Vocabulary, WeakMap<object, Map<string, { own: boolean; flow: boolean }>>>();
@@ -123,6 +130,7 @@ export function isRelevant(index: WorkspaceIndex, hints: Hints, fn: CFunction, o
   const s = opts.aside ? newSummaries(index, hints) : summariesOf(index, hints);
   const { memo, hintNames, copiers, macroBodies, vocabulary } = s;
   const own = vocabulary.own;
+  const idts = loadedTables(index);
   const bodyFacts = cacheFor(textFacts, vocabulary, () => new WeakMap<CFunction, TextFacts>());
   const known = memo.get(fn);
   if (known !== undefined) return known;
@@ -133,7 +141,7 @@ export function isRelevant(index: WorkspaceIndex, hints: Hints, fn: CFunction, o
     let t = bodyFacts.get(f);
     if (!t) {
       const text = index.texts.get(f.file)?.slice(f.startIndex, f.endIndex) ?? '';
-      t = { own: own.test(text), irq: IRQ.test(text), asmFlow: ASM_FLOW.test(text) };
+      t = { own: own.test(text), irq: IRQ.test(text), asmFlow: ASM_FLOW.test(text), elementAddrs: [...new Set(Array.from(text.matchAll(ELEMENT_ADDR), (m) => m[1]))] };
       bodyFacts.set(f, t);
     }
     return t;
@@ -143,7 +151,7 @@ export function isRelevant(index: WorkspaceIndex, hints: Hints, fn: CFunction, o
     if (known !== undefined) return known;
     memo.set(f, false);
     const facts = factsOf(f);
-    let r = facts.own || facts.irq || f.refs.some((x) => hintNames.has(x)) || copiers.has(f);
+    let r = facts.own || facts.irq || f.refs.some((x) => hintNames.has(x)) || copiers.has(f) || facts.elementAddrs.some((x) => idts.has(x));
     if (!r && depth < 64) {
       const callees = facts.asmFlow ? [...f.callees, ...f.refs.filter((x) => index.functions.has(x))] : f.callees;
       for (const c of callees) {
@@ -172,7 +180,7 @@ export function isRelevant(index: WorkspaceIndex, hints: Hints, fn: CFunction, o
   /** Relevant for more than enabling interrupts: such a callee makes its callers relevant too. */
   const ownEffects = (f: CFunction): boolean => {
     const facts = factsOf(f);
-    if (facts.own || f.refs.some((x) => hintNames.has(x)) || copiers.has(f)) return true;
+    if (facts.own || f.refs.some((x) => hintNames.has(x)) || copiers.has(f) || facts.elementAddrs.some((x) => idts.has(x))) return true;
     if (!facts.irq) return true; // relevant through its callees, which passed this test
     return f.callees.some((c) => { const g = index.pickFunction(c, f.file); return g !== undefined && g !== f && memo.get(g) === true && !factsOf(g).irq; });
   };

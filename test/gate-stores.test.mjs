@@ -1,0 +1,37 @@
+// Gate writes decoded from what the code stores, whatever the writer is called: a gate half
+// composed from a handler's address bits (`(a & 0xffff) | ... | ((a & 0xffff0000) << 32)`), and an
+// IST field rewritten in place, read by the x86-64 gate layout (server/src/effects/gate-word.ts).
+//
+//   node --test test/gate-stores.test.mjs
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = join(ROOT, 'dist/cli.js');
+
+function report(fixture) {
+  try {
+    return JSON.parse(execFileSync(process.execPath, [CLI, 'check', join(ROOT, 'test/fixtures', fixture), '--format', 'json', '--no-cache'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+  } catch (e) {
+    if (e.status !== 1) throw e;
+    return JSON.parse(e.stdout);
+  }
+}
+
+test('gate-writer-renamed: gates written by write_gate()/gate_set_stack() (no profile name) give the vectors the code set, and the one real IST hazard', () => {
+  const r = report('gate-writer-renamed');
+  const warnings = r.findings.filter((f) => f.severity === 'warning');
+  assert.deepEqual(warnings.map((f) => `${f.rule} ${f.location.file}:${f.location.line}`).sort(), [
+    'TL001 include/asm/desc.h:35',
+    'TL003 boot/head.S:32',
+  ]);
+  const tl003 = warnings.find((f) => f.rule === 'TL003');
+  // trap_init rewrote 0-8, 10-14, 16-19 and 32-255 with real handlers; the placeholder survives on the rest
+  assert.deepEqual(tl003.vectors, [9, 15, ...Array.from({ length: 12 }, (_, i) => 20 + i)]);
+  const tl001 = warnings.find((f) => f.rule === 'TL001');
+  assert.deepEqual(tl001.vectors, [8]);
+  assert.deepEqual(tl001.chain.at(-1), { symbol: 'trap_init', file: 'traps.c', line: 53 }, 'the chain ends at the gate_set_stack call in traps.c');
+});
