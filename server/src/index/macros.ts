@@ -59,11 +59,11 @@ export function stripComments(s: string): string {
 }
 
 /** Built-in section annotations of the kernel-wide family, used when the tree does not define them. */
-const BUILTIN_SECTIONS: Record<string, string> = {
-  __init: '.init.text', __initdata: '.init.data', __initconst: '.init.rodata', __initrodata: '.init.rodata',
-  __cpuinit: '.init.text', __cpuinitdata: '.init.data', __devinit: '.init.text', __devinitdata: '.init.data',
-  __meminit: '.init.text', __initdata_cf_clobber: '.init.data',
-};
+const BUILTIN_SECTIONS = new Map([
+  ['__init', '.init.text'], ['__initdata', '.init.data'], ['__initconst', '.init.rodata'], ['__initrodata', '.init.rodata'],
+  ['__cpuinit', '.init.text'], ['__cpuinitdata', '.init.data'], ['__devinit', '.init.text'], ['__devinitdata', '.init.data'],
+  ['__meminit', '.init.text'], ['__initdata_cf_clobber', '.init.data'],
+]);
 
 /** Names that are attributes by convention when the tree does not say otherwise. */
 const BUILTIN_ATTRIBUTES = [
@@ -144,7 +144,7 @@ export class MacroTable {
         }
       }
     }
-    if (result === null && !d) result = BUILTIN_SECTIONS[name] ?? null;
+    if (result === null && !d) result = BUILTIN_SECTIONS.get(name) ?? null;
     this.sectionCache.set(name, result);
     return result;
   }
@@ -156,7 +156,7 @@ export class MacroTable {
     this.attrCache.set(name, false); // cycle guard
     const d = this.defs.get(name);
     let result: boolean;
-    if (!d) result = BUILTIN_ATTRIBUTES.includes(name) || name in BUILTIN_SECTIONS;
+    if (!d) result = BUILTIN_ATTRIBUTES.includes(name) || BUILTIN_SECTIONS.has(name);
     else if (depth > 6) result = false;
     else {
       const body = d.body.replace(/"[^"]*"/g, '""');
@@ -256,13 +256,13 @@ class ExprParser {
     if (this.isOp('?')) { this.i++; const a = this.parseTernary(); this.expect(':'); const b = this.parseTernary(); return c !== 0n ? a : b; }
     return c;
   }
-  private static readonly PREC: Record<string, number> = { '||': 1, '&&': 2, '|': 3, '^': 4, '&': 5, '==': 6, '!=': 6, '<': 7, '>': 7, '<=': 7, '>=': 7, '<<': 8, '>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, '%': 10 };
+  private static readonly PREC = new Map(Object.entries({ '||': 1, '&&': 2, '|': 3, '^': 4, '&': 5, '==': 6, '!=': 6, '<': 7, '>': 7, '<=': 7, '>=': 7, '<<': 8, '>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, '%': 10 }));
   private parseBin(min: number): bigint {
     let left = this.parseUnary();
     for (;;) {
       const t = this.peek();
       if (!t || t.t !== 'op') return left;
-      const p = ExprParser.PREC[t.v];
+      const p = ExprParser.PREC.get(t.v);
       if (p === undefined || p < min) return left;
       this.i++;
       const right = this.parseBin(p + 1);
