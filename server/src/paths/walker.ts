@@ -33,6 +33,8 @@ const MAX_CALLS = 100000;
 const ASM_BUDGET = 20000;
 /** Statements between two looks at the clock (a look costs about as much as a statement). */
 const CLOCK_EVERY = 256;
+/** How the time limit's note begins (`time limit 10 s`). */
+export const TIME_LIMIT = 'time limit';
 
 /**
  * A trace being recorded: where it began, and what it has read so far (a read asked again
@@ -166,7 +168,7 @@ export class PathWalker {
   private readonly asmCalls = new Map<string, AsmRecord | null>();
   private ticks = 0;
   /** The time limit passed: every statement from here on is skipped. */
-  private expired = false;
+  expired = false;
 
   constructor(private readonly index: WorkspaceIndex, private readonly hints: Hints, readonly role: RoleConfig,
     /** For an AP: memory as the BSP left it when it started the APs. */
@@ -411,10 +413,13 @@ export class PathWalker {
     if (this.recording) { this.log.push({ k: 'unresolved', sym, range }); this.unresolvedSets++; }
   }
 
-  /** A limit stopped the walk here (noted once per limit and place; `logged`: the trace log has it already). */
-  private noteLimit(hit: LimitHit, logged = false): void {
+  /**
+   * A limit stopped the walk here (noted once per limit and place, or once per walk for a cap
+   * that every later call meets; `logged`: the trace log has it already).
+   */
+  private noteLimit(hit: LimitHit, logged = false, oncePerWalk = false): void {
     const r = hit.range;
-    const where = `${hit.limit}@${r.file}:${r.line}:${r.column}`;
+    const where = oncePerWalk ? hit.limit : `${hit.limit}@${r.file}:${r.line}:${r.column}`;
     if (this.limitsAt.has(where)) return;
     this.limitsAt.add(where);
     this.limits.push(hit);
@@ -435,8 +440,8 @@ export class PathWalker {
 
   /** Where the time limit stopped the walk: the first statement that saw it. */
   private timeLimitAt(range: Range): void {
-    if (this.timeLimit === null || this.limits.some((h) => h.limit.startsWith('time'))) return;
-    this.noteLimit({ limit: `time limit ${this.timeLimit.ms / 1000} s`, at: this.within[this.within.length - 1] ?? '', effect: 'the analysis stopped here; the rest of the path is not checked', range });
+    if (this.timeLimit === null || this.limits.some((h) => h.limit.startsWith(TIME_LIMIT))) return;
+    this.noteLimit({ limit: `${TIME_LIMIT} ${this.timeLimit.ms / 1000} s`, at: this.within[this.within.length - 1] ?? '', effect: 'the analysis stopped here; the rest of the path is not checked', range });
   }
 
   /**
@@ -920,7 +925,7 @@ export class PathWalker {
         if (this.unresolved.size < MAX_UNRESOLVED) this.noteUnresolved(`${fnNode.text.replace(/\s+/g, '')}()`, this.rangeIn(fn, n));
         else {
           if (this.recording) this.log.push({ k: 'capped' });
-          this.noteLimit({ limit: `unresolved target limit ${MAX_UNRESOLVED}`, at: this.within[this.within.length - 1] ?? fn.name, effect: 'later unresolved calls through pointers are not reported', range: this.rangeIn(fn, n) });
+          this.noteLimit({ limit: `unresolved target limit ${MAX_UNRESOLVED}`, at: this.within[this.within.length - 1] ?? fn.name, effect: 'later unresolved calls through pointers are not reported', range: this.rangeIn(fn, n) }, false, true);
         }
       }
       return ctxs;
@@ -932,7 +937,7 @@ export class PathWalker {
       if (this.calls.length < MAX_CALLS) this.calls.push({ callee: name, caller: this.within[this.within.length - 1] ?? fn.name, range, seq: this.seq++ });
       else {
         if (this.recording) this.log.push({ k: 'capped' });
-        this.noteLimit({ limit: `call site limit ${MAX_CALLS}`, at: this.within[this.within.length - 1] ?? fn.name, effect: 'later call sites are not recorded (TL004 does not see them)', range });
+        this.noteLimit({ limit: `call site limit ${MAX_CALLS}`, at: this.within[this.within.length - 1] ?? fn.name, effect: 'later call sites are not recorded (TL004 does not see them)', range }, false, true);
       }
     }
     const text = n.text.replace(/\s+/g, ' ');
@@ -1219,7 +1224,7 @@ export class PathWalker {
         const loop = loops.get(pos);
         if (loop) {
           const base = cur[0]?.vals.get(loop.baseReg);
-          const handlerSym = lastLea(plain, pos);
+          const handlerSym = lastLea(plain, pos, loop.baseReg);
           if (base?.k === 'addr' || base?.k === 'table') {
             const ref: TableRef = base.k === 'table' ? base.ref : { kind: 'symbol', name: base.sym };
             const count = cur[0]?.vals.get('c');
@@ -1373,8 +1378,7 @@ export class PathWalker {
     if (base === 'push' || m === 'push') return cur.map((c) => ({ ...c, stack: [...c.stack, this.asmValue(ops[0], c) ?? { k: 'nonzero' }].slice(-16) }));
     if (base === 'pop' || m === 'pop') return cur.map((c) => setReg({ ...c, stack: c.stack.slice(0, -1) }, ops[0]?.k === 'reg' ? ops[0].reg : '?', c.stack[c.stack.length - 1]));
     // instructions that write registers implicitly
-    const implicit: Record<string, string[]> = { int: ['a', 'b', 'c', 'd', 'si', 'di', 'bp'], cpuid: ['a', 'b', 'c', 'd'], rdmsr: ['a', 'd'], rdtsc: ['a', 'd'], lodsb: ['a', 'si'], lodsw: ['a', 'si'], lodsl: ['a', 'si'], xgetbv: ['a', 'd'] };
-    const clobbered = (Object.hasOwn(implicit, m) ? implicit[m] : undefined) ?? (/^(rep|repe|repne)?\s*(movs|stos|cmps|scas)/.test(m) || (prefix !== null && /rep/.test(prefix)) ? ['c', 'si', 'di'] : null);
+    const clobbered = IMPLICIT_WRITES.get(m) ?? (/^(rep|repe|repne)?\s*(movs|stos|cmps|scas)/.test(m) || (prefix !== null && /rep/.test(prefix)) ? ['c', 'si', 'di'] : null);
     if (clobbered) return cur.map((c) => { const vals = new Map(c.vals); for (const r of clobbered) vals.delete(r); return { ...c, vals, flags: null }; });
     const dst = ops[ops.length - 1];
     if (dst?.k !== 'reg') return cur.map((c) => ({ ...c, flags: /^(cmp|test|bt)/.test(m) ? null : c.flags }));
@@ -1440,6 +1444,9 @@ export class PathWalker {
     return { kind: 'unknown', text: label };
   }
 }
+
+/** Instructions that write registers implicitly. */
+const IMPLICIT_WRITES = new Map(Object.entries({ int: ['a', 'b', 'c', 'd', 'si', 'di', 'bp'], cpuid: ['a', 'b', 'c', 'd'], rdmsr: ['a', 'd'], rdtsc: ['a', 'd'], lodsb: ['a', 'si'], lodsw: ['a', 'si'], lodsl: ['a', 'si'], xgetbv: ['a', 'd'] }));
 
 /** The pseudo file of a macro expansion's nodes. */
 const MACRO_FILE = '<macro>';
@@ -1598,12 +1605,13 @@ function fillLoops(stmts: AsmStmt[]): Map<number, { end: number; baseReg: string
   return out;
 }
 
-/** The last `lea SYM(%rip), reg` before a loop: the handler a fill loop writes. */
-function lastLea(stmts: AsmStmt[], pos: number): string | null {
+/** The last `lea SYM(%rip), reg` before a loop, not into the loop's table register: the handler a fill loop writes. */
+function lastLea(stmts: AsmStmt[], pos: number, tableReg: string): string | null {
   for (let p = pos - 1; p >= 0 && pos - p < 40; p--) {
     const s = stmts[p];
     if (s.kind === 'label' && !/^\d+$/.test(s.name)) break;
-    if (s.kind === 'insn' && s.mnemonic.startsWith('lea') && s.operands[0]?.k === 'mem' && s.operands[0].syms[0] && !/idt|table/.test(s.operands[0].syms[0])) return s.operands[0].syms[0];
+    const into = s.kind === 'insn' ? s.operands[1] : undefined;
+    if (s.kind === 'insn' && s.mnemonic.startsWith('lea') && s.operands[0]?.k === 'mem' && s.operands[0].syms[0] && !/idt|table/.test(s.operands[0].syms[0]) && !(into?.k === 'reg' && regFamily(into.reg) === tableReg)) return s.operands[0].syms[0];
   }
   return null;
 }
