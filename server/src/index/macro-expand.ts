@@ -31,6 +31,14 @@ function lex(text: string): Tok[] {
   return out;
 }
 
+/** A definition's body as tokens, read once per definition (tokens are copied, never changed). */
+const bodies = new WeakMap<MacroBody, Tok[]>();
+function bodyOf(d: MacroBody): Tok[] {
+  let b = bodies.get(d);
+  if (!b) { b = lex(d.body); bodies.set(d, b); }
+  return b;
+}
+
 const isIdent = (s: string): boolean => /^[A-Za-z_]/.test(s);
 const text = (toks: Tok[]): string => toks.map((t, i) => (i > 0 && t.sp ? ' ' : '') + t.s).join('');
 const union = (a: ReadonlySet<string> | null, add: string): ReadonlySet<string> => new Set(a ? [...a, add] : [add]);
@@ -41,6 +49,8 @@ class TooLong extends Error {}
 
 /** The text with every macro of `defs` expanded; null when the expansion passes the bound. */
 export function expandMacros(input: string, defs: (name: string) => MacroBody | undefined): string | null {
+  // most texts the walker asks about name no macro: answered without making tokens
+  if (!(input.match(/[A-Za-z_]\w*/g) ?? []).some((w) => defs(w) !== undefined)) return input;
   let made = 0;
   let changed = false;
   const count = (n: number): void => { made += n; if (made > MAX_EXPANSION_TOKENS) throw new TooLong(); };
@@ -68,7 +78,7 @@ export function expandMacros(input: string, defs: (name: string) => MacroBody | 
       if (variadic && i === names.length - 1) return args.slice(i).flatMap((a, k) => (k === 0 ? a : [{ s: ',', sp: false, hs: null }, ...a]));
       return args[i] ?? [];
     };
-    const body = lex(d.body);
+    const body = bodyOf(d);
     const out: Tok[] = [];
     for (let i = 0; i < body.length; i++) {
       const t = body[i];
@@ -107,7 +117,8 @@ export function expandMacros(input: string, defs: (name: string) => MacroBody | 
       if (!d) { out.push(t); continue; }
       if (d.params === null) {
         changed = true;
-        const body = lex(d.body).map((b) => ({ ...b, hs: union(t.hs, t.s) }));
+        const hs = union(t.hs, t.s);
+        const body = bodyOf(d).map((b) => ({ ...b, hs }));
         count(body.length);
         pushBack(rest, body);
         continue;
@@ -118,12 +129,12 @@ export function expandMacros(input: string, defs: (name: string) => MacroBody | 
       changed = true;
       const hs = union(intersect(t.hs, call.close.hs), t.s);
       const args = call.args.length === 1 && call.args[0].length === 0 && d.params.length === 0 ? [] : call.args;
-      pushBack(rest, subst({ params: d.params, body: d.body }, args, hs));
+      pushBack(rest, subst(d as MacroBody & { params: string[] }, args, hs));
     }
     return out;
   };
 
-  // (a text with nothing to expand is answered as it is, spacing and all)
+  // (a text whose macros are all painted or uncalled is answered as it is, spacing and all)
   try { const out = expand(lex(input)); return changed ? text(out) : input; } catch (e) { if (e instanceof TooLong) return null; throw e; }
 }
 

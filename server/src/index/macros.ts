@@ -195,8 +195,13 @@ export class MacroTable {
 
   /** Text expansion of object- and function-like macros (see macro-expand.ts); the text itself when the expansion passes the bound. */
   expand(text: string): string {
-    return expandMacros(text, (name) => this.defs.get(name)) ?? text;
+    let e = this.expansions.get(text);
+    if (e === undefined) { e = expandMacros(text, (name) => this.defs.get(name)) ?? text; this.expansions.set(text, e); }
+    return e;
   }
+
+  /** Expansions made (the walker asks again for every call of a macro it walks). */
+  private readonly expansions = new Map<string, string>();
 }
 
 

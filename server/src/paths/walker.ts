@@ -31,7 +31,7 @@ const MAX_UNRESOLVED = 64;
 const MAX_CALLS = 100000;
 /** Assembler statements one walk of a unit follows. */
 const ASM_BUDGET = 20000;
-/** Statements between two looks at the clock (a look costs about as much as a statement). */
+/** C calls and assembler statements between two looks at the clock. */
 const CLOCK_EVERY = 256;
 /** How the time limit's note begins (`time limit 10 s`). */
 export const TIME_LIMIT = 'time limit';
@@ -616,6 +616,8 @@ export class PathWalker {
   // ---------------------------------------------------------------- C
 
   private walkC(fn: CFunction, args: (Val | undefined)[], ctxs: Ctx[]): Ctx[] {
+    // the clock is read at calls: between two, one function body at most
+    if (this.timeUp()) { this.timeLimitAt(fn.range); return []; }
     const node = this.syntaxOf(fn);
     const body = node?.childForFieldName('body');
     if (!body) return ctxs;
@@ -633,8 +635,7 @@ export class PathWalker {
   }
 
   private execStmt(n: SyntaxNode, ctxs: Ctx[], fn: CFunction): Flow {
-    if (ctxs.length === 0) return flow();
-    if (this.timeUp()) { this.timeLimitAt(this.rangeIn(fn, n)); return flow(); }
+    if (ctxs.length === 0 || this.expired) return flow();
     if (this.nesting >= MAX_NESTING) { this.nestingLimit(n, fn); return flow(ctxs); }
     if (++this.nesting > this.peak) this.peak = this.nesting;
     try { return this.execStmtInner(n, ctxs, fn); } finally { this.nesting--; }
