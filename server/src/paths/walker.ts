@@ -430,7 +430,7 @@ export class PathWalker {
     this.noteLimit({ limit: `call depth limit ${MAX_DEPTH}`, at: sym, effect: 'the call is not followed', range });
   }
 
-  /** True once the time limit has passed (the clock is read every CLOCK_EVERY statements). */
+  /** True once the time limit has passed (the clock is read every CLOCK_EVERY C calls and assembler statements). */
   private timeUp(): boolean {
     if (this.expired) return true;
     if (this.timeLimit === null || ++this.ticks % CLOCK_EVERY !== 0 || performance.now() <= this.timeLimit.deadline) return false;
