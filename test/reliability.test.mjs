@@ -13,12 +13,12 @@
 //   node --test test/reliability.test.mjs
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import rpc from 'vscode-jsonrpc/node';
+import { request, startServer as startLsp } from './helpers/lsp-server.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = process.env.TRAPLINE_CLI ?? join(ROOT, 'dist/cli.js');
@@ -281,36 +281,7 @@ test('CLI: the exit codes in the README are the ones the CLI gives (0 clean, 1 w
 async function startServer(tree, edit) {
   const root = tempCopy(tree);
   edit?.(root);
-  const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
-  const exited = new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
-  const conn = rpc.createMessageConnection(new rpc.StreamMessageReader(child.stdout), new rpc.StreamMessageWriter(child.stdin));
-  const diags = new Map();
-  const logs = [];
-  conn.onNotification('textDocument/publishDiagnostics', (p) => diags.set(p.uri, p.diagnostics));
-  conn.onNotification('window/logMessage', (p) => logs.push(p.message));
-  conn.onRequest('window/workDoneProgress/create', () => null);
-  conn.onRequest('client/registerCapability', () => null);
-  conn.onError(() => { /* the stream closes when the server exits */ });
-  conn.listen();
-  const uri = (f) => pathToFileURL(join(root, f)).toString();
-  await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(root).toString(), capabilities: {}, workspaceFolders: [{ uri: pathToFileURL(root).toString(), name: 'ws' }] });
-  conn.sendNotification('initialized', {});
-  const until = async (pred, what, ms = 20000) => {
-    const t0 = performance.now();
-    while (!pred()) {
-      if (performance.now() - t0 > ms) throw new Error(`timed out waiting for ${what}; server log: ${logs.join('\n')}\n${stderr}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
-  const kill = () => { if (child.exitCode === null && child.signalCode === null) child.kill(); };
-  return { root, child, conn, diags, logs, uri, until, exited, kill, stderr: () => stderr };
-}
-
-/** `{ ok: result }` or `{ error: { code, message } }` */
-async function request(conn, method, params) {
-  try { return { ok: await conn.sendRequest(method, params) }; } catch (e) { return { error: { code: e.code, message: e.message } }; }
+  return startLsp(SERVER, root);
 }
 
 /** An error response, or a null/empty answer: what a client can live with. Returns which, for the log. */

@@ -12,22 +12,25 @@ import { toText } from './report/text';
 
 const VERSION = '0.1.0';
 const USAGE = `usage: trapline check [DIR] [--format text|json|sarif] [--output FILE] [--rule ID...] [--baseline FILE]
-                      [--cache-dir DIR] [--no-cache]
+                      [--cache-dir DIR] [--no-cache] [--time-limit SECONDS]
 
 A check of a tree whose source files, .trapline.json and --rule selection are unchanged since
 the last check of it prints that check's report from the cache: --cache-dir DIR, else
 $TRAPLINE_CACHE_DIR, else $XDG_CACHE_HOME/trapline or ~/.cache/trapline (a directory inside the
 analysed tree is not used). --no-cache neither reads nor writes it.
 
+--time-limit SECONDS (default 60, 0 for none) stops the walk of a tree that takes longer; a TL900
+note says where, and the report is not cached.
+
 exit codes: 0 no warning or error, 1 warnings or errors found, 2 usage or I/O error`;
 
 class UsageError extends Error {}
 
-interface Args { dir: string; format: 'text' | 'json' | 'sarif'; output: string | null; rules: string[]; baseline: string | null; cacheDir: string | null; cache: boolean }
+interface Args { dir: string; format: 'text' | 'json' | 'sarif'; output: string | null; rules: string[]; baseline: string | null; cacheDir: string | null; cache: boolean; timeLimitMs: number | undefined }
 
 function parseArgs(argv: string[]): Args {
   if (argv[0] !== 'check') throw new UsageError(argv[0] === undefined ? 'missing command (trapline check [DIR])' : `unknown command "${argv[0]}"`);
-  const a: Args = { dir: '.', format: 'text', output: null, rules: [], baseline: null, cacheDir: null, cache: true };
+  const a: Args = { dir: '.', format: 'text', output: null, rules: [], baseline: null, cacheDir: null, cache: true, timeLimitMs: 60000 };
   let dirSet = false;
   for (let i = 1; i < argv.length; i++) {
     const x = argv[i];
@@ -43,6 +46,12 @@ function parseArgs(argv: string[]): Args {
     } else if (x === '--baseline') a.baseline = value();
     else if (x === '--cache-dir') a.cacheDir = value();
     else if (x === '--no-cache') a.cache = false;
+    else if (x === '--time-limit') {
+      const v = value();
+      const s = Number(v);
+      if (!/^\d+(\.\d+)?$/.test(v) || !Number.isFinite(s)) throw new UsageError(`--time-limit takes a number of seconds, not "${v}"`);
+      a.timeLimitMs = s > 0 ? s * 1000 : undefined;
+    }
     else if (x.startsWith('-')) throw new UsageError(`unknown option "${x}"`);
     else if (!dirSet) { a.dir = x; dirSet = true; } else throw new UsageError(`unexpected argument "${x}"`);
   }
@@ -76,10 +85,13 @@ async function main(argv: string[]): Promise<number> {
     trace(`cache miss (${r.miss})`);
   }
   // loaded only now: a cache hit needs neither the engine nor the wasm parsers
-  const { analyze } = await import('./engine.js');
-  const a = await analyze(root, { rules: args.rules, config });
+  const { analyze, timeLimitHit } = await import('./engine.js');
+  const a = await analyze(root, { rules: args.rules, config, timeLimitMs: args.timeLimitMs });
   const model = reportModel(a);
-  const unwritten = cache?.store(model, a.index.texts);
+  const cut = timeLimitHit(a);
+  // a report cut short depends on the machine's speed: it is not the tree's
+  if (cut) process.stderr.write(`trapline: the analysis stopped after ${(args.timeLimitMs ?? 0) / 1000} s (--time-limit) at ${cut.range.file}:${cut.range.line + 1} in \`${cut.at}\`; the findings are those of the paths walked until then\n`);
+  const unwritten = cut ? 'cut short by the time limit' : cache?.store(model, a.index.texts);
   if (unwritten) trace(`cache not written (${unwritten})`);
   return print(model, args, baseline);
 }

@@ -1,9 +1,9 @@
 import * as path from 'node:path';
-import type { Finding, Severity } from './model/types';
+import type { Finding, LimitHit, Severity } from './model/types';
 import { CONFIG_FILE, loadConfig, type Config, type ConfigOverrides } from './config';
-import { buildIndex, type IndexCache, type TreeCache, type WorkspaceIndex } from './index/index';
+import { buildIndex, IndexCancelled, type IndexCache, type TreeCache, type WorkspaceIndex } from './index/index';
 import { ParserHost, wasmPathsIn } from './parse/parser';
-import { PathWalker } from './paths/walker';
+import { PathWalker, TIME_LIMIT } from './paths/walker';
 import { WalkMemory } from './paths/traces';
 import type { RolePath } from './paths/steps';
 import { RULES, RULE_IDS } from './rules';
@@ -38,6 +38,8 @@ export interface AnalyzeOptions {
   settings?: ConfigOverrides;
   /** The root's configuration, when the caller has loaded it already (the CLI, for its cache key). */
   config?: Config;
+  /** Stop walking after this many milliseconds of walk (an editor must answer; a TL900 note says where it stopped). */
+  timeLimitMs?: number;
 }
 
 let sharedHost: Promise<ParserHost> | null = null;
@@ -56,8 +58,11 @@ export async function analyze(root: string, opts: AnalyzeOptions = {}): Promise<
   const host = opts.host ?? await parserHost(opts.wasmDir ?? defaultWasmDir());
   const t0 = performance.now();
   const index = await buildIndex(absRoot, host, config.profile, { exclude: config.exclude, maxFileBytes: config.maxFileSize, overlay: opts.overlay, cache: opts.cache, trees: opts.trees, previousMacros: opts.previous?.macros, onProgress: opts.onProgress, cancelled: opts.cancelled });
+  // a change that came while indexing finished supersedes this analysis before its walk
+  await new Promise((r) => setImmediate(r));
+  if (opts.cancelled?.()) { index.dispose(); throw new IndexCancelled(); }
   const t1 = performance.now();
-  const { paths, walks } = runRoles(index, config, { keep: opts.keepWalks });
+  const { paths, walks } = runRoles(index, config, { keep: opts.keepWalks, timeLimitMs: opts.timeLimitMs });
   const t2 = performance.now();
   return conclude(absRoot, config, index, paths, walks, opts.rules, { index: t1 - t0, paths: t2 - t1 });
 }
@@ -80,7 +85,7 @@ export function conclude(root: string, config: Config, index: WorkspaceIndex, pa
  * where they still hold (only when the index's workspace-wide facts are the same: see
  * reanalyzeEdit); `keep`, record this walk's traces for the next edit.
  */
-export interface WalkOptions { previous?: WalkMemory | null; keep?: boolean }
+export interface WalkOptions { previous?: WalkMemory | null; keep?: boolean; timeLimitMs?: number }
 
 /** BSP-like roles first: an AP starts with the memory the BSP left when it started the APs. */
 export function runRoles(index: WorkspaceIndex, config: Config, opts: WalkOptions = {}): { paths: RolePath[]; walks: WalkMemory | null } {
@@ -89,6 +94,8 @@ export function runRoles(index: WorkspaceIndex, config: Config, opts: WalkOption
   const order = [...config.roles].sort((a, b) => (a.kind === 'bsp' ? 0 : 1) - (b.kind === 'bsp' ? 0 : 1));
   const out: RolePath[] = [];
   let bsp: PathWalker | null = null;
+  const timeLimit = opts.timeLimitMs === undefined ? null : { deadline: performance.now() + opts.timeLimitMs, ms: opts.timeLimitMs };
+  let expired = false;
   for (const role of order) {
     let shared = null;
     // APs are started before init memory is freed: without a start point, the memory just before the free
@@ -96,14 +103,22 @@ export function runRoles(index: WorkspaceIndex, config: Config, opts: WalkOption
       const free = bsp.steps.find((s) => s.effect.kind === 'free-init');
       shared = bsp.apBase ?? free?.before[0] ?? bsp.steps[bsp.steps.length - 1]?.after[0] ?? null;
     }
-    const w: PathWalker = new PathWalker(index, config.profile.hints, role, shared, memory.gates, opts.previous?.roles.get(role.name) ?? null, opts.keep ?? false);
+    const w: PathWalker = new PathWalker(index, config.profile.hints, role, shared, memory.gates, opts.previous?.roles.get(role.name) ?? null, opts.keep ?? false, timeLimit);
     out.push(w.run());
+    expired ||= w.expired;
     if (opts.keep) memory.roles.set(role.name, w.traces);
     memory.walked += w.counts.walked;
     memory.reused += w.counts.reused;
     if (role.kind === 'bsp' && !bsp) bsp = w;
   }
-  return { paths: config.roles.map((r) => out.find((p) => p.role === r) as RolePath), walks: opts.keep ? memory : null };
+  // the calls of a walk cut short did not finish: none of them is re-used
+  return { paths: config.roles.map((r) => out.find((p) => p.role === r) as RolePath), walks: opts.keep && !expired ? memory : null };
+}
+
+/** Where the time limit stopped the analysis, if it did. */
+export function timeLimitHit(a: Analysis): LimitHit | undefined {
+  for (const p of a.paths) for (const h of p.limits) if (h.limit.startsWith(TIME_LIMIT)) return h;
+  return undefined;
 }
 
 export function runRules(index: WorkspaceIndex, paths: RolePath[], config: Config, only?: string[]): Finding[] {

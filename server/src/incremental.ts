@@ -17,7 +17,7 @@ import { followSummaries, isRelevant } from './summaries/relevance';
  * again. Anything else answers null: the caller re-analyses the tree. An answer also brings the
  * file's entry in `cache` (the index cache of the caller's whole analyses) up to the new text.
  */
-export function reanalyzeEdit(prev: Analysis, file: string, text: string, cache?: IndexCache): Analysis | null {
+export function reanalyzeEdit(prev: Analysis, file: string, text: string, cache?: IndexCache, timeLimitMs?: number): Analysis | null {
   const before = prev.index.texts.get(file);
   const oldIndex = prev.index.cFiles.get(file);
   if (before === undefined || oldIndex === undefined || languageOf(file) !== 'c') return null;
@@ -60,7 +60,7 @@ export function reanalyzeEdit(prev: Analysis, file: string, text: string, cache?
   if (hit) cache?.set(file, { text, macroKey: hit.macroKey, defs, c: ci });
   if (offPath) return conclude(prev.root, prev.config, index, prev.paths, prev.walks, prev.rules, { index: performance.now() - t0, paths: 0 });
   const t1 = performance.now();
-  const { paths, walks } = runRoles(index, prev.config, { previous: prev.walks, keep: true });
+  const { paths, walks } = runRoles(index, prev.config, { previous: prev.walks, keep: true, timeLimitMs });
   return conclude(prev.root, prev.config, index, paths, walks, prev.rules, { index: t1 - t0, paths: performance.now() - t1 });
 }
 

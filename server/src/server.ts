@@ -1,11 +1,11 @@
 import {
   CodeActionKind, createConnection, DiagnosticSeverity, type CodeAction, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
-  type Diagnostic, type InitializeParams,
+  type Diagnostic, type InitializeParams, MessageType, ShowMessageNotification,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
-import { analyze, type Analysis } from './engine';
+import { analyze, timeLimitHit, type Analysis } from './engine';
 import { reanalyzeEdit } from './incremental';
 import { CONFIG_FILE, type ConfigOverrides } from './config';
 import { newTreeCache, type IndexCache, type TreeCache } from './index/index';
@@ -52,12 +52,19 @@ let current: Analysis | null = null;
 /** Per-file index results: an edit re-parses the edited file only. */
 const cache: IndexCache = new Map();
 const trees: TreeCache = newTreeCache();
+/**
+ * Walking time per analysis (initializationOptions.timeLimitMs overrides it): a tree or an
+ * unsaved edit that walks longer is cut short, and the last complete analysis stays on screen.
+ */
+let timeLimitMs = 10000;
 const docsOf = (id: string): string => RULES.find((r) => r.meta.id === id)?.meta.docs ?? '';
 
 connection.onInitialize((params: InitializeParams) => {
   const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
   root = folder ? fileURLToPath(folder) : null;
   canPullConfig = params.capabilities.workspace?.configuration === true;
+  const limit: unknown = (params.initializationOptions as { timeLimitMs?: unknown } | undefined)?.timeLimitMs;
+  if (typeof limit === 'number' && limit > 0) timeLimitMs = limit;
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -114,7 +121,7 @@ async function analyzeTree(): Promise<void> {
   let a: Analysis;
   try {
     a = await analyze(root, {
-      overlay, cache, trees, settings, previous: current?.index, keepWalks: true,
+      overlay, cache, trees, settings, previous: current?.index, keepWalks: true, timeLimitMs,
       cancelled: () => mine !== generation || (progress?.token.isCancellationRequested ?? false),
       onProgress: (done, total) => progress?.report(Math.round((100 * done) / Math.max(total, 1)), `Indexing boot code ${done}/${total} files`),
     });
@@ -127,9 +134,25 @@ async function analyzeTree(): Promise<void> {
   progress?.done();
   if (mine !== generation) { a.index.dispose(); wholeAnalysis = true; return; }
   firstRun = false;
+  if (cutShort(a)) { a.index.dispose(); return; }
   show(a);
   const warnings = a.findings.filter((f) => f.severity === 'warning' || f.severity === 'error').length;
   connection.console.log(`trapline: ${a.stats.files} files (${a.stats.cFiles} C, ${a.stats.asmFiles} asm), profile ${a.config.profile.name}, roles ${a.paths.map((p) => `${p.role.name}@${p.entry ?? 'not found'}`).join(', ')}: ${a.findings.length} findings (${warnings} warnings) in ${Math.round(performance.now() - t0)} ms`);
+}
+
+/**
+ * An analysis the time limit stopped is not put over a complete one (hover, navigation and the
+ * panel keep answering from that): the user is told where it stopped. With nothing on screen
+ * yet, it is shown, its TL900 note included.
+ */
+function cutShort(a: Analysis): boolean {
+  const hit = timeLimitHit(a);
+  if (!hit || !current) return false;
+  const message = `trapline: the analysis stopped after ${timeLimitMs / 1000} s (time limit) at ${hit.range.file}:${hit.range.line + 1} in \`${hit.at}\`; showing the last complete analysis`;
+  connection.console.warn(message);
+  // a notification, not a request: a client without message boxes has nothing to answer
+  void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
+  return true;
 }
 
 /** Puts an analysis on screen: diagnostics, the panel's notification, navigation maps. */
@@ -175,12 +198,12 @@ function publish(a: Analysis): void {
 function answerEdit(file: string, text: string): boolean {
   if (!current) return false;
   const t0 = performance.now();
-  const next = reanalyzeEdit(current, file, text, cache);
+  const next = reanalyzeEdit(current, file, text, cache, timeLimitMs);
   if (!next) return false;
   const ms = performance.now() - t0;
   slowEdits = ms > KEYSTROKE_MS ? slowEdits + 1 : 0;
   edited.clear();
-  if (next === current) return true;
+  if (next === current || cutShort(next)) return true;
   const walked = next.paths !== current.paths;
   show(next);
   if (walked && next.walks) connection.console.log(`trapline: ${file} edited on a boot path, walked again in ${Math.round(ms)} ms: ${next.walks.reused} calls re-used from the previous walk (with the calls under them), ${next.walks.walked} walked anew; ${next.findings.length} findings`);

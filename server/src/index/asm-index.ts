@@ -23,7 +23,7 @@ export type AsmStmt =
 
 export interface AsmFile { file: string; stmts: AsmStmt[] }
 
-const DATA_SIZES: Record<string, number> = { '.byte': 1, '.word': 2, '.short': 2, '.hword': 2, '.value': 2, '.long': 4, '.int': 4, '.quad': 8 };
+const DATA_SIZES = new Map(Object.entries({ '.byte': 1, '.word': 2, '.short': 2, '.hword': 2, '.value': 2, '.long': 4, '.int': 4, '.quad': 8 }));
 const LABEL_MACRO_FALLBACK = /^(ENTRY|GLOBAL|FUNC|FUNC_LOCAL|DATA|DATA_LOCAL|LABEL|LABEL_LOCAL|SYM_[A-Z_]*(START|LABEL)[A-Z_]*|ALIGN_ENTRY|END_ENTRY)$/;
 
 function symbolsIn(n: Node): string[] {
@@ -108,8 +108,8 @@ export function indexAsmTree(file: string, tree: Tree, macros: MacroTable): AsmF
           else if (name === '.previous') stmts.push({ kind: 'section', op: 'previous', name: null, range });
           else if (name === '.text' || name === '.data' || name === '.bss') stmts.push({ kind: 'section', op: 'set', name, range });
           else if (name === '.code16' || name === '.code32' || name === '.code64') stmts.push({ kind: 'code-mode', bits: Number(name.slice(5)) as 16 | 32 | 64, range });
-          else if (DATA_SIZES[name] !== undefined) {
-            stmts.push({ kind: 'data', size: DATA_SIZES[name], values: args.map((a) => a.text), syms: args.flatMap(symbolsIn), range, text: n.text });
+          else if (DATA_SIZES.has(name)) {
+            stmts.push({ kind: 'data', size: DATA_SIZES.get(name) ?? 0, values: args.map((a) => a.text), syms: args.flatMap(symbolsIn), range, text: n.text });
           } else if (name === '.fill' || name === '.skip' || name === '.space' || name === '.zero') {
             stmts.push({ kind: 'data', size: 0, values: args.map((a) => a.text), syms: [], range, text: n.text });
           }

@@ -5,6 +5,7 @@ import { snapshot, type PriorCopy, type SyntaxNode } from '../parse/syntax';
 import type { ParserHost } from '../parse/parser';
 import { editBetween, languageOf } from '../parse/parser';
 import { DEFAULT_MAX_FILE_SIZE, type Profile } from '../config';
+import type { LimitHit } from '../model/types';
 import { MacroTable, scanMacros, splitArgs, matchParen, type MacroDef } from './macros';
 import { blankAttributes, type CFileIndex, type CFunction, type CVariable } from './c-index';
 import { lexCFile } from './c-lex';
@@ -33,6 +34,8 @@ export interface Picked { fn: CFunction; lineage: Lineage; version: number }
 export interface IndexStats { files: number; cFiles: number; asmFiles: number; bytes: number; skipped: { file: string; reason: string }[] }
 
 const MAX_INCLUDE_DEPTH = 8;
+/** Statements read into one assembly unit, its includes spliced in (xen.git's largest unit, boot/head.S, has about 1,800): against include fan-outs. */
+const MAX_UNIT_STMTS = 200000;
 /** Predefined by the compiler for `.S` files on x86-64. */
 const PREDEFINED = new Set(['__ASSEMBLY__', '__x86_64__', '__ELF__', '__GNUC__']);
 
@@ -40,6 +43,8 @@ export class WorkspaceIndex {
   readonly functions: ReadonlyMap<string, CFunction[]>;
   readonly variables: ReadonlyMap<string, CVariable[]>;
   readonly units: AsmUnit[] = [];
+  /** Where a limit stopped the reading of the tree (TL900 reports them). */
+  readonly limits: LimitHit[] = [];
   readonly asmLabels = new Map<string, AsmLabelRef>();
   /** Variables whose value is loaded into CR4 somewhere (`write_cr4(mmu_cr4_features)`, `mov sym(%rip),%rcx; mov %rcx,%cr4`). */
   readonly featureWords = new Set<string>();
@@ -202,6 +207,7 @@ export class WorkspaceIndex {
     for (const [k, v] of this.cFiles) next.cFiles.set(k, v);
     next.cFiles.set(file, ci);
     next.units.push(...this.units);
+    next.limits.push(...this.limits);
     for (const [k, v] of this.asmLabels) next.asmLabels.set(k, v);
     for (const w of this.featureWords) next.featureWords.add(w);
     for (const [k, v] of this.featuresOrs) next.featuresOrs.set(k, v);
@@ -499,8 +505,11 @@ function buildUnits(index: WorkspaceIndex, asmFiles: AsmFile[]): void {
       else if (s.op === 'push') { pushed.push([section, previous]); previous = section; section = s.name ?? section; }
       else { const top = pushed.pop(); if (top) [section, previous] = top; }
     };
+    let stopped = false, read = a.stmts.length;
+    const deep = new Set<AsmStmt>();
     const emit = (file: AsmFile, depth: number, stack: string[]): void => {
       for (const s of file.stmts) {
+        if (stopped) return;
         if (s.kind === 'cpp') {
           if (s.directive === 'if' || s.directive === 'ifdef' || s.directive === 'ifndef') {
             const parent = active();
@@ -520,7 +529,15 @@ function buildUnits(index: WorkspaceIndex, asmFiles: AsmFile[]): void {
         if (s.kind === 'include') {
           const r = resolve(file.file, s.path);
           const inc = r ? byPath.get(r) : undefined;
-          if (inc && depth < MAX_INCLUDE_DEPTH && !stack.includes(inc.file)) emit(inc, depth + 1, [...stack, inc.file]);
+          if (!inc || stack.includes(inc.file)) continue;
+          const at = inc.file;
+          if (depth >= MAX_INCLUDE_DEPTH) {
+            if (!deep.has(s)) index.limits.push({ limit: `include depth limit ${MAX_INCLUDE_DEPTH}`, at, effect: `it is not read into ${a.file} here`, range: s.range });
+            deep.add(s);
+          } else if ((read += inc.stmts.length) > MAX_UNIT_STMTS) {
+            index.limits.push({ limit: `include expansion limit ${MAX_UNIT_STMTS} statements`, at, effect: `the rest of ${a.file} is not read`, range: s.range });
+            stopped = true;
+          } else emit(inc, depth + 1, [...stack, inc.file]);
           continue;
         }
         const viaMacro = sectionMacro(s, index.macros);

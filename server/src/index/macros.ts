@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { expandMacros } from './macro-expand';
 /**
  * Preprocessor macros found anywhere in the tree, read with a text scan (no parse needed):
  * the constants table, the section annotations (`__init` -> `.init.text`), and the
@@ -58,11 +59,11 @@ export function stripComments(s: string): string {
 }
 
 /** Built-in section annotations of the kernel-wide family, used when the tree does not define them. */
-const BUILTIN_SECTIONS: Record<string, string> = {
-  __init: '.init.text', __initdata: '.init.data', __initconst: '.init.rodata', __initrodata: '.init.rodata',
-  __cpuinit: '.init.text', __cpuinitdata: '.init.data', __devinit: '.init.text', __devinitdata: '.init.data',
-  __meminit: '.init.text', __initdata_cf_clobber: '.init.data',
-};
+const BUILTIN_SECTIONS = new Map([
+  ['__init', '.init.text'], ['__initdata', '.init.data'], ['__initconst', '.init.rodata'], ['__initrodata', '.init.rodata'],
+  ['__cpuinit', '.init.text'], ['__cpuinitdata', '.init.data'], ['__devinit', '.init.text'], ['__devinitdata', '.init.data'],
+  ['__meminit', '.init.text'], ['__initdata_cf_clobber', '.init.data'],
+]);
 
 /** Names that are attributes by convention when the tree does not say otherwise. */
 const BUILTIN_ATTRIBUTES = [
@@ -143,7 +144,7 @@ export class MacroTable {
         }
       }
     }
-    if (result === null && !d) result = BUILTIN_SECTIONS[name] ?? null;
+    if (result === null && !d) result = BUILTIN_SECTIONS.get(name) ?? null;
     this.sectionCache.set(name, result);
     return result;
   }
@@ -155,7 +156,7 @@ export class MacroTable {
     this.attrCache.set(name, false); // cycle guard
     const d = this.defs.get(name);
     let result: boolean;
-    if (!d) result = BUILTIN_ATTRIBUTES.includes(name) || name in BUILTIN_SECTIONS;
+    if (!d) result = BUILTIN_ATTRIBUTES.includes(name) || BUILTIN_SECTIONS.has(name);
     else if (depth > 6) result = false;
     else {
       const body = d.body.replace(/"[^"]*"/g, '""');
@@ -172,19 +173,18 @@ export class MacroTable {
   private readonly values = new Map<string, bigint | undefined>();
 
   /** Evaluates an integer constant expression, expanding macros of the tree. Undefined when it cannot. */
-  evaluate(expr: string, depth = 0): bigint | undefined {
-    if (depth === 0) {
-      if (this.values.has(expr)) return this.values.get(expr);
-      const v = this.evaluateUncached(expr, 0);
-      this.values.set(expr, v);
-      return v;
-    }
-    return this.evaluateUncached(expr, depth);
+  evaluate(expr: string): bigint | undefined {
+    if (this.values.has(expr)) return this.values.get(expr);
+    const v = this.evaluateUncached(expr);
+    this.values.set(expr, v);
+    return v;
   }
 
-  private evaluateUncached(expr: string, depth: number): bigint | undefined {
+  private evaluateUncached(expr: string): bigint | undefined {
+    const expanded = expandMacros(stripComments(expr), (name) => this.defs.get(name));
+    if (expanded === null) return undefined;
     try {
-      const toks = tokenize(this.expand(stripComments(expr), depth));
+      const toks = tokenize(expanded);
       const p = new ExprParser(toks);
       const v = p.parseTernary();
       return p.atEnd() ? v : undefined;
@@ -193,49 +193,17 @@ export class MacroTable {
     }
   }
 
-  /** Text expansion of object- and function-like macros, bounded. */
-  expand(text: string, depth = 0, seen: Set<string> = new Set()): string {
-    if (depth > 8) return text;
-    let changed = false;
-    let out = '';
-    const re = /[A-Za-z_]\w*/g;
-    let last = 0;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-      const name = m[0];
-      const d = this.defs.get(name);
-      if (!d || seen.has(name)) continue;
-      if (d.params === null) {
-        out += text.slice(last, m.index) + ' ' + d.body + ' ';
-        last = m.index + name.length;
-        changed = true;
-      } else {
-        const open = skipSpaces(text, m.index + name.length);
-        if (text[open] !== '(') continue;
-        const close = matchParen(text, open);
-        if (close < 0) continue;
-        const args = splitArgs(text.slice(open + 1, close));
-        let body = d.body;
-        d.params.forEach((p, i) => {
-          const key = escapeRe(p === '...' ? '__VA_ARGS__' : p.replace(/\.\.\.$/, ''));
-          const arg = args[i] ?? '';
-          // `#x` stringifies (a lone #, not the ## paste operator); every other use substitutes
-          body = body.replace(new RegExp(`(?<!#)#\\s*\\b${key}\\b`, 'g'), JSON.stringify(arg)).replace(new RegExp(`\\b${key}\\b`, 'g'), arg);
-        });
-        body = body.replace(/\s*##\s*/g, '');
-        out += text.slice(last, m.index) + ' ' + body + ' ';
-        last = close + 1;
-        re.lastIndex = close + 1;
-        changed = true;
-      }
-    }
-    if (!changed) return text;
-    out += text.slice(last);
-    return this.expand(out, depth + 1, seen);
+  /** Text expansion of object- and function-like macros (see macro-expand.ts); the text itself when the expansion passes the bound. */
+  expand(text: string): string {
+    let e = this.expansions.get(text);
+    if (e === undefined) { e = expandMacros(text, (name) => this.defs.get(name)) ?? text; this.expansions.set(text, e); }
+    return e;
   }
+
+  /** Expansions made (the walker asks again for every call of a macro it walks). */
+  private readonly expansions = new Map<string, string>();
 }
 
-function escapeRe(s: string): string { return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); }
-function skipSpaces(s: string, i: number): number { while (i < s.length && /\s/.test(s[i])) i++; return i; }
 
 export function matchParen(s: string, open: number): number {
   let depth = 0;
@@ -293,13 +261,13 @@ class ExprParser {
     if (this.isOp('?')) { this.i++; const a = this.parseTernary(); this.expect(':'); const b = this.parseTernary(); return c !== 0n ? a : b; }
     return c;
   }
-  private static readonly PREC: Record<string, number> = { '||': 1, '&&': 2, '|': 3, '^': 4, '&': 5, '==': 6, '!=': 6, '<': 7, '>': 7, '<=': 7, '>=': 7, '<<': 8, '>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, '%': 10 };
+  private static readonly PREC = new Map(Object.entries({ '||': 1, '&&': 2, '|': 3, '^': 4, '&': 5, '==': 6, '!=': 6, '<': 7, '>': 7, '<=': 7, '>=': 7, '<<': 8, '>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, '%': 10 }));
   private parseBin(min: number): bigint {
     let left = this.parseUnary();
     for (;;) {
       const t = this.peek();
       if (!t || t.t !== 'op') return left;
-      const p = ExprParser.PREC[t.v];
+      const p = ExprParser.PREC.get(t.v);
       if (p === undefined || p < min) return left;
       this.i++;
       const right = this.parseBin(p + 1);

@@ -91,3 +91,9 @@ export function vectorsPhrase(vs: number[]): string {
   const unique = [...new Set(vs)];
   return unique.length === 1 ? vectorName(unique[0]) : `vectors ${formatVectors(unique)}`;
 }
+
+/**
+ * A limit of the analysis reached: `limit` names it with its value ("call depth limit 48"), `at`
+ * the symbol it was reached in, `effect` what is not checked because of it.
+ */
+export interface LimitHit { limit: string; at: string; effect: string; range: Range }

@@ -1,4 +1,4 @@
-import type { ChainLink, Effect, Range, RoleConfig } from '../model/types';
+import type { ChainLink, Effect, LimitHit, Range, RoleConfig } from '../model/types';
 import type { State } from './state';
 
 export type StepEffect = Effect | { kind: 'call'; callee: string; text: string };
@@ -24,6 +24,8 @@ export interface RolePath {
   entry: string | null;
   steps: Step[];
   unresolved: { symbol: string; range: Range }[];
+  /** Where a limit of the walk stopped this path (TL900 reports them). */
+  limits: LimitHit[];
   /** Index of the step at which this BSP starts the APs (their memory is the BSP's memory then). */
   startApsAt: number | null;
   /**
@@ -34,3 +36,4 @@ export interface RolePath {
 }
 
 export interface CallSite { callee: string; caller: string; range: Range; seq: number }
+

@@ -1,7 +1,7 @@
 import type { Hints } from '../config';
 import { placedText, type Picked, type WorkspaceIndex } from '../index/index';
 import type { CFunction } from '../index/c-index';
-import type { Range } from '../model/types';
+import type { LimitHit, Range } from '../model/types';
 import { isRelevant } from '../summaries/relevance';
 import { GateTables, stateKey, type State } from './state';
 import type { CallSite, Step } from './steps';
@@ -31,6 +31,7 @@ export type TraceEvent =
   /** A function's syntax, of the file text it was read from: same text at the same place, same syntax. */
   | { k: 'read'; fn: CFunction; fileText: string }
   | { k: 'unresolved'; sym: string; range: Range }
+  | { k: 'limit'; hit: LimitHit }
   /** The BSP started the APs here (`first`: the first time on this path; `site`: the step number, shifted when replayed). */
   | { k: 'aps'; first: boolean; site: number; base: State | null }
   /** A cap on unresolved targets or call sites was reached: the call's result depends on all before it. */
@@ -113,7 +114,7 @@ export function readsHold(t: Trace, index: WorkspaceIndex, hints: Hints, memo: R
         apsNull = false;
         break;
       case 'capped': return false;
-      case 'unresolved': break;
+      case 'unresolved': case 'limit': break;
     }
   }
   return true;

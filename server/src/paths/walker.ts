@@ -1,4 +1,4 @@
-import type { ChainLink, CrValue, Effect, Handler, IdtDesc, Range, RoleConfig, TableRef } from '../model/types';
+import type { ChainLink, CrValue, Effect, Handler, IdtDesc, LimitHit, Range, RoleConfig, TableRef } from '../model/types';
 import type { Hints } from '../config';
 import { closeness, isTableSymbol, type AsmUnit, type WorkspaceIndex } from '../index/index';
 import type { CFunction } from '../index/c-index';
@@ -33,6 +33,12 @@ const MAX_NESTING = 200;
 /** Unresolved call targets kept per path, and call sites: caps against generated code. */
 const MAX_UNRESOLVED = 64;
 const MAX_CALLS = 100000;
+/** Assembler statements one walk of a unit follows. */
+const ASM_BUDGET = 20000;
+/** C calls and assembler statements between two looks at the clock. */
+const CLOCK_EVERY = 256;
+/** How the time limit's note begins (`time limit 10 s`). */
+export const TIME_LIMIT = 'time limit';
 
 /**
  * A trace being recorded: where it began, and what it has read so far (a read asked again
@@ -42,6 +48,15 @@ const MAX_CALLS = 100000;
 interface OpenTrace {
   t: Trace; seq: number; calls: number; unresolvedSets: number; siteWrites: number; peak: number;
   read: Set<CFunction>; asked: Set<CFunction>; found: Set<MemoEntry>;
+}
+
+/**
+ * What walking an assembler call did, to do again when the same call is met again (see asmCall):
+ * its steps, call sites, notes and log slice, relative to where it began, and the contexts back.
+ */
+interface AsmRecord {
+  firstStep: number; chainLength: number; firstSeq: number; seqSpan: number; peak: number;
+  steps: Step[]; calls: CallSite[]; unresolved: [string, Range][]; limits: LimitHit[]; log: TraceEvent[]; outs: Ctx[];
 }
 const CALLER_SAVED = ['a', 'c', 'd', 'si', 'di', 'r8', 'r9', 'r10', 'r11'];
 
@@ -148,6 +163,16 @@ export class PathWalker {
   private nesting = 0;
   /** While a macro expansion is walked: where the macro is called (its nodes are not in any file). */
   private macroSite: Range | null = null;
+  /** Where a limit stopped this path, each place once. */
+  readonly limits: LimitHit[] = [];
+  private readonly limitsAt = new Set<string>();
+  /** Every unresolved target noted, in order (an assembler call's record takes its slice). */
+  private readonly noted: [string, Range][] = [];
+  /** Assembler calls by key: met once (null), or what their second walk did (a third does the same). */
+  private readonly asmCalls = new Map<string, AsmRecord | null>();
+  private ticks = 0;
+  /** The time limit passed: every statement from here on is skipped. */
+  expired = false;
 
   constructor(private readonly index: WorkspaceIndex, private readonly hints: Hints, readonly role: RoleConfig,
     /** For an AP: memory as the BSP left it when it started the APs. */
@@ -156,7 +181,9 @@ export class PathWalker {
     /** The previous walk's traces of this role (an editor session), re-used where they still hold. */
     private readonly previous: ReadonlyMap<string, Trace> | null = null,
     /** Record traces for the next walk (costs a little; the command line does not). */
-    private readonly recording = false) {}
+    private readonly recording = false,
+    /** The time limit of the analysis (`deadline` in performance.now() time), or none. */
+    private readonly timeLimit: { deadline: number; ms: number } | null = null) {}
 
   private get isAp(): boolean { return this.role.kind === 'ap'; }
 
@@ -183,7 +210,7 @@ export class PathWalker {
       this.within.push(entry);
       this.walkSymbol(entry, [{ st, vals: new Map(), stack: [], flags: null }], null, 'top');
     }
-    return { role: this.role, entry, steps: this.steps, unresolved: [...this.unresolved].map(([symbol, range]) => ({ symbol, range })), startApsAt: this.startApsAt, calls: this.calls };
+    return { role: this.role, entry, steps: this.steps, unresolved: [...this.unresolved].map(([symbol, range]) => ({ symbol, range })), startApsAt: this.startApsAt, calls: this.calls, limits: this.limits };
   }
 
   // ---------------------------------------------------------------- effects
@@ -328,10 +355,12 @@ export class PathWalker {
 
   /** Walks a symbol reached by call or jump. Returns the contexts that come back (for calls). */
   private walkSymbol(sym: string, ctxs: Ctx[], from: { file: string; range: Range } | null, mode: 'top' | 'sub', args: (Val | undefined)[] = []): Ctx[] {
-    if (this.callStack.includes(sym) || this.callStack.length > MAX_DEPTH || ctxs.length === 0) return ctxs;
+    if (this.callStack.includes(sym) || ctxs.length === 0) return ctxs;
+    if (this.callStack.length > MAX_DEPTH) { if (from) this.depthLimit(sym, from.range); return ctxs; }
     const label = this.index.asmLabels.get(sym);
     if (label && !/^(\.init)?\.?data|rodata|bss/.test(label.section)) {
-      return this.enter(sym, from, () => this.walkAsm(label.unit, label.pos, ctxs, mode));
+      const walk = (): Ctx[] => this.enter(sym, from, () => this.walkAsm(label.unit, label.pos, ctxs, mode));
+      return from ? this.asmCall(`${sym}|${mode}`, this.linkFrom(sym, from.range), ctxs, walk) : walk();
     }
     const fn = this.index.pickFunction(sym, from?.file);
     if (fn) {
@@ -387,7 +416,86 @@ export class PathWalker {
 
   private noteUnresolved(sym: string, range: Range): void {
     this.unresolved.set(sym, range);
+    this.noted.push([sym, range]);
     if (this.recording) { this.log.push({ k: 'unresolved', sym, range }); this.unresolvedSets++; }
+  }
+
+  /**
+   * A limit stopped the walk here (noted once per limit and place, or once per walk for a cap
+   * that every later call meets; `logged`: the trace log has it already).
+   */
+  private noteLimit(hit: LimitHit, logged = false, oncePerWalk = false): void {
+    const r = hit.range;
+    const where = oncePerWalk ? hit.limit : `${hit.limit}@${r.file}:${r.line}:${r.column}`;
+    if (this.limitsAt.has(where)) return;
+    this.limitsAt.add(where);
+    this.limits.push(hit);
+    if (this.recording && !logged) this.log.push({ k: 'limit', hit });
+  }
+
+  private depthLimit(sym: string, range: Range): void {
+    this.noteLimit({ limit: `call depth limit ${MAX_DEPTH}`, at: sym, effect: 'the call is not followed', range });
+  }
+
+  /** True once the time limit has passed (the clock is read every CLOCK_EVERY C calls and assembler statements). */
+  private timeUp(): boolean {
+    if (this.expired) return true;
+    if (this.timeLimit === null || ++this.ticks % CLOCK_EVERY !== 0 || performance.now() <= this.timeLimit.deadline) return false;
+    this.expired = true;
+    return true;
+  }
+
+  /** Where the time limit stopped the walk: the first statement that saw it. */
+  private timeLimitAt(range: Range): void {
+    if (this.timeLimit === null || this.limits.some((h) => h.limit.startsWith(TIME_LIMIT))) return;
+    this.noteLimit({ limit: `${TIME_LIMIT} ${this.timeLimit.ms / 1000} s`, at: this.within[this.within.length - 1] ?? '', effect: 'the analysis stopped here; the rest of the path is not checked', range });
+  }
+
+  /**
+   * An assembler call (`target` with the caller's contexts, registers and stack included): a
+   * third meeting of the same call does again what the second did, without walking it (a first
+   * and a second walk may differ: C calls walked in the first are met as before in the second).
+   * A call that wrote gates (their states hold step numbers), started the APs, met a cap or the
+   * time limit is walked every time.
+   */
+  private asmCall(target: string, link: ChainLink, ctxs: Ctx[], walk: () => Ctx[]): Ctx[] {
+    const key = `${target}|${this.callStack.join(',')}|${this.nesting}|${this.startApsAt === null}|${ctxs.map(ctxKey).join(';')}`;
+    const known = this.asmCalls.get(key);
+    if (known && this.calls.length + known.calls.length < MAX_CALLS && this.unresolved.size + known.unresolved.length < MAX_UNRESOLVED) return this.redo(known, link);
+    if (known === undefined) { this.asmCalls.set(key, null); return walk(); }
+    const r: AsmRecord = { firstStep: this.steps.length, chainLength: this.chain.length, firstSeq: this.seq, seqSpan: 0, peak: 0, steps: [], calls: [], unresolved: [], limits: [], log: [], outs: [] };
+    const calls = this.calls.length, noted = this.noted.length, limits = this.limits.length, log = this.log.length;
+    const writes = this.siteWrites, aps = this.startApsAt, peak = this.peak;
+    this.peak = this.nesting;
+    const out = walk();
+    r.peak = this.peak - this.nesting;
+    this.peak = Math.max(peak, this.peak);
+    if (this.siteWrites !== writes || this.startApsAt !== aps || this.expired || this.calls.length >= MAX_CALLS || this.unresolved.size >= MAX_UNRESOLVED) return out;
+    r.steps = this.steps.slice(r.firstStep);
+    r.calls = this.calls.slice(calls);
+    r.unresolved = this.noted.slice(noted);
+    r.limits = this.limits.slice(limits);
+    r.log = this.log.slice(log);
+    r.seqSpan = this.seq - r.firstSeq;
+    r.outs = out;
+    this.asmCalls.set(key, r);
+    return out;
+  }
+
+  /** Does again what a recorded assembler call did, under the current caller. */
+  private redo(r: AsmRecord, link: ChainLink): Ctx[] {
+    const shift = this.steps.length - r.firstStep, seq = this.seq - r.firstSeq;
+    for (const s of r.steps) {
+      const chain = [...this.chain, link, ...s.chain.slice(r.chainLength + 1)];
+      this.steps.push({ ...s, index: s.index + shift, seq: s.seq + seq, chain, depth: chain.length });
+    }
+    for (const c of r.calls) this.calls.push(seq === 0 ? c : { ...c, seq: c.seq + seq });
+    this.seq += r.seqSpan;
+    this.peak = Math.max(this.peak, this.nesting + r.peak);
+    if (this.recording) for (const e of r.log) this.log.push(e);
+    for (const [sym, range] of r.unresolved) { this.unresolved.set(sym, range); this.noted.push([sym, range]); if (this.recording) this.unresolvedSets++; }
+    for (const h of r.limits) this.noteLimit(h, true);
+    return r.outs;
   }
 
   /** True the first time the innermost trace reads this (outside every trace nothing is logged). */
@@ -482,7 +590,8 @@ export class PathWalker {
     for (let i = t.from; i < t.to; i++) {
       const e = t.log[i];
       // (the events are in this walk's log already)
-      if (e.k === 'unresolved') { this.unresolved.set(e.sym, e.range); if (this.recording) this.unresolvedSets++; }
+      if (e.k === 'unresolved') { this.unresolved.set(e.sym, e.range); this.noted.push([e.sym, e.range]); if (this.recording) this.unresolvedSets++; }
+      else if (e.k === 'limit') this.noteLimit(e.hit, true);
       else if (e.k === 'aps' && e.first) { this.startApsAt = e.site + shift; this.apBase = e.base; }
     }
     // the calls under it were walked inside it, as they would be again
@@ -514,6 +623,8 @@ export class PathWalker {
   // ---------------------------------------------------------------- C
 
   private walkC(fn: CFunction, args: (Val | undefined)[], ctxs: Ctx[]): Ctx[] {
+    // the clock is read at calls: between two, one function body at most
+    if (this.timeUp()) { this.timeLimitAt(fn.range); return []; }
     const node = this.syntaxOf(fn);
     const body = node?.childForFieldName('body');
     if (!body) return ctxs;
@@ -531,10 +642,14 @@ export class PathWalker {
   }
 
   private execStmt(n: SyntaxNode, ctxs: Ctx[], fn: CFunction): Flow {
-    if (ctxs.length === 0) return flow();
-    if (this.nesting >= MAX_NESTING) return flow(ctxs);
+    if (ctxs.length === 0 || this.expired) return flow();
+    if (this.nesting >= MAX_NESTING) { this.nestingLimit(n, fn); return flow(ctxs); }
     if (++this.nesting > this.peak) this.peak = this.nesting;
     try { return this.execStmtInner(n, ctxs, fn); } finally { this.nesting--; }
+  }
+
+  private nestingLimit(n: SyntaxNode, fn: CFunction): void {
+    this.noteLimit({ limit: `nesting limit ${MAX_NESTING}`, at: this.within[this.within.length - 1] ?? fn.name, effect: 'the code nested deeper is not followed', range: this.rangeIn(fn, n) });
   }
 
   private execStmtInner(n: SyntaxNode, ctxs: Ctx[], fn: CFunction): Flow {
@@ -695,7 +810,8 @@ export class PathWalker {
 
   /** Runs the side effects of an expression: calls, assignments, inline asm. */
   private execExpr(n: SyntaxNode, ctxs: Ctx[], fn: CFunction): Ctx[] {
-    if (ctxs.length === 0 || this.nesting >= MAX_NESTING) return ctxs;
+    if (ctxs.length === 0) return ctxs;
+    if (this.nesting >= MAX_NESTING) { this.nestingLimit(n, fn); return ctxs; }
     if (++this.nesting > this.peak) this.peak = this.nesting;
     try { return this.execExprInner(n, ctxs, fn); } finally { this.nesting--; }
   }
@@ -854,7 +970,10 @@ export class PathWalker {
       const pointer = fnNode.type === 'field_expression' || fnNode.type === 'subscript_expression' || (fnNode.type === 'parenthesized_expression' && fnNode.namedChildren[0]?.type === 'pointer_expression');
       if (pointer && fn.file !== MACRO_FILE) {
         if (this.unresolved.size < MAX_UNRESOLVED) this.noteUnresolved(`${fnNode.text.replace(/\s+/g, '')}()`, this.rangeIn(fn, n));
-        else if (this.recording) this.log.push({ k: 'capped' });
+        else {
+          if (this.recording) this.log.push({ k: 'capped' });
+          this.noteLimit({ limit: `unresolved target limit ${MAX_UNRESOLVED}`, at: this.within[this.within.length - 1] ?? fn.name, effect: 'later unresolved calls through pointers are not reported', range: this.rangeIn(fn, n) }, false, true);
+        }
       }
       return ctxs;
     }
@@ -863,7 +982,10 @@ export class PathWalker {
     const range = this.rangeIn(fn, n);
     if (fn.file !== MACRO_FILE) {
       if (this.calls.length < MAX_CALLS) this.calls.push({ callee: name, caller: this.within[this.within.length - 1] ?? fn.name, range, seq: this.seq++ });
-      else if (this.recording) this.log.push({ k: 'capped' });
+      else {
+        if (this.recording) this.log.push({ k: 'capped' });
+        this.noteLimit({ limit: `call site limit ${MAX_CALLS}`, at: this.within[this.within.length - 1] ?? fn.name, effect: 'later call sites are not recorded (TL004 does not see them)', range }, false, true);
+      }
     }
     const text = n.text.replace(/\s+/g, ' ');
     const c0 = ctxs[0];
@@ -1142,10 +1264,13 @@ export class PathWalker {
     const add = (pos: number, cs: Ctx[]): void => { if (cs.length > 0 && !visited.has(pos)) pending.set(pos, [...(pending.get(pos) ?? []), ...cs]); };
     add(start, ctxs);
     const { stmts: plain, loops } = unitFacts(unit);
-    let budget = 20000;
-    while (pending.size > 0 && budget-- > 0) {
+    let budget = ASM_BUDGET;
+    const at = (p: number): Range => unit.stmts[Math.min(p, unit.stmts.length - 1)].stmt.range;
+    while (pending.size > 0) {
       let pos = Infinity;
       for (const p of pending.keys()) if (p < pos) pos = p;
+      if (budget-- <= 0) { this.noteLimit({ limit: `assembler statement budget ${ASM_BUDGET}`, at: this.within[this.within.length - 1] ?? unit.root, effect: 'the rest of this walk of the unit is not followed', range: at(pos) }); break; }
+      if (this.timeUp()) { this.timeLimitAt(at(pos)); break; }
       let cur = dedupe(pending.get(pos) ?? []);
       pending.delete(pos);
       if (visited.has(pos) || pos >= unit.stmts.length) continue;
@@ -1158,7 +1283,7 @@ export class PathWalker {
         const loop = loops.get(pos);
         if (loop) {
           const base = cur[0]?.vals.get(loop.baseReg);
-          const handlerSym = lastLea(plain, pos);
+          const handlerSym = lastLea(plain, pos, loop.baseReg);
           if (base?.k === 'addr' || base?.k === 'table') {
             const ref: TableRef = base.k === 'table' ? base.ref : { kind: 'symbol', name: base.sym };
             const count = cur[0]?.vals.get('c');
@@ -1214,7 +1339,9 @@ export class PathWalker {
         let back = cur;
         if (t.pos !== undefined) {
           const name = nameAt(unit.stmts[t.pos]?.stmt) ?? `${unit.root}:${t.pos}`;
-          if (!this.callStack.includes(name) && this.callStack.length <= MAX_DEPTH) back = this.enter(name, { file, range }, () => this.walkAsm(unitIdx, t.pos as number, cur, 'sub'));
+          const callee = t.pos;
+          if (this.callStack.length > MAX_DEPTH) this.depthLimit(name, range);
+          else if (!this.callStack.includes(name)) back = this.asmCall(`${unitIdx}:${callee}`, this.linkFrom(name, range), cur, () => this.enter(name, { file, range }, () => this.walkAsm(unitIdx, callee, cur, 'sub')));
         } else if (t.sym) {
           back = this.walkSymbol(t.sym, cur, { file, range }, 'sub');
           if (this.index.noreturn.has(t.sym)) continue; // nothing after a call to a noreturn function runs
@@ -1308,8 +1435,7 @@ export class PathWalker {
     if (base === 'push' || m === 'push') return cur.map((c) => ({ ...c, stack: [...c.stack, this.asmValue(ops[0], c) ?? { k: 'nonzero' }].slice(-16) }));
     if (base === 'pop' || m === 'pop') return cur.map((c) => setReg({ ...c, stack: c.stack.slice(0, -1) }, ops[0]?.k === 'reg' ? ops[0].reg : '?', c.stack[c.stack.length - 1]));
     // instructions that write registers implicitly
-    const implicit: Record<string, string[]> = { int: ['a', 'b', 'c', 'd', 'si', 'di', 'bp'], cpuid: ['a', 'b', 'c', 'd'], rdmsr: ['a', 'd'], rdtsc: ['a', 'd'], lodsb: ['a', 'si'], lodsw: ['a', 'si'], lodsl: ['a', 'si'], xgetbv: ['a', 'd'] };
-    const clobbered = (Object.hasOwn(implicit, m) ? implicit[m] : undefined) ?? (/^(rep|repe|repne)?\s*(movs|stos|cmps|scas)/.test(m) || (prefix !== null && /rep/.test(prefix)) ? ['c', 'si', 'di'] : null);
+    const clobbered = IMPLICIT_WRITES.get(m) ?? (/^(rep|repe|repne)?\s*(movs|stos|cmps|scas)/.test(m) || (prefix !== null && /rep/.test(prefix)) ? ['c', 'si', 'di'] : null);
     if (clobbered) return cur.map((c) => { const vals = new Map(c.vals); for (const r of clobbered) vals.delete(r); return { ...c, vals, flags: null }; });
     const dst = ops[ops.length - 1];
     if (dst?.k !== 'reg') return cur.map((c) => ({ ...c, flags: /^(cmp|test|bt)/.test(m) ? null : c.flags }));
@@ -1374,6 +1500,9 @@ function composeWord(op: string | undefined, l: Val | undefined, r: Val | undefi
   else if ((op === '<<' || op === '>>') && r?.k === 'num' && r.v >= 0n && r.v < 64n) w = shiftWord(a, op === '<<' ? Number(r.v) : -Number(r.v));
   return w ? { k: 'word', w } : undefined;
 }
+
+/** Instructions that write registers implicitly. */
+const IMPLICIT_WRITES = new Map(Object.entries({ int: ['a', 'b', 'c', 'd', 'si', 'di', 'bp'], cpuid: ['a', 'b', 'c', 'd'], rdmsr: ['a', 'd'], rdtsc: ['a', 'd'], lodsb: ['a', 'si'], lodsw: ['a', 'si'], lodsl: ['a', 'si'], xgetbv: ['a', 'd'] }));
 
 /** The pseudo file of a macro expansion's nodes. */
 const MACRO_FILE = '<macro>';
@@ -1469,6 +1598,12 @@ function decideJcc(m: string, c: Ctx): boolean | undefined {
   return undefined;
 }
 
+/** A context by content, registers and stack included: what an assembler call's result depends on. */
+function ctxKey(c: Ctx): string {
+  const vals = flatOf(c.vals).map((x) => (typeof x === 'string' ? x : valKey(x))).join(',');
+  return `${stateKey(c.st)}/${vals}/${c.stack.map(valKey).join(',')}/${c.flags ? `${c.flags.reg}=${c.flags.imm ?? ''}` : ''}/${c.ret ? valKey(c.ret) : ''}`;
+}
+
 function clobber(c: Ctx): Ctx {
   if (c.flags === null && !CALLER_SAVED.some((r) => c.vals.has(r))) return c;
   const vals = new Map(c.vals);
@@ -1524,12 +1659,13 @@ function fillLoops(stmts: AsmStmt[]): Map<number, { end: number; baseReg: string
   return out;
 }
 
-/** The last `lea SYM(%rip), reg` before a loop: the handler a fill loop writes. */
-function lastLea(stmts: AsmStmt[], pos: number): string | null {
+/** The last `lea SYM(%rip), reg` before a loop, not into the loop's table register: the handler a fill loop writes. */
+function lastLea(stmts: AsmStmt[], pos: number, tableReg: string): string | null {
   for (let p = pos - 1; p >= 0 && pos - p < 40; p--) {
     const s = stmts[p];
     if (s.kind === 'label' && !/^\d+$/.test(s.name)) break;
-    if (s.kind === 'insn' && s.mnemonic.startsWith('lea') && s.operands[0]?.k === 'mem' && s.operands[0].syms[0] && !/idt|table/.test(s.operands[0].syms[0])) return s.operands[0].syms[0];
+    const into = s.kind === 'insn' ? s.operands[1] : undefined;
+    if (s.kind === 'insn' && s.mnemonic.startsWith('lea') && s.operands[0]?.k === 'mem' && s.operands[0].syms[0] && !/idt|table/.test(s.operands[0].syms[0]) && !(into?.k === 'reg' && regFamily(into.reg) === tableReg)) return s.operands[0].syms[0];
   }
   return null;
 }
