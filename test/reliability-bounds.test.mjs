@@ -231,7 +231,7 @@ test('item 15: an analysis past the time limit stops, says where, and leaves the
     c += 'void hz30(unsigned int v) { set_gate(v, 0); }\n';
     s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: s.uri('setup.c'), languageId: 'c', version: 1, text: c } });
     s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: s.uri('boot/head.S'), languageId: 'gas', version: 1, text: headWith(s.root, '\tcall hz0\n') } });
-    await s.until(() => s.messages.some((m) => /the analysis stopped after 1 s \(time limit\) at setup\.c:\d+ in `hz\d+`; showing the last complete analysis/.test(m)), 'the time limit message', 20000);
+    await s.until(() => s.messages.some(({ message: m }) => /the analysis stopped after 1 s \(time limit\) at setup\.c:\d+ in `hz\d+`; showing the last complete analysis/.test(m)), 'the time limit message', 20000);
     assert.ok(hoverShowsTL001(await hover(s, 5000)), 'hover answers from the last complete analysis');
     assert.equal(JSON.stringify([...s.diags.entries()].sort()), before, 'the diagnostics on screen are the complete analysis\'s');
     // the next edit undoes it: analysed, on screen

@@ -11,53 +11,18 @@
 //   client that disconnects.
 //
 //   node --test test/reliability.test.mjs
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { request, startServer as startLsp } from './helpers/lsp-server.mjs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CLI, FIXED, HAZARDS, ROOT, linesAbout, privateCache, report, request, skippedOf, startServer, tempCopy, trapline } from './helpers/faces.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = process.env.TRAPLINE_CLI ?? join(ROOT, 'dist/cli.js');
-const SERVER = join(ROOT, 'dist/server.js');
-const HAZARDS = join(ROOT, 'examples/boot-hazards');
-const FIXED = join(ROOT, 'examples/boot-fixed');
+privateCache('trapline-reliability-cache-');
+
 const CAP = 2 * 1024 * 1024;
-
-if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`node scripts/build.mjs\` first`);
-
-// the runs share a cache of their own (test/check-cache.test.mjs tests the cache), not the user's
-process.env.TRAPLINE_CACHE_DIR = mkdtempSync(join(tmpdir(), 'trapline-reliability-cache-'));
-
-/** `trapline ARGS...` with a time limit (a hang fails instead of blocking the run). */
-function trapline(...args) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30000, maxBuffer: 64 * 1024 * 1024 });
-  if (r.error) throw r.error;
-  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** `trapline check DIR --format json`: exit 0 or 1 and a report. */
-function report(dir, ...more) {
-  const r = trapline('check', dir, '--format', 'json', ...more);
-  assert.ok(r.status === 0 || r.status === 1, `exit ${r.status} (signal ${r.signal}): ${r.stderr}`);
-  return { ...r, report: JSON.parse(r.stdout) };
-}
-
-const temps = [];
-function tempCopy(src) {
-  const dir = mkdtempSync(join(tmpdir(), 'trapline-rel-'));
-  temps.push(dir);
-  if (src) cpSync(src, dir, { recursive: true });
-  return dir;
-}
-after(() => { for (const d of [...temps, process.env.TRAPLINE_CACHE_DIR]) { try { chmodSync(d, 0o755); } catch { /* gone */ } rmSync(d, { recursive: true, force: true }); } });
-
-/** The stderr lines that mention `file`. */
-const linesAbout = (stderr, file) => stderr.split('\n').filter((l) => l.includes(file));
-const skippedOf = (rep) => rep.stats.skipped.map((s) => s.file).sort();
 
 // ================================================================ limits
 
@@ -276,13 +241,6 @@ test('CLI: the exit codes in the README are the ones the CLI gives (0 clean, 1 w
 });
 
 // ================================================================ language server
-
-/** A server on a copy of `tree` (with `edit` applied), diagnostics kept by URI. */
-async function startServer(tree, edit) {
-  const root = tempCopy(tree);
-  edit?.(root);
-  return startLsp(SERVER, root);
-}
 
 /** An error response, or a null/empty answer: what a client can live with. Returns which, for the log. */
 function errorOrEmpty(r, what) {

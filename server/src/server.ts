@@ -57,6 +57,8 @@ const trees: TreeCache = newTreeCache();
  * unsaved edit that walks longer is cut short, and the last complete analysis stays on screen.
  */
 let timeLimitMs = 10000;
+/** The skipped-files lines last logged: logged again only when they change, not after every edit. */
+let loggedSkips = '[]';
 const docsOf = (id: string): string => RULES.find((r) => r.meta.id === id)?.meta.docs ?? '';
 
 connection.onInitialize((params: InitializeParams) => {
@@ -137,7 +139,17 @@ async function analyzeTree(): Promise<void> {
   if (cutShort(a)) { a.index.dispose(); return; }
   show(a);
   const warnings = a.findings.filter((f) => f.severity === 'warning' || f.severity === 'error').length;
-  connection.console.log(`trapline: ${a.stats.files} files (${a.stats.cFiles} C, ${a.stats.asmFiles} asm), profile ${a.config.profile.name}, roles ${a.paths.map((p) => `${p.role.name}@${p.entry ?? 'not found'}`).join(', ')}: ${a.findings.length} findings (${warnings} warnings) in ${Math.round(performance.now() - t0)} ms`);
+  connection.console.log(`trapline: ${a.stats.files} files (${a.stats.cFiles} C, ${a.stats.asmFiles} asm, ${a.stats.skipped.length} skipped), profile ${a.config.profile.name}, roles ${a.paths.map((p) => `${p.role.name}@${p.entry ?? 'not found'}`).join(', ')}: ${a.findings.length} findings (${warnings} warnings) in ${Math.round(performance.now() - t0)} ms`);
+  logSkipped(a.stats.skipped);
+}
+
+/** One log line per file or folder not read, as the CLI prints them on stderr. */
+function logSkipped(skipped: Analysis['stats']['skipped']): void {
+  const lines = skipped.map((s) => `trapline: skipped ${s.file}: ${s.reason}`);
+  const key = JSON.stringify(lines);
+  if (key === loggedSkips) return;
+  loggedSkips = key;
+  for (const line of lines) connection.console.log(line);
 }
 
 /**

@@ -5,11 +5,13 @@ import { pathToFileURL } from 'node:url';
 import rpc from 'vscode-jsonrpc/node';
 
 /**
- * A server on `root`: diagnostics kept by URI, log and window messages kept in order.
- * `initializationOptions` are sent with `initialize`; `nodeArgs` go to the server's node.
+ * A server on `root`: diagnostics kept by URI, log lines and window/showMessage params kept in
+ * order. `initializationOptions` are sent with `initialize`; `nodeArgs` go to the server's node;
+ * `settings`: the client answers workspace/configuration with them (as VS Code does with the
+ * `trapline.*` settings); `spawnOptions` (uid, gid) go to the child process.
  */
-export async function startServer(server, root, { initializationOptions, nodeArgs = [] } = {}) {
-  const child = spawn(process.execPath, [...nodeArgs, server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+export async function startServer(server, root, { initializationOptions, nodeArgs = [], settings, spawnOptions = {} } = {}) {
+  const child = spawn(process.execPath, [...nodeArgs, server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], ...spawnOptions });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
   const exited = new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
@@ -19,13 +21,15 @@ export async function startServer(server, root, { initializationOptions, nodeArg
   const messages = [];
   conn.onNotification('textDocument/publishDiagnostics', (p) => diags.set(p.uri, p.diagnostics));
   conn.onNotification('window/logMessage', (p) => logs.push(p.message));
-  conn.onNotification('window/showMessage', (p) => messages.push(p.message));
+  conn.onNotification('window/showMessage', (p) => messages.push(p));
   conn.onRequest('window/workDoneProgress/create', () => null);
   conn.onRequest('client/registerCapability', () => null);
+  conn.onRequest('workspace/configuration', (p) => p.items.map(() => settings ?? null));
   conn.onError(() => { /* the stream closes when the server exits */ });
   conn.listen();
   const uri = (f) => pathToFileURL(join(root, f)).toString();
-  await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(root).toString(), capabilities: {}, initializationOptions, workspaceFolders: [{ uri: pathToFileURL(root).toString(), name: 'ws' }] });
+  const capabilities = settings ? { workspace: { configuration: true } } : {};
+  await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(root).toString(), capabilities, initializationOptions, workspaceFolders: [{ uri: pathToFileURL(root).toString(), name: 'ws' }] });
   conn.sendNotification('initialized', {});
   const until = async (pred, what, ms = 20000) => {
     const t0 = performance.now();

@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CONFIG_FILE, type Config } from '../config';
+import { isSkipped, withSource, type SourceStat } from '../index/read-source';
 import { listSourceFiles } from '../index/workspace';
 import type { ReportModel } from '../report/model';
 
@@ -27,8 +28,11 @@ export interface CacheIdentity {
   rules: string[];
 }
 
-/** Path, size, mtimeMs, content hash (null: could not be read; such a file is read again on every run). */
-type FileRecord = [string, number, number, string | null];
+/**
+ * Path, size, mtimeMs (-1, -1: not opened), and the hash of what the analysis gets from the file:
+ * its bytes, or the reason it is skipped without them (the report shows that reason).
+ */
+type FileRecord = [string, number, number, string];
 
 interface Entry {
   root: string;
@@ -68,6 +72,8 @@ export class CheckCache {
   private readonly listing: { files: string[]; hash: string };
   /** When the listing was made: a cold run's analysis reads the files after this. */
   private readonly listedAt: number;
+  /** The analysis' size limit: what the cache reads of a file is what the analysis reads. */
+  private readonly maxBytes: number;
 
   /** Returns null (no cache) when the cache directory lies inside the analysed tree: we never write there. */
   static open(dir: string, root: string, id: CacheIdentity): CheckCache | null {
@@ -87,8 +93,9 @@ export class CheckCache {
       config: sha256(JSON.stringify({ profile: c.profile.name, roles: c.roles, rules: c.rules, exclude: c.exclude, maxFileSize: c.maxFileSize, text: configText })),
       rules: [...new Set(id.rules)].sort().join(','),
     };
+    this.maxBytes = c.maxFileSize;
     this.listedAt = Date.now();
-    // the listing the analysis reads, with the symbolic links it skips
+    // the listing the analysis reads, with what it skips there (links, FIFOs, folders it cannot list)
     const skipped: { file: string; reason: string }[] = [];
     const files = listSourceFiles(root, c.exclude, skipped);
     this.listing = { files, hash: sha256(JSON.stringify([files, skipped])) };
@@ -106,16 +113,16 @@ export class CheckCache {
       const files: FileRecord[] = [];
       for (const rec of entry.files) {
         const [rel, size, mtimeMs, hash] = rec;
-        const st = statOf(this.root, rel);
         // the stat vouches for the content, unless the recorded mtime is so recent that a later
         // write could have left the same one
-        if (hash !== null && st !== null && st.size === size && st.mtimeMs === mtimeMs && mtimeMs < entry.statedAt - RACY_MS) { files.push(rec); continue; }
-        const { record } = currentRecord(this.root, rel, st);
-        if (record[3] !== hash) return { miss: `${rel} changed` };
+        const vouches = (st: SourceStat): boolean => st.size === size && st.mtimeMs === mtimeMs && mtimeMs < entry.statedAt - RACY_MS;
+        const now = currentRecord(this.root, rel, this.maxBytes, vouches);
+        if (now === 'vouched') { files.push(rec); continue; }
+        if (now.record[3] !== hash) return { miss: `${rel} changed` };
         // the same content under a new stat (touched, checked out again) or a recent one: recorded
-        // again, so that the next run can trust the stat
-        if (hash !== null || record[1] !== size || record[2] !== mtimeMs) refresh = true;
-        files.push(record);
+        // again, so that the next run can trust the stat (a file not opened has none to trust)
+        if (now.record[1] >= 0) refresh = true;
+        files.push(now.record);
       }
       if (refresh) this.write({ ...entry, statedAt, files });
       return { hit: entry.report };
@@ -134,7 +141,7 @@ export class CheckCache {
       const statedAt = Date.now();
       const files: FileRecord[] = [];
       for (const rel of names) {
-        const { record, bytes } = currentRecord(this.root, rel, statOf(this.root, rel));
+        const { record, bytes } = currentRecord(this.root, rel, this.maxBytes);
         const text = read.get(rel);
         // the hash must be of what the analysis read: a text file must still hold the text it
         // read; a skipped file (the index keeps nothing of it) must not have been written since
@@ -178,17 +185,25 @@ export class CheckCache {
   }
 }
 
-function statOf(root: string, rel: string): { size: number; mtimeMs: number } | null {
-  try { return statSync(path.join(root, rel)); } catch { return null; }
+/**
+ * A file's record, opened and read as the analysis opens and reads it (the stat from the fstat
+ * taken before the read, so that a later change shows in it), with the bytes read; 'vouched' when
+ * `vouches` trusts the stat without a read.
+ */
+function currentRecord(root: string, rel: string, maxBytes: number): { record: FileRecord; bytes: Buffer | null };
+function currentRecord(root: string, rel: string, maxBytes: number, vouches: (st: SourceStat) => boolean): { record: FileRecord; bytes: Buffer | null } | 'vouched';
+function currentRecord(root: string, rel: string, maxBytes: number, vouches?: (st: SourceStat) => boolean): { record: FileRecord; bytes: Buffer | null } | 'vouched' {
+  const r = withSource(root, rel, maxBytes, (src) => {
+    if (vouches?.(src.stat)) return 'vouched' as const;
+    const bytes = src.read();
+    const hash = isSkipped(bytes) ? skipHash(bytes.skipped) : sha256(bytes);
+    return { record: [rel, src.stat.size, src.stat.mtimeMs, hash] as FileRecord, bytes: isSkipped(bytes) ? null : bytes };
+  });
+  return isSkipped(r) ? { record: [rel, -1, -1, skipHash(r.skipped)], bytes: null } : r;
 }
 
-/** A file's record from its stat (taken before the read, so that a later change shows in it) and its content now. */
-function currentRecord(root: string, rel: string, st: { size: number; mtimeMs: number } | null): { record: FileRecord; bytes: Buffer | null } {
-  if (st === null) return { record: [rel, -1, -1, null], bytes: null };
-  let bytes: Buffer;
-  try { bytes = readFileSync(path.join(root, rel)); } catch { return { record: [rel, st.size, st.mtimeMs, null], bytes: null }; }
-  return { record: [rel, st.size, st.mtimeMs, sha256(bytes)], bytes };
-}
+/** The hash of a file skipped without its bytes: of the reason, which is all the report holds of it. */
+const skipHash = (reason: string): string => sha256(`skipped: ${reason}`);
 
 /** Whether `bytes` are the UTF-8 of `text`, as the index decodes them (fatal, a leading BOM dropped). */
 function holds(bytes: Buffer, text: string): boolean {

@@ -1,4 +1,3 @@
-import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Node, Tree } from 'web-tree-sitter';
 import { snapshot, type PriorCopy, type SyntaxNode } from '../parse/syntax';
@@ -12,6 +11,7 @@ import { lexCFile } from './c-lex';
 import { indexAsmTree, type AsmFile, type AsmStmt } from './asm-index';
 import { byPreference, listSourceFiles } from './workspace';
 import { LayeredMap } from './layered-map';
+import { isSkipped, withSource, type Skipped } from './read-source';
 
 export interface UnitStmt { stmt: AsmStmt; section: string; bits: 16 | 32 | 64 }
 /** A root `.S` file with its `#include`d `.S` files spliced in where they are included. */
@@ -281,10 +281,6 @@ export interface DiskStamp { size: number; mtimeMs: number; readAt: number }
 /** A file's mtime this close to the moment it was read may hide a later change of the same size. */
 const RACY_MS = 2000;
 
-/** Size and mtime, taken before the file is read: a change after the stat shows as a new stamp next time. */
-function stampOf(root: string, f: string): DiskStamp | undefined {
-  try { const st = statSync(path.join(root, f)); return { size: st.size, mtimeMs: st.mtimeMs, readAt: Date.now() }; } catch { return undefined; }
-}
 
 /**
  * True when a file still has the size and mtime it had when its cached text was read (and that
@@ -293,6 +289,22 @@ function stampOf(root: string, f: string): DiskStamp | undefined {
  */
 function sameStamp(was: DiskStamp | undefined, now: DiskStamp): boolean {
   return was !== undefined && was.mtimeMs <= was.readAt - RACY_MS && was.size === now.size && was.mtimeMs === now.mtimeMs;
+}
+
+/**
+ * A file's text and stamp (its size and mtime from the fstat taken before the read: a change after
+ * it shows as a new stamp next time), the cached text when the stamp says the file is unchanged,
+ * or why the file is skipped.
+ */
+function readText(root: string, f: string, limit: number, hit: CachedFile | undefined, utf8: TextDecoder): { text: string; disk: DiskStamp } | Skipped {
+  return withSource(root, f, limit, (src): { text: string; disk: DiskStamp } | Skipped => {
+    const now = { ...src.stat, readAt: Date.now() };
+    if (hit?.disk && sameStamp(hit.disk, now)) return { text: hit.text, disk: hit.disk };
+    const buf = src.read();
+    if (isSkipped(buf)) return buf;
+    if (buf.includes(0)) return { skipped: 'binary (NUL bytes)' };
+    try { return { text: utf8.decode(buf), disk: now }; } catch { return { skipped: 'not valid UTF-8' }; }
+  });
 }
 export type IndexCache = Map<string, CachedFile>;
 /**
@@ -381,19 +393,11 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
   const defsOf = new Map<string, MacroDef[]>();
   for (const f of files) {
     let text = opts.overlay?.get(f);
-    const stamp = text === undefined && opts.cache ? stampOf(root, f) : undefined;
-    if (stamp) {
-      const hit = opts.cache?.get(f);
-      const kept = hit && sameStamp(hit.disk, stamp) ? hit : undefined;
-      text = kept?.text;
-      stamps.set(f, kept?.disk ?? stamp);
-    }
     if (text === undefined) {
-      let buf: Buffer;
-      try { buf = readFileSync(path.join(root, f)); } catch (e) { stats.skipped.push({ file: f, reason: `unreadable: ${(e as Error).message}` }); continue; }
-      if (buf.length > limit) { stats.skipped.push({ file: f, reason: `larger than ${limit} bytes` }); continue; }
-      if (buf.includes(0)) { stats.skipped.push({ file: f, reason: 'binary (NUL bytes)' }); continue; }
-      try { text = utf8.decode(buf); } catch { stats.skipped.push({ file: f, reason: 'not valid UTF-8' }); continue; }
+      const read = readText(root, f, limit, opts.cache?.get(f), utf8);
+      if (isSkipped(read)) { stats.skipped.push({ file: f, reason: read.skipped }); continue; }
+      text = read.text;
+      if (opts.cache) stamps.set(f, read.disk);
     }
     texts.set(f, text);
     stats.bytes += text.length;
