@@ -11,49 +11,18 @@
 //   client that disconnects.
 //
 //   node --test test/reliability.test.mjs
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import rpc from 'vscode-jsonrpc/node';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CLI, FIXED, HAZARDS, ROOT, privateCache, report, request, startServer, tempCopy, trapline } from './helpers/faces.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = process.env.TRAPLINE_CLI ?? join(ROOT, 'dist/cli.js');
-const SERVER = join(ROOT, 'dist/server.js');
-const HAZARDS = join(ROOT, 'examples/boot-hazards');
-const FIXED = join(ROOT, 'examples/boot-fixed');
 const CAP = 2 * 1024 * 1024;
 
-if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`node scripts/build.mjs\` first`);
-
-// the runs share a cache of their own (test/check-cache.test.mjs tests the cache), not the user's
-process.env.TRAPLINE_CACHE_DIR = mkdtempSync(join(tmpdir(), 'trapline-reliability-cache-'));
-
-/** `trapline ARGS...` with a time limit (a hang fails instead of blocking the run). */
-function trapline(...args) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30000, maxBuffer: 64 * 1024 * 1024 });
-  if (r.error) throw r.error;
-  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** `trapline check DIR --format json`: exit 0 or 1 and a report. */
-function report(dir, ...more) {
-  const r = trapline('check', dir, '--format', 'json', ...more);
-  assert.ok(r.status === 0 || r.status === 1, `exit ${r.status} (signal ${r.signal}): ${r.stderr}`);
-  return { ...r, report: JSON.parse(r.stdout) };
-}
-
-const temps = [];
-function tempCopy(src) {
-  const dir = mkdtempSync(join(tmpdir(), 'trapline-rel-'));
-  temps.push(dir);
-  if (src) cpSync(src, dir, { recursive: true });
-  return dir;
-}
-after(() => { for (const d of [...temps, process.env.TRAPLINE_CACHE_DIR]) { try { chmodSync(d, 0o755); } catch { /* gone */ } rmSync(d, { recursive: true, force: true }); } });
+privateCache('trapline-reliability-cache-');
 
 /** The stderr lines that mention `file`. */
 const linesAbout = (stderr, file) => stderr.split('\n').filter((l) => l.includes(file));
@@ -276,42 +245,6 @@ test('CLI: the exit codes in the README are the ones the CLI gives (0 clean, 1 w
 });
 
 // ================================================================ language server
-
-/** A server on a copy of `tree` (with `edit` applied), diagnostics kept by URI. */
-async function startServer(tree, edit) {
-  const root = tempCopy(tree);
-  edit?.(root);
-  const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
-  const exited = new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
-  const conn = rpc.createMessageConnection(new rpc.StreamMessageReader(child.stdout), new rpc.StreamMessageWriter(child.stdin));
-  const diags = new Map();
-  const logs = [];
-  conn.onNotification('textDocument/publishDiagnostics', (p) => diags.set(p.uri, p.diagnostics));
-  conn.onNotification('window/logMessage', (p) => logs.push(p.message));
-  conn.onRequest('window/workDoneProgress/create', () => null);
-  conn.onRequest('client/registerCapability', () => null);
-  conn.onError(() => { /* the stream closes when the server exits */ });
-  conn.listen();
-  const uri = (f) => pathToFileURL(join(root, f)).toString();
-  await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(root).toString(), capabilities: {}, workspaceFolders: [{ uri: pathToFileURL(root).toString(), name: 'ws' }] });
-  conn.sendNotification('initialized', {});
-  const until = async (pred, what, ms = 20000) => {
-    const t0 = performance.now();
-    while (!pred()) {
-      if (performance.now() - t0 > ms) throw new Error(`timed out waiting for ${what}; server log: ${logs.join('\n')}\n${stderr}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
-  const kill = () => { if (child.exitCode === null && child.signalCode === null) child.kill(); };
-  return { root, child, conn, diags, logs, uri, until, exited, kill, stderr: () => stderr };
-}
-
-/** `{ ok: result }` or `{ error: { code, message } }` */
-async function request(conn, method, params) {
-  try { return { ok: await conn.sendRequest(method, params) }; } catch (e) { return { error: { code: e.code, message: e.message } }; }
-}
 
 /** An error response, or a null/empty answer: what a client can live with. Returns which, for the log. */
 function errorOrEmpty(r, what) {
