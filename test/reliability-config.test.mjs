@@ -1,0 +1,189 @@
+// Reliability of the configuration and of what the faces print (issue 19), through the built CLI
+// and the bundled language server (test/helpers/faces.mjs) and the panel's script
+// (test/helpers/panel-page.mjs); build first: `node scripts/build.mjs`.
+//
+// - `.trapline.json` that is not a regular file inside the tree (/dev/zero, a FIFO, a link out
+//   of the tree, a directory): reported, not read, the defaults used; never a hang or its bytes.
+// - Hostile sizes: 40,000 unknown keys, 20,000 roles, exclude globs that backtrack, JSON nested
+//   20,000 deep, duplicate roles: bounded runs and one precise message per limit.
+// - Editor settings go through the validator of `.trapline.json`.
+// - Control characters from the tree are shown escaped in text output, stderr and hovers.
+//
+//   node --test test/reliability-config.test.mjs
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FIXED, HAZARDS, ROOT, privateCache, report, startServer, tempCopy, trapline, traplineWith } from './helpers/faces.mjs';
+import { hostileTimeline, page } from './helpers/panel-page.mjs';
+
+privateCache('trapline-reliability-config-cache-');
+
+/** examples/boot-hazards without its .trapline.json: the generic profile's roles and every rule. */
+const DEFAULTS = /profile generic, roles bsp@start, ap@ap_start: 0 errors, 5 warnings/;
+
+/** A copy of examples/boot-hazards whose `.trapline.json` is made by `make(path)`. */
+function hazardsWith(make) {
+  const dir = tempCopy(HAZARDS);
+  rmSync(join(dir, '.trapline.json'));
+  make(join(dir, '.trapline.json'));
+  return dir;
+}
+
+/** The stderr lines about `.trapline.json`. */
+const configLines = (stderr) => stderr.split('\n').filter((l) => l.startsWith('.trapline.json:'));
+
+/** A check that must end within `ms` with the defaults' findings and one line saying what is wrong with the file. */
+function checkedWithDefaults(dir, message, ms = 15000) {
+  const r = traplineWith({ timeout: ms }, 'check', dir);
+  assert.ok(!r.timedOut, `no answer in ${ms} ms`);
+  assert.equal(r.status, 1, `exit ${r.status} (signal ${r.signal}): ${r.stderr.slice(0, 500)}`);
+  assert.match(r.stdout, DEFAULTS);
+  const lines = configLines(r.stderr);
+  assert.equal(lines.length, 1, r.stderr.slice(0, 2000));
+  assert.match(lines[0], message);
+  return r;
+}
+
+// ================================================================ the file itself (items 1-4)
+
+test('config file: a symbolic link to /dev/zero is not read (it never ends): the defaults and one line, in bounded time', () => {
+  const dir = hazardsWith((f) => symlinkSync('/dev/zero', f));
+  checkedWithDefaults(dir, /^\.trapline\.json:1:1: error: \.trapline\.json: a symbolic link to a file outside the workspace \(not read\); using the defaults$/);
+});
+
+test('config file: a FIFO is not opened for a blocking read: the CLI ends with the defaults and one line', () => {
+  const dir = hazardsWith((f) => execFileSync('mkfifo', [f]));
+  checkedWithDefaults(dir, /^\.trapline\.json:1:1: error: \.trapline\.json: not a regular file \(a FIFO\); using the defaults$/);
+});
+
+test('config file: a FIFO does not hang the language server: the defaults are analysed and the file gets a diagnostic', async () => {
+  const s = await startServer(HAZARDS, (root) => { rmSync(join(root, '.trapline.json')); execFileSync('mkfifo', [join(root, '.trapline.json')]); });
+  try {
+    await s.until(() => [...s.diags.values()].flat().some((d) => d.code === 'TL001'), 'the analysis with the defaults', 15000);
+    const d = s.diags.get(s.uri('.trapline.json')) ?? [];
+    assert.equal(d.length, 1, JSON.stringify(d));
+    assert.equal(d[0].message, '.trapline.json: not a regular file (a FIFO); using the defaults');
+  } finally { s.kill(); }
+});
+
+test('config file: a symbolic link to a file outside the tree is neither obeyed nor echoed (/proc/self/environ: the environment)', () => {
+  const outside = tempCopy(null);
+  writeFileSync(join(outside, 'config.json'), '{ "rules": { "TL001": "off" } }\n');
+  const obeyed = hazardsWith((f) => symlinkSync(join(outside, 'config.json'), f));
+  checkedWithDefaults(obeyed, /outside the workspace/);
+  assert.ok(report(obeyed).report.findings.some((f) => f.rule === 'TL001'), 'TL001 is not turned off by a file outside the tree');
+
+  const environ = hazardsWith((f) => symlinkSync('/proc/self/environ', f));
+  const canary = 'TRAPLINE_CANARY_7f3e9a';
+  const r = traplineWith({ timeout: 15000, env: { [canary]: canary } }, 'check', environ);
+  assert.equal(r.status, 1, r.stderr);
+  assert.ok(!r.stderr.includes(canary) && !r.stdout.includes(canary), 'the environment appears in the output');
+  assert.doesNotMatch(r.stderr, /PATH=|HOME=|SHELL=/);
+  assert.match(configLines(r.stderr)[0], /outside the workspace/);
+});
+
+test('config file: a directory is reported as not a regular file and the defaults are analysed (not exit 2 without analysis)', () => {
+  const dir = hazardsWith((f) => mkdirSync(f));
+  checkedWithDefaults(dir, /^\.trapline\.json:1:1: error: \.trapline\.json: not a regular file \(a directory\); using the defaults$/);
+});
+
+test('config file: a symbolic link to a regular file inside the tree is read', () => {
+  const dir = hazardsWith((f) => { writeFileSync(join(f, '..', 'conf.json'), '{ "rules": { "TL001": "off" } }\n'); symlinkSync('conf.json', f); });
+  const { report: rep, stderr } = report(dir);
+  assert.equal(configLines(stderr).length, 0, stderr);
+  assert.ok(!rep.findings.some((f) => f.rule === 'TL001'), 'TL001 is off');
+});
+
+// ================================================================ sizes (item 5)
+
+test('config: 40,000 unknown keys are reported in one pass: the first 100, then one line counting the rest', () => {
+  const keys = Array.from({ length: 40000 }, (_, i) => `  "k${i}": 1`);
+  const dir = hazardsWith((f) => writeFileSync(f, `{\n${keys.join(',\n')}\n}\n`));
+  const r = traplineWith({ timeout: 20000 }, 'check', dir);
+  assert.ok(!r.timedOut, 'no answer in 20 s');
+  assert.ok(r.ms < 10000, `${Math.round(r.ms)} ms`);
+  const lines = configLines(r.stderr);
+  assert.equal(lines.length, 101);
+  assert.equal(lines[0], '.trapline.json:2:3: error: .trapline.json: unknown key "k0"; using the defaults');
+  assert.equal(lines[99], '.trapline.json:101:3: error: .trapline.json: unknown key "k99"; using the defaults');
+  assert.match(lines[100], /^\.trapline\.json:1:1: error: \.trapline\.json: 39900 more problems not shown; using the defaults$/);
+  assert.match(r.stdout, DEFAULTS);
+});
+
+test('config: 20,000 roles: the first 64 are walked, and one line says the rest are ignored', () => {
+  const roles = Array.from({ length: 20000 }, (_, i) => ({ name: `bsp${i}`, entry: 'start' }));
+  const dir = hazardsWith((f) => writeFileSync(f, JSON.stringify({ profile: 'generic', roles })));
+  const r = traplineWith({ timeout: 30000 }, 'check', dir, '--format', 'json');
+  assert.ok(!r.timedOut, 'no answer in 30 s');
+  assert.equal(r.status, 1, r.stderr);
+  const lines = configLines(r.stderr);
+  assert.equal(lines.length, 1, lines.slice(0, 5).join('\n'));
+  assert.match(lines[0], /: error: \.trapline\.json: "roles": 20000 roles; roles past the 64th are ignored; using the defaults$/);
+  assert.equal(JSON.parse(r.stdout).roles.length, 64);
+});
+
+// ================================================================ exclude globs (item 6)
+
+test('config: an exclude glob that backtracks on a long name (*a*a*a*a*a*a*a*a*a*b) is refused naming the key and the limit; the run ends', () => {
+  const dir = tempCopy(HAZARDS);
+  writeFileSync(join(dir, `${'a'.repeat(200)}.c`), 'int x;\n');
+  writeFileSync(join(dir, '.trapline.json'), JSON.stringify({ profile: 'generic', exclude: ['*a*a*a*a*a*a*a*a*a*b', 'mm.c'] }, null, 2));
+  const r = traplineWith({ timeout: 15000 }, 'check', dir, '--format', 'json');
+  assert.ok(!r.timedOut, 'no answer in 15 s');
+  const lines = configLines(r.stderr);
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0], /^\.trapline\.json:\d+:\d+: error: \.trapline\.json: "exclude" pattern "\*a\*a\*a\*a\*a\*a\*a\*a\*a\*b" has 10 "\*" in one path segment \(at most 2\); using the defaults$/);
+  // the valid pattern beside it still applies
+  assert.equal(JSON.parse(r.stdout).stats.files, report(HAZARDS).report.stats.files);
+});
+
+test('config: globstars on deep folders (**/a/**/a/...) are refused naming the limit; the run ends at once', () => {
+  const dir = tempCopy(HAZARDS);
+  const deep = join(dir, ...Array(30).fill('a'));
+  mkdirSync(deep, { recursive: true });
+  writeFileSync(join(deep, 'x.c'), 'int x;\n');
+  writeFileSync(join(dir, '.trapline.json'), JSON.stringify({ profile: 'generic', exclude: [`${'**/a/'.repeat(12)}b`] }));
+  const r = traplineWith({ timeout: 15000 }, 'check', dir);
+  assert.ok(r.ms < 5000, `${Math.round(r.ms)} ms`);
+  assert.match(configLines(r.stderr).join('\n'), /"exclude" pattern "(\*\*\/a\/){12}b" has 12 "\*\*" \(at most 2\)/);
+});
+
+test('config: the globs within the limits keep their meaning (extglob, globstar, braces) and stay fast on hostile names', () => {
+  const dir = tempCopy(HAZARDS);
+  const deep = join(dir, ...Array(100).fill('a'));
+  mkdirSync(deep, { recursive: true });
+  writeFileSync(join(deep, `${'a'.repeat(250)}.c`), 'int x;\n');
+  writeFileSync(join(dir, '.trapline.json'), JSON.stringify({ profile: 'generic', exclude: ['*a*b', '**/a/**/b', '**/*a*b/**', '!(boot|include|a)/**', '{mm,irq}.c'] }));
+  const r = report(dir);
+  assert.ok(r.ms < 10000, `${Math.round(r.ms)} ms`);
+  assert.equal(configLines(r.stderr).length, 0, r.stderr);
+  const all = report(HAZARDS).report.stats.files;
+  const top = readdirSync(HAZARDS).filter((f) => /\.(c|S)$/.test(f)).length;
+  // every top-level source file is excluded by !(boot|include|a)/** (a/** allows no folder); the 100-deep one stays
+  assert.equal(r.report.stats.files, all - top + 1);
+});
+
+// ================================================================ duplicates and depth (item 7)
+
+test('config: a second role of the same name is reported and ignored; its findings are not reported twice', () => {
+  const dir = tempCopy(HAZARDS);
+  writeFileSync(join(dir, '.trapline.json'), '{\n  "profile": "generic",\n  "roles": [\n    { "name": "bsp", "entry": "start" },\n    { "name": "ap", "entry": "ap_start" },\n    { "name": "ap", "entry": "ap_start" }\n  ]\n}\n');
+  const r = trapline('check', dir);
+  const lines = configLines(r.stderr);
+  assert.equal(lines.length, 1, r.stderr);
+  assert.equal(lines[0], '.trapline.json:6:5: error: .trapline.json: "roles": a second role named "ap" (item 3) is ignored; using the defaults');
+  assert.match(r.stdout, DEFAULTS);
+});
+
+test('config: invalid JSON nested 20,000 deep is reported where it is wrong, not at 1:1', () => {
+  const dir = hazardsWith((f) => writeFileSync(f, `\n\n${'['.repeat(20000)}x`));
+  checkedWithDefaults(dir, /^\.trapline\.json:3:20001: error: \.trapline\.json: invalid JSON /);
+});
+
+test('fixed tree: a clean configuration stays clean (no problem reported by the new checks)', () => {
+  const r = report(FIXED);
+  assert.equal(configLines(r.stderr).length, 0, r.stderr);
+  assert.equal(r.status, 0);
+});
