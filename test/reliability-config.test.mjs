@@ -187,3 +187,46 @@ test('fixed tree: a clean configuration stays clean (no problem reported by the 
   assert.equal(configLines(r.stderr).length, 0, r.stderr);
   assert.equal(r.status, 0);
 });
+
+// ================================================================ editor settings (item 16)
+
+/** A server on examples/boot-hazards without .trapline.json, with the client's `trapline.*` settings. */
+async function withSettings(settings, f) {
+  const s = await startServer(HAZARDS, (root) => rmSync(join(root, '.trapline.json')), { settings });
+  try { await f(s); } finally { s.kill(); }
+}
+const tlDiags = (s) => [...s.diags.values()].flat().filter((d) => /^TL\d+$/.test(d.code));
+
+test('settings: roles from trapline.roles get their kind from the name as in .trapline.json (the AP findings stay)', async () => {
+  await withSettings({ profile: 'generic', roles: [{ name: 'bsp', entry: 'start' }, { name: 'ap', entry: 'ap_start' }] }, async (s) => {
+    await s.until(() => tlDiags(s).filter((d) => d.severity === 2).length >= 5, 'the 5 warnings of examples/boot-hazards');
+    assert.ok(tlDiags(s).some((d) => d.message.startsWith('[ap] ')), 'an AP finding');
+    assert.deepEqual(s.messages, []);
+  });
+});
+
+for (const [what, settings, message] of [
+  ['trapline.roles: [null]', { roles: [null] }, /^Trapline: settings: "trapline\.roles" must be a list of .* \(item 1 is not\); using the defaults$/],
+  ['trapline.exclude: [5]', { exclude: [5] }, /^Trapline: settings: "trapline\.exclude" must be a list of glob patterns; using the defaults$/],
+  ['a severity "__proto__"', { rules: { TL001: '__proto__' } }, /^Trapline: settings: "trapline\.rules": severity of TL001 must be one of error, warning, information, hint, off; using the defaults$/],
+]) {
+  test(`settings: ${what} is reported in a warning message naming the setting, and the defaults are analysed`, async () => {
+    await withSettings(settings, async (s) => {
+      await s.until(() => tlDiags(s).filter((d) => d.code === 'TL001').length >= 2, 'the TL001 diagnostics of the defaults');
+      for (const d of [...s.diags.values()].flat()) assert.ok([1, 2, 3, 4].includes(d.severity), `severity ${JSON.stringify(d.severity)}`);
+      await s.until(() => s.messages.length > 0, 'a warning message');
+      assert.equal(s.messages.length, 1, JSON.stringify(s.messages));
+      assert.equal(s.messages[0].type, 2, 'a warning');
+      assert.match(s.messages[0].message, message);
+    });
+  });
+}
+
+test('settings: the schema in package.json offers what the validator takes (roles with their kind)', () => {
+  const props = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).contributes.configuration.properties;
+  assert.deepEqual(Object.keys(props).sort(), ['trapline.exclude', 'trapline.maxFileSize', 'trapline.profile', 'trapline.roles', 'trapline.rules']);
+  const role = props['trapline.roles'].items;
+  assert.deepEqual(Object.keys(role.properties).sort(), ['entry', 'kind', 'name', 'via']);
+  assert.deepEqual(role.properties.kind.enum, ['bsp', 'ap', 'other']);
+  assert.deepEqual(role.properties.entry.items, { type: 'string' });
+});

@@ -1,5 +1,5 @@
 import {
-  CodeActionKind, createConnection, DiagnosticSeverity, type CodeAction, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
+  CodeActionKind, createConnection, DiagnosticSeverity, MessageType, ShowMessageNotification, type CodeAction, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
   type Diagnostic, type InitializeParams,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -7,10 +7,11 @@ import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 import { analyze, type Analysis } from './engine';
 import { reanalyzeEdit } from './incremental';
-import { CONFIG_FILE, type ConfigOverrides } from './config';
+import { CONFIG_FILE, knownNames, type ConfigOverrides } from './config';
+import { settingsOverrides } from './config/settings';
 import { newTreeCache, type IndexCache, type TreeCache } from './index/index';
 import { IndexCancelled } from './index/index';
-import { RULES } from './rules';
+import { RULE_IDS, RULES } from './rules';
 import { toDiagnostics } from './lsp/diagnostics';
 import * as navigation from './lsp/navigation';
 import { prepare as prepareNavigation } from './ide/navigation';
@@ -24,6 +25,8 @@ const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 let root: string | null = null;
 let settings: ConfigOverrides = {};
+/** The problems with the settings last shown, so that each analysis does not show them again. */
+let settingsProblems = '';
 let canPullConfig = false;
 /** What each file's diagnostics were when last sent, as sent. */
 let published = new Map<string, string>();
@@ -79,15 +82,16 @@ function relative(uri: string): string | null {
 
 async function pullSettings(): Promise<void> {
   if (!canPullConfig) return;
-  const s = (await connection.workspace.getConfiguration('trapline')) as Record<string, unknown> | null;
-  if (!s) return;
-  settings = {
-    profile: typeof s.profile === 'string' && s.profile !== 'auto' ? s.profile : undefined,
-    roles: Array.isArray(s.roles) && s.roles.length > 0 ? (s.roles as ConfigOverrides['roles']) : undefined,
-    rules: typeof s.rules === 'object' && s.rules !== null ? (s.rules as ConfigOverrides['rules']) : undefined,
-    exclude: Array.isArray(s.exclude) ? (s.exclude as string[]) : undefined,
-    maxFileSize: typeof s.maxFileSize === 'number' && s.maxFileSize > 0 ? s.maxFileSize : undefined,
-  };
+  const s: unknown = await connection.workspace.getConfiguration('trapline');
+  const { overrides, problems } = settingsOverrides(s, knownNames(RULE_IDS));
+  settings = overrides;
+  // settings live in a settings.json the server does not know: a message, not a diagnostic
+  const shown = problems.join('\n');
+  if (shown === settingsProblems) return;
+  settingsProblems = shown;
+  for (const p of problems) connection.console.warn(`trapline: ${p}; using the defaults`);
+  // a notification: nothing waits for a client that does not answer message requests
+  if (problems.length > 0) void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `Trapline: ${problems[0]}; using the defaults${problems.length > 1 ? ` (${problems.length - 1} more in the Trapline output)` : ''}` });
 }
 
 async function run(): Promise<void> {
