@@ -230,3 +230,47 @@ test('settings: the schema in package.json offers what the validator takes (role
   assert.deepEqual(role.properties.kind.enum, ['bsp', 'ap', 'other']);
   assert.deepEqual(role.properties.entry.items, { type: 'string' });
 });
+
+// ================================================================ control characters (item 17)
+
+/** Raw control characters other than the line breaks of the output itself. */
+const RAW_CONTROL = /[\x00-\x09\x0b-\x1f\x7f-\x9f]/;
+const EVIL = 'traps\x1b]0;owned\x07\x1b[2J\nsetup.c:1:1: error: forged [TL001]\n.c';
+
+test('faces: a file name with ANSI/OSC escapes and newlines cannot forge a finding line in the text report', () => {
+  const dir = tempCopy(HAZARDS);
+  renameSync(join(dir, 'traps.c'), join(dir, EVIL));
+  const r = trapline('check', dir);
+  assert.equal(r.status, 1, r.stderr);
+  assert.doesNotMatch(r.stdout, RAW_CONTROL);
+  for (const l of r.stdout.trimEnd().split('\n')) assert.match(l, /^(\S.*:\d+:\d+: (error|warning|information|hint): .* \[TL\d+\]|    via .*|    closes at .*|trapline: .*)$/, l);
+  assert.ok(!r.stdout.split('\n').some((l) => l.startsWith('setup.c:1:1: error: forged')), 'a forged finding line');
+  assert.ok(r.stdout.includes('traps\\x1b]0;owned\\x07\\x1b[2J\\nsetup.c:1:1: error: forged [TL001]\\n.c:55:5: warning: '), r.stdout);
+});
+
+test('faces: stderr lines quote skipped files and configuration keys escaped, one line each', () => {
+  const dir = tempCopy(HAZARDS);
+  symlinkSync('traps.c', join(dir, 'link\x1b[31m\nfake.c'));
+  writeFileSync(join(dir, '.trapline.json'), JSON.stringify({ profile: 'generic', 'colour\x1b]8;;http://x\x07\nfake': 1 }));
+  const r = trapline('check', dir);
+  assert.doesNotMatch(r.stderr, RAW_CONTROL);
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.ok(lines.includes('trapline: skipped link\\x1b[31m\\nfake.c: symbolic link (not followed)'), r.stderr);
+  assert.ok(lines.includes('.trapline.json:1:22: error: .trapline.json: unknown key "colour\\u001b]8;;http://x\\u0007\\nfake"; using the defaults'), r.stderr);
+  for (const l of lines) assert.match(l, /^(\.trapline\.json:\d+:\d+: error: .+|trapline: .+)$/);
+});
+
+test('faces: a hover on code in a file whose name holds a newline and escapes keeps its markdown lines', async () => {
+  const s = await startServer(HAZARDS, (root) => renameSync(join(root, 'traps.c'), join(root, EVIL)));
+  try {
+    await s.until(() => (s.diags.get(s.uri(EVIL)) ?? []).some((d) => d.code === 'TL001'), 'TL001 in the renamed file');
+    const lines = readFileSync(join(s.root, EVIL), 'utf8').split('\n');
+    const line = lines.findIndex((l) => l.includes('set_ist(&idt_table[TRAP_double_fault]'));
+    const h = await s.conn.sendRequest('textDocument/hover', { textDocument: { uri: s.uri(EVIL) }, position: { line, character: lines[line].indexOf('set_ist') + 1 } });
+    const md = h?.contents?.value ?? '';
+    assert.match(md, /TL001/);
+    assert.doesNotMatch(md, RAW_CONTROL);
+    assert.ok(!md.split('\n').some((l) => l.startsWith('setup.c:1:1') || l.startsWith('.c:')), md);
+    assert.ok(md.includes('\\nsetup.c:1:1: error: forged'), md);
+  } finally { s.kill(); }
+});
