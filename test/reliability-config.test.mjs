@@ -274,3 +274,16 @@ test('faces: a hover on code in a file whose name holds a newline and escapes ke
     assert.ok(md.includes('\\nsetup.c:1:1: error: forged'), md);
   } finally { s.kill(); }
 });
+
+// ================================================================ the panel (item 18)
+
+test('panel: the lane of a role named __proto__ collapses and expands like any other', () => {
+  const p = page();
+  p.send({ type: 'data', ...hostileTimeline('__proto__') });
+  assert.equal(p.items().length, 5, 'one lane + four steps');
+  p.items()[0].dispatch('keydown', { key: 'ArrowLeft' });
+  assert.equal(p.items().length, 1, 'the lane collapsed');
+  assert.equal(p.items()[0].getAttribute('aria-expanded'), 'false');
+  p.items()[0].dispatch('keydown', { key: 'ArrowRight' });
+  assert.equal(p.items().length, 5, 'the lane expanded');
+});
