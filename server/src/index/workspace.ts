@@ -1,18 +1,19 @@
 import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import picomatch from 'picomatch';
 import { languageOf } from '../parse/parser';
+import { excludeMatcher } from './exclude-matcher';
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn', 'dist', 'out', '.trapline-cache']);
 
 /**
- * Every `.c`, `.h`, `.S`, `.s` under root (relative paths, sorted), minus excludes; symlinked dirs
+ * Every `.c`, `.h`, `.S`, `.s` under root (relative paths, sorted), minus excludes (picomatch's
+ * meaning, matched segment by segment: exclude-matcher.ts); symlinked dirs
  * are not followed. `.inc` files are only read when an `.S` file includes them (they are too
  * often not assembler: bitbake, Makefile fragments).
  */
 export function listSourceFiles(root: string, exclude: string[], skipped: { file: string; reason: string }[] = []): string[] {
   const patterns = exclude.filter((e) => e.trim().length > 0);
-  const isExcluded = patterns.length > 0 ? picomatch(patterns, { dot: true }) : () => false;
+  const isExcluded = patterns.length > 0 ? excludeMatcher(patterns) : () => false;
   const out: string[] = [];
   const walk = (rel: string): void => {
     let entries;
