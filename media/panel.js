@@ -15,12 +15,18 @@
   const MAX_COLS = 8; // band columns drawn; more overlapping windows share the last one
   const MAX_LEVEL = 8; // indentation levels drawn
   const saved = vscode.getState() || {};
+  /** Per-role and per-group flags, keyed by names from the workspace: no prototype, so a role called `__proto__` is a key like any other. */
+  function table(o) {
+    const t = Object.create(null);
+    if (o && typeof o === 'object') for (const k of Object.keys(o)) t[k] = o[k];
+    return t;
+  }
   const view = {
     role: typeof saved.role === 'string' ? saved.role : '',
     rule: typeof saved.rule === 'string' ? saved.rule : '',
     depth: typeof saved.depth === 'string' ? saved.depth : 'all',
-    expanded: saved.expanded && typeof saved.expanded === 'object' ? saved.expanded : {},
-    collapsedLanes: saved.collapsedLanes && typeof saved.collapsedLanes === 'object' ? saved.collapsedLanes : {},
+    expanded: table(saved.expanded),
+    collapsedLanes: table(saved.collapsedLanes),
     focus: typeof saved.focus === 'string' ? saved.focus : null,
   };
   /** @type {{roles: any[], timelines: any[]} | null} */

@@ -17,3 +17,5 @@ export { snapshot } from './parse/syntax';
 export { reanalyzeEdit } from './incremental';
 export { newTreeCache } from './index/index';
 export { LayeredMap } from './index/layered-map';
+export { excludeMatcher } from './index/exclude-matcher';
+export { excludePatternProblem } from './index/exclude-pattern';

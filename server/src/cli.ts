@@ -9,6 +9,7 @@ import { toJson, type JsonReport } from './report/json';
 import { reportModel, type ReportModel } from './report/model';
 import { toSarif } from './report/sarif';
 import { toText } from './report/text';
+import { escapeControls } from './report/escape';
 
 const VERSION = '0.1.0';
 const USAGE = `usage: trapline check [DIR] [--format text|json|sarif] [--output FILE] [--rule ID...] [--baseline FILE]
@@ -25,6 +26,11 @@ note says where, and the report is not cached.
 exit codes: 0 no warning or error, 1 warnings or errors found, 2 usage or I/O error`;
 
 class UsageError extends Error {}
+
+/** One line on stderr; what it quotes from the tree or the command line cannot break it or reach the terminal raw. */
+function warn(line: string): void {
+  process.stderr.write(`${escapeControls(line)}\n`);
+}
 
 interface Args { dir: string; format: 'text' | 'json' | 'sarif'; output: string | null; rules: string[]; baseline: string | null; cacheDir: string | null; cache: boolean; timeLimitMs: number | undefined }
 
@@ -64,17 +70,17 @@ async function main(argv: string[]): Promise<number> {
   let args: Args;
   try { args = parseArgs(argv); } catch (e) {
     // one line, as compilers do: the usage is one --help away
-    if (e instanceof UsageError) { process.stderr.write(`trapline: ${e.message}\n`); return 2; }
+    if (e instanceof UsageError) { warn(`trapline: ${e.message}`); return 2; }
     throw e;
   }
-  if (!existsSync(args.dir)) { process.stderr.write(`trapline: ${args.dir}: no such directory\n`); return 2; }
-  if (!statSync(args.dir).isDirectory()) { process.stderr.write(`trapline: ${args.dir}: not a directory (trapline check takes the root of a source tree)\n`); return 2; }
+  if (!existsSync(args.dir)) { warn(`trapline: ${args.dir}: no such directory`); return 2; }
+  if (!statSync(args.dir).isDirectory()) { warn(`trapline: ${args.dir}: not a directory (trapline check takes the root of a source tree)`); return 2; }
   let baseline: Set<string> | null = null;
   if (args.baseline) {
     try {
       const b = JSON.parse(readFileSync(args.baseline, 'utf8')) as JsonReport;
       baseline = new Set(b.findings.map((f) => f.fingerprint));
-    } catch (e) { process.stderr.write(`trapline: cannot read baseline ${args.baseline}: ${(e as Error).message}\n`); return 2; }
+    } catch (e) { warn(`trapline: cannot read baseline ${args.baseline}: ${(e as Error).message}`); return 2; }
   }
   const root = path.resolve(args.dir);
   const config = loadConfig(root, RULE_IDS);
@@ -90,7 +96,7 @@ async function main(argv: string[]): Promise<number> {
   const model = reportModel(a);
   const cut = timeLimitHit(a);
   // a report cut short depends on the machine's speed: it is not the tree's
-  if (cut) process.stderr.write(`trapline: the analysis stopped after ${(args.timeLimitMs ?? 0) / 1000} s (--time-limit) at ${cut.range.file}:${cut.range.line + 1} in \`${cut.at}\`; the findings are those of the paths walked until then\n`);
+  if (cut) warn(`trapline: the analysis stopped after ${(args.timeLimitMs ?? 0) / 1000} s (--time-limit) at ${cut.range.file}:${cut.range.line + 1} in \`${cut.at}\`; the findings are those of the paths walked until then`);
   const unwritten = cut ? 'cut short by the time limit' : cache?.store(model, a.index.texts);
   if (unwritten) trace(`cache not written (${unwritten})`);
   return print(model, args, baseline);
@@ -106,24 +112,27 @@ function openCache(root: string, args: Args, config: Config): CheckCache | null 
 
 /** TRAPLINE_CACHE_TRACE=1: one line on stderr saying what the cache did (for tests and for finding out why a check was slow). */
 function trace(message: string): void {
-  if (process.env.TRAPLINE_CACHE_TRACE) process.stderr.write(`trapline: ${message}\n`);
+  if (process.env.TRAPLINE_CACHE_TRACE) warn(`trapline: ${message}`);
 }
 
 /** The report, the stderr notes and the exit code, all from the model. */
 function print(m: ReportModel, args: Args, baseline: Set<string> | null): number {
-  for (const p of m.configProblems) process.stderr.write(`${p.range.file}:${p.range.line + 1}:${p.range.column + 1}: error: ${p.message}; using the defaults\n`);
-  for (const s of m.stats.skipped) process.stderr.write(`trapline: skipped ${s.file}: ${s.reason}\n`);
+  for (const p of m.configProblems) warn(`${p.range.file}:${p.range.line + 1}:${p.range.column + 1}: error: ${p.message}; using the defaults`);
+  for (const s of m.stats.skipped) warn(`trapline: skipped ${s.file}: ${s.reason}`);
   const findings = baseline ? m.findings.filter((f) => !baseline.has(f.fingerprint)) : m.findings;
   let out: string;
   if (args.format === 'json') out = JSON.stringify(toJson(m, findings), null, 2) + '\n';
   else if (args.format === 'sarif') out = JSON.stringify(toSarif(m, findings, VERSION), null, 2) + '\n';
   else out = toText(m, findings, baseline !== null);
-  if (args.output) { try { writeFileSync(args.output, out); } catch (e) { process.stderr.write(`trapline: cannot write ${args.output}: ${(e as Error).message}\n`); return 2; } }
+  if (args.output) { try { writeFileSync(args.output, out); } catch (e) { warn(`trapline: cannot write ${args.output}: ${(e as Error).message}`); return 2; } }
   else process.stdout.write(out);
   return findings.some((f) => f.severity === 'warning' || f.severity === 'error') ? 1 : 0;
 }
 
 main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e: unknown) => {
-  process.stderr.write(`trapline: ${e instanceof Error ? (process.env.TRAPLINE_DEBUG ? e.stack : e.message) : String(e)}\n`);
+  const stack = process.env.TRAPLINE_DEBUG && e instanceof Error ? e.stack : undefined;
+  // a debugging stack keeps its lines
+  if (stack) for (const l of `trapline: ${stack}`.split('\n')) warn(l);
+  else warn(`trapline: ${e instanceof Error ? e.message : String(e)}`);
   process.exitCode = 2;
 });

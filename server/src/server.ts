@@ -1,16 +1,18 @@
 import {
-  CodeActionKind, createConnection, DiagnosticSeverity, type CodeAction, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
-  type Diagnostic, type InitializeParams, MessageType, ShowMessageNotification,
+  CodeActionKind, createConnection, DiagnosticSeverity, MessageType, ShowMessageNotification, type CodeAction, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
+  type Diagnostic, type InitializeParams,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 import { analyze, timeLimitHit, type Analysis } from './engine';
 import { reanalyzeEdit } from './incremental';
-import { CONFIG_FILE, type ConfigOverrides } from './config';
+import { escapeControls } from './report/escape';
+import { CONFIG_FILE, knownNames, type ConfigOverrides } from './config';
+import { settingsOverrides } from './config/settings';
 import { newTreeCache, type IndexCache, type TreeCache } from './index/index';
 import { IndexCancelled } from './index/index';
-import { RULES } from './rules';
+import { RULE_IDS, RULES } from './rules';
 import { toDiagnostics } from './lsp/diagnostics';
 import * as navigation from './lsp/navigation';
 import { prepare as prepareNavigation } from './ide/navigation';
@@ -24,6 +26,8 @@ const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 let root: string | null = null;
 let settings: ConfigOverrides = {};
+/** The problems with the settings last shown, so that each analysis does not show them again. */
+let settingsProblems = '';
 let canPullConfig = false;
 /** What each file's diagnostics were when last sent, as sent. */
 let published = new Map<string, string>();
@@ -88,15 +92,16 @@ function relative(uri: string): string | null {
 
 async function pullSettings(): Promise<void> {
   if (!canPullConfig) return;
-  const s = (await connection.workspace.getConfiguration('trapline')) as Record<string, unknown> | null;
-  if (!s) return;
-  settings = {
-    profile: typeof s.profile === 'string' && s.profile !== 'auto' ? s.profile : undefined,
-    roles: Array.isArray(s.roles) && s.roles.length > 0 ? (s.roles as ConfigOverrides['roles']) : undefined,
-    rules: typeof s.rules === 'object' && s.rules !== null ? (s.rules as ConfigOverrides['rules']) : undefined,
-    exclude: Array.isArray(s.exclude) ? (s.exclude as string[]) : undefined,
-    maxFileSize: typeof s.maxFileSize === 'number' && s.maxFileSize > 0 ? s.maxFileSize : undefined,
-  };
+  const s: unknown = await connection.workspace.getConfiguration('trapline');
+  const { overrides, problems } = settingsOverrides(s, knownNames(RULE_IDS));
+  settings = overrides;
+  // settings live in a settings.json the server does not know: a message, not a diagnostic
+  const shown = problems.join('\n');
+  if (shown === settingsProblems) return;
+  settingsProblems = shown;
+  for (const p of problems) connection.console.warn(`trapline: ${p}; using the defaults`);
+  // a notification: nothing waits for a client that does not answer message requests
+  if (problems.length > 0) void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `Trapline: ${problems[0]}; using the defaults${problems.length > 1 ? ` (${problems.length - 1} more in the Trapline output)` : ''}` });
 }
 
 async function run(): Promise<void> {
@@ -145,7 +150,7 @@ async function analyzeTree(): Promise<void> {
 
 /** One log line per file or folder not read, as the CLI prints them on stderr. */
 function logSkipped(skipped: Analysis['stats']['skipped']): void {
-  const lines = skipped.map((s) => `trapline: skipped ${s.file}: ${s.reason}`);
+  const lines = skipped.map((s) => escapeControls(`trapline: skipped ${s.file}: ${s.reason}`));
   const key = JSON.stringify(lines);
   if (key === loggedSkips) return;
   loggedSkips = key;
@@ -160,7 +165,7 @@ function logSkipped(skipped: Analysis['stats']['skipped']): void {
 function cutShort(a: Analysis): boolean {
   const hit = timeLimitHit(a);
   if (!hit || !current) return false;
-  const message = `trapline: the analysis stopped after ${timeLimitMs / 1000} s (time limit) at ${hit.range.file}:${hit.range.line + 1} in \`${hit.at}\`; showing the last complete analysis`;
+  const message = escapeControls(`trapline: the analysis stopped after ${timeLimitMs / 1000} s (time limit) at ${hit.range.file}:${hit.range.line + 1} in \`${hit.at}\`; showing the last complete analysis`);
   connection.console.warn(message);
   // a notification, not a request: a client without message boxes has nothing to answer
   void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });

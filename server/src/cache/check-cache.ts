@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CONFIG_FILE, type Config } from '../config';
+import type { Config } from '../config';
 import { isSkipped, withSource, type SourceStat } from '../index/read-source';
 import { listSourceFiles } from '../index/workspace';
 import type { ReportModel } from '../report/model';
@@ -85,12 +85,10 @@ export class CheckCache {
   private constructor(private readonly dir: string, private readonly root: string, id: CacheIdentity) {
     this.file = path.join(dir, `check-${sha256(root).slice(0, 32)}.json`);
     const c = id.config;
-    let configText: string | null = null;
-    try { configText = readFileSync(path.join(root, CONFIG_FILE), 'utf8'); } catch { /* absent: the defaults */ }
     this.key = {
       version: id.version,
       build: sha256(id.buildFiles.map((f) => { try { return sha256(readFileSync(f)); } catch { return `${f}: unreadable`; } }).join('\n')),
-      config: sha256(JSON.stringify({ profile: c.profile.name, roles: c.roles, rules: c.rules, exclude: c.exclude, maxFileSize: c.maxFileSize, text: configText })),
+      config: sha256(JSON.stringify({ profile: c.profile.name, roles: c.roles, rules: c.rules, exclude: c.exclude, maxFileSize: c.maxFileSize, text: c.text, problems: c.problems.map((p) => p.message) })),
       rules: [...new Set(id.rules)].sort().join(','),
     };
     this.maxBytes = c.maxFileSize;

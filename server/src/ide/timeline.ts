@@ -15,6 +15,7 @@ import type { RolePath, Step, StepEffect } from '../paths/steps';
 import type { Gates, State } from '../paths/state';
 import { isInitSection } from '../index/index';
 import { languageOf } from '../parse/parser';
+import { escapeControls } from '../report/escape';
 
 // ---------------------------------------------------------------- types
 
@@ -257,14 +258,14 @@ function matchFinding(p: RolePath, f: Finding): { open: number; close: number | 
 
 // ---------------------------------------------------------------- markdown helpers
 
-/** Escapes markdown in plain text. */
+/** Escapes markdown in plain text; control characters (a newline in a file name) are shown escaped, so they cannot end the line. */
 export function esc(s: string): string {
-  return s.replace(/[\\`*_[\]<>|~]/g, '\\$&');
+  return escapeControls(s.replace(/[\\`*_[\]<>|~]/g, '\\$&'));
 }
 
 /** Code-derived text as an inline code span: whitespace collapsed, backticks stripped. */
 export function code(s: string): string {
-  const t = s.replace(/`/g, '').replace(/\s+/g, ' ').trim();
+  const t = escapeControls(s.replace(/`/g, '').replace(/\s+/g, ' ').trim());
   return t === '' ? '' : `\`${t}\``;
 }
 

@@ -1,9 +1,9 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 
 /**
- * The one way a source file of the tree is opened, by the analysis and by the result cache alike:
- * what one reads, the other hashes.
+ * The one way a file of the tree is opened: sources by the analysis and by the result cache alike
+ * (what one reads, the other hashes), and `.trapline.json` (readInsideRoot).
  */
 
 /** A source file that was not read, and why (shown to the user as it is). */
@@ -81,4 +81,26 @@ function readAtMost(fd: number, expected: number, max: number): Buffer {
 /** Whether a withSource result is a skip. */
 export function isSkipped<T>(r: T | Skipped): r is Skipped {
   return typeof r === 'object' && r !== null && 'skipped' in r;
+}
+
+const inside = (root: string, p: string): boolean => {
+  const rel = path.relative(root, p);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
+};
+
+/**
+ * A file of the tree that may be a symbolic link (the configuration file), read only when the
+ * link resolves to a regular file inside `root` of at most `maxBytes`: /dev/zero never ends, a
+ * FIFO would block forever, a link to /proc/self/environ would hand out the environment. The
+ * target is then opened as a source is (withSource). `absent`: no such file.
+ */
+export function readInsideRoot(root: string, rel: string, maxBytes: number): Buffer | Skipped | { absent: true } {
+  const file = path.join(root, rel);
+  try { lstatSync(file); } catch (e) { return (e as NodeJS.ErrnoException).code === 'ENOENT' ? { absent: true } : { skipped: `unreadable (${ioReason(e)})` }; }
+  let real: string;
+  try { real = realpathSync(file); } catch (e) { return { skipped: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'a symbolic link to nothing' : `unreadable (${ioReason(e)})` }; }
+  let realRoot = root;
+  try { realRoot = realpathSync(root); } catch { /* compared as given */ }
+  if (!inside(realRoot, real)) return { skipped: 'a symbolic link to a file outside the workspace (not read)' };
+  return withSource(path.dirname(real), path.basename(real), maxBytes, (src) => src.read());
 }

@@ -1,20 +1,21 @@
 import { readdirSync, type Dirent } from 'node:fs';
 import * as path from 'node:path';
-import picomatch from 'picomatch';
 import { languageOf } from '../parse/parser';
 import { ioReason, notRegular } from './read-source';
+import { excludeMatcher } from './exclude-matcher';
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn', 'dist', 'out', '.trapline-cache']);
 
 /**
- * Every `.c`, `.h`, `.S`, `.s` under root (relative paths, sorted), minus excludes; symlinked dirs
- * are not followed. `.inc` files are not listed (they are too often not assembler: bitbake,
- * Makefile fragments). Source names that are not regular files (symbolic links, FIFOs, devices),
- * folders that cannot be listed and names that are not UTF-8 go to `skipped` with the reason.
+ * Every `.c`, `.h`, `.S`, `.s` under root (relative paths, sorted), minus excludes (picomatch's
+ * meaning, matched segment by segment: exclude-matcher.ts); symlinked dirs are not followed.
+ * `.inc` files are not listed (they are too often not assembler: bitbake, Makefile fragments).
+ * Source names that are not regular files (symbolic links, FIFOs, devices), folders that cannot be
+ * listed and names that are not UTF-8 go to `skipped` with the reason.
  */
 export function listSourceFiles(root: string, exclude: string[], skipped: { file: string; reason: string }[] = []): string[] {
   const patterns = exclude.filter((e) => e.trim().length > 0);
-  const isExcluded = patterns.length > 0 ? picomatch(patterns, { dot: true }) : () => false;
+  const isExcluded = patterns.length > 0 ? excludeMatcher(patterns) : () => false;
   const out: string[] = [];
   const walk = (rel: string): void => {
     // names as bytes: one that is not UTF-8 would otherwise become U+FFFD, a path that does not exist

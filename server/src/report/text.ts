@@ -1,4 +1,5 @@
 import type { ReportFinding, ReportModel } from './model';
+import { escapeControls } from './escape';
 
 /** Compiler-style: `file:line:col: warning: message [TL001]` followed by the call chain, then a one-line summary. */
 export function toText(m: ReportModel, findings: ReportFinding[], sinceBaseline = false): string {
@@ -11,5 +12,6 @@ export function toText(m: ReportModel, findings: ReportFinding[], sinceBaseline 
   const count = (s: string): number => findings.filter((f) => f.severity === s).length;
   const roles = m.roles.map((r) => `${r.name}${r.entry ? `@${r.entry}` : ' (entry not found)'}`).join(', ');
   lines.push(`trapline: ${m.stats.files} files, profile ${m.profile}, roles ${roles}: ${count('error')} errors, ${count('warning')} warnings, ${count('information')} notes${sinceBaseline ? ' (new since baseline)' : ''}`);
-  return lines.join('\n') + '\n';
+  // one finding a line, whatever the file names and code hold
+  return lines.map(escapeControls).join('\n') + '\n';
 }

@@ -1,0 +1,112 @@
+import type { RoleConfig, RoleKind, Severity } from '../model/types';
+import { excludePatternProblem } from '../index/exclude-pattern';
+import type { JsonPath } from './json-scan';
+
+/** The settings a configuration can make, each checked: `.trapline.json` and the editor's `trapline.*` alike. */
+export interface ConfigValues { profile?: string; roles?: RoleConfig[]; rules?: Record<string, Severity>; exclude?: string[]; maxFileSize?: number }
+export const CONFIG_KEYS: readonly (keyof ConfigValues)[] = ['profile', 'roles', 'rules', 'exclude', 'maxFileSize'];
+const KNOWN_KEYS = new Set<string>(CONFIG_KEYS);
+const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
+const KINDS = new Set(['bsp', 'ap', 'other']);
+
+/** A problem with the configuration: its message and the place it is about. */
+export interface ConfigProblem { message: string; at: JsonPath }
+
+/** Where the values come from: the prefix of every message, and how a key is named in it. */
+export interface ConfigSource { label: string; key: (k: string) => string }
+
+/** More roles than any tree boots: the walks grow with each (20,000 roles took 51 s and 2 GB). */
+export const MAX_ROLES = 64;
+/** Exclude patterns: each one is matched against every path of the tree. */
+export const MAX_EXCLUDES = 256;
+/** Problems reported; the rest are counted in one more. */
+export const MAX_PROBLEMS = 100;
+
+/** The kind a role has when it does not say: from its name (`bsp*`/`boot*`, `ap*`/`secondary*`). */
+export function kindFromName(name: string): RoleKind {
+  return /^(bsp|boot)/i.test(name) ? 'bsp' : /^(ap|secondary)/i.test(name) ? 'ap' : 'other';
+}
+
+const nonEmptyStrings = (x: unknown): x is string[] => Array.isArray(x) && x.every((e) => typeof e === 'string' && e.length > 0);
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+function isRole(r: unknown): r is RoleConfig {
+  if (!isObject(r)) return false;
+  return typeof r.name === 'string' && r.name.length > 0
+    && ((typeof r.entry === 'string' && r.entry.length > 0) || nonEmptyStrings(r.entry))
+    && (r.via === undefined || nonEmptyStrings(r.via))
+    && (r.kind === undefined || (typeof r.kind === 'string' && KINDS.has(r.kind)));
+}
+
+/**
+ * Checks a configuration object. What is wrong is left out of the values (the defaults are used
+ * for it) and reported; what is right next to it is kept.
+ */
+export function validateConfig(raw: Record<string, unknown>, known: { rules: readonly string[]; profiles: readonly string[] }, src: ConfigSource): { values: ConfigValues; problems: ConfigProblem[] } {
+  const problems: ConfigProblem[] = [];
+  const values: ConfigValues = {};
+  const problem = (message: string, ...at: (string | number)[]): void => { problems.push({ message: `${src.label}: ${message}`, at }); };
+  for (const k of Object.keys(raw)) if (!KNOWN_KEYS.has(k)) problem(`unknown key ${JSON.stringify(k)}`, k);
+
+  if (raw.profile !== undefined) {
+    if (typeof raw.profile === 'string' && known.profiles.includes(raw.profile)) values.profile = raw.profile;
+    else problem(`unknown profile ${JSON.stringify(raw.profile)} in ${src.key('profile')} (known: ${known.profiles.join(', ')})`, 'profile');
+  }
+
+  if (raw.roles !== undefined) {
+    const list = raw.roles;
+    const bad = Array.isArray(list) ? list.findIndex((r) => !isRole(r)) : -1;
+    if (!Array.isArray(list) || bad >= 0) {
+      problem(`${src.key('roles')} must be a list of { "name": string, "entry": string | string[], "via"?: string[], "kind"?: "bsp" | "ap" | "other" }${bad >= 0 ? ` (item ${bad + 1} is not)` : ''}`, ...(bad >= 0 ? ['roles', bad] : ['roles']));
+    } else {
+      const roles = new Map<string, RoleConfig>();
+      let past = -1;
+      (list as RoleConfig[]).forEach((r, i) => {
+        if (roles.has(r.name)) problem(`${src.key('roles')}: a second role named ${JSON.stringify(r.name)} (item ${i + 1}) is ignored`, 'roles', i);
+        else if (roles.size < MAX_ROLES) roles.set(r.name, { ...r, kind: r.kind ?? kindFromName(r.name) });
+        else if (past < 0) past = i;
+      });
+      if (past >= 0) problem(`${src.key('roles')}: ${list.length} roles; roles past the ${MAX_ROLES}th are ignored`, 'roles', past);
+      values.roles = [...roles.values()];
+    }
+  }
+
+  if (raw.rules !== undefined) {
+    if (!isObject(raw.rules)) problem(`${src.key('rules')} must be an object of rule id to severity`, 'rules');
+    else {
+      const rules: Record<string, Severity> = {};
+      for (const [id, sev] of Object.entries(raw.rules)) {
+        if (!known.rules.includes(id)) problem(`unknown rule id ${JSON.stringify(id)} in ${src.key('rules')} (known: ${known.rules.join(', ')})`, 'rules', id);
+        else if (typeof sev !== 'string' || !SEVERITIES.has(sev)) problem(`${src.key('rules')}: severity of ${id} must be one of ${[...SEVERITIES].join(', ')}`, 'rules', id);
+        else rules[id] = sev as Severity;
+      }
+      values.rules = rules;
+    }
+  }
+
+  if (raw.exclude !== undefined) {
+    if (!Array.isArray(raw.exclude) || !raw.exclude.every((e) => typeof e === 'string')) problem(`${src.key('exclude')} must be a list of glob patterns`, 'exclude');
+    else {
+      const kept: string[] = [];
+      (raw.exclude as string[]).forEach((e, i) => {
+        const why = excludePatternProblem(e);
+        if (why) problem(`${src.key('exclude')} pattern ${JSON.stringify(e)} ${why}`, 'exclude', i);
+        else if (i < MAX_EXCLUDES) kept.push(e);
+      });
+      if (raw.exclude.length > MAX_EXCLUDES) problem(`${src.key('exclude')}: ${raw.exclude.length} patterns; patterns past the ${MAX_EXCLUDES}th are ignored`, 'exclude', MAX_EXCLUDES);
+      values.exclude = kept;
+    }
+  }
+
+  if (raw.maxFileSize !== undefined) {
+    if (typeof raw.maxFileSize === 'number' && Number.isInteger(raw.maxFileSize) && raw.maxFileSize > 0) values.maxFileSize = raw.maxFileSize;
+    else problem(`${src.key('maxFileSize')} must be a positive number of bytes`, 'maxFileSize');
+  }
+  return { values, problems: capped(problems, src) };
+}
+
+/** The first MAX_PROBLEMS problems, and one saying how many more there are. */
+function capped(problems: ConfigProblem[], src: ConfigSource): ConfigProblem[] {
+  if (problems.length <= MAX_PROBLEMS) return problems;
+  return [...problems.slice(0, MAX_PROBLEMS), { message: `${src.label}: ${problems.length - MAX_PROBLEMS} more problems not shown`, at: [] }];
+}
