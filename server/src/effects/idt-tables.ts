@@ -2,11 +2,13 @@ import type { IdtDesc } from '../model/types';
 import type { AsmUnit, WorkspaceIndex } from '../index/index';
 import type { Operand } from '../index/asm-index';
 import { systemInsn } from './insn';
+import { MEMORY_COPIES } from './c-library';
 
 /**
  * IDTs found from use: a table is an IDT because a descriptor that `lidt` loads names it, not
  * because of its name. Read from the assembler descriptors (`idt_descr: .word LIMIT; .quad
- * idt_table`), the same data words the walker reads at the `lidt` itself.
+ * idt_table`), the same data words the walker reads at the `lidt` itself, and from C descriptor
+ * initialisers (a GDT descriptor's table is counted too: it only makes the walk look closer).
  */
 
 /** `lidt idt_descr(%rip)` / `lidt bootsym(idt_48)`: the descriptor's data words say empty or which table. */
@@ -36,12 +38,31 @@ export function asmDescriptor(index: WorkspaceIndex, op: Operand | undefined): I
 const perUnit = new WeakMap<AsmUnit, readonly string[]>();
 const perIndex = new WeakMap<WorkspaceIndex, ReadonlySet<string>>();
 
-/** The tables some `lidt` of the tree's assembler loads. */
+/**
+ * A C descriptor initialiser naming an array as its base: `struct desc_ptr idtr = { .limit = ...,
+ * .base = (unsigned long)idt_table }`, Linux's `.address = (unsigned long)idt_table`.
+ */
+const C_DESCRIPTOR_BASE = /\.\s*(?:base|address)\s*=\s*(?:\(\s*[\w\s]+\*?\s*\)\s*)?&?\s*([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)?[,}]/g;
+/** `memcpy(DST, SRC, ...)`: the head names of both sides. */
+const C_COPY = new RegExp(`\\b(?:${[...MEMORY_COPIES].join('|')})\\s*\\(\\s*&?\\s*([A-Za-z_]\\w*)[^,;]*,\\s*&?\\s*\\(?\\s*([A-Za-z_]\\w*)`, 'g');
+
+/** The tables a descriptor of the tree names, for `lidt`: the assembler's data words and C's initialisers. */
 export function loadedTables(index: WorkspaceIndex): ReadonlySet<string> {
   let all = perIndex.get(index);
   if (!all) {
     const out = new Set<string>();
     for (const unit of index.units) for (const t of tablesLoadedIn(index, unit)) out.add(t);
+    const copies: [string, string][] = [];
+    for (const [file, text] of index.texts) {
+      if (file.endsWith('.S') || file.endsWith('.s')) continue;
+      if (text.includes('.base') || text.includes('.address')) for (const m of text.matchAll(C_DESCRIPTOR_BASE)) if (index.variable(m[1])?.isArray) out.add(m[1]);
+      if (text.includes('mem')) for (const m of text.matchAll(C_COPY)) copies.push([m[1], m[2]]);
+    }
+    // a table copied whole into a loaded one (or into a CPU's slot of one) is one too: `memcpy(idt_tables[cpu], idt_table, ...)`
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const [dst, src] of copies) if (out.has(dst) && !out.has(src) && index.variable(src)?.isArray) { out.add(src); grew = true; }
+    }
     all = out;
     perIndex.set(index, all);
   }

@@ -29,6 +29,8 @@ export interface CVariable {
   isArray: boolean;
   /** `idt_entry_t *idt_tables[NR_CPUS]`: an array of pointers, i.e. one table per CPU. */
   isPointerArray: boolean;
+  /** `void (*interrupt[NR_VECTORS])(void)`: an array of function pointers (handlers), neither a table nor per-CPU slots. */
+  isCodeArray?: boolean;
 }
 
 /** One C file's definitions, in the order they stand in the file. */

@@ -315,7 +315,7 @@ function paramName(t: Tokens, s: number, e: number, word: (i: number) => string,
     const k = t.kind[i];
     if (k === PUNCT && t.code[i] === 40) {
       const close = parenEnd(t, i, e);
-      if (t.kind[i + 1] === PUNCT && t.code[i + 1] === 42) { const id = declaratorName(t, i + 1, close < 0 ? e : close); if (id >= 0) return id; }
+      if (t.kind[i + 1] === PUNCT && t.code[i + 1] === 42) { const id = declaratorName(t, i + 1, close < 0 ? e : close, macros); if (id >= 0) return id; }
       // `XEN_GUEST_HANDLE(uint64) list`: a macro type, the name comes after it
       if (close < 0 || close >= e) return name;
       name = -1;
@@ -330,14 +330,26 @@ function paramName(t: Tokens, s: number, e: number, word: (i: number) => string,
 }
 
 /** The name of a declarator `[s, e)`: the first identifier through pointers and parentheses. */
-function declaratorName(t: Tokens, s: number, e: number): number {
+function declaratorName(t: Tokens, s: number, e: number, macros: MacroTable): number {
   for (let i = s; i < e; i++) {
+    // `void (*__initdata interrupt[NR_VECTORS])(void)`: the attribute is not the name
+    if (t.kind[i] === ID && macros.isAttributeLike(t.text.slice(t.start[i], t.end[i])) && i + 1 < e && t.kind[i + 1] === ID) continue;
     if (t.kind[i] === ID) return i;
     if (t.kind[i] === PUNCT && (t.code[i] === 42 || t.code[i] === 40)) continue;
     if (t.kind[i] === KW && isQualifier(t.text.slice(t.start[i], t.end[i]))) continue;
     return -1;
   }
   return -1;
+}
+
+/** `(*name[N])(void)`: a declarator of function pointers (an array of them: handlers, not tables). */
+function holdsCode(t: Tokens, ds: number, de: number): boolean {
+  for (let i = ds; i + 1 < de; i++) {
+    if (!(t.kind[i] === PUNCT && t.code[i] === 40 && t.kind[i + 1] === PUNCT && t.code[i + 1] === 42)) continue;
+    const close = parenEnd(t, i, de);
+    return close >= 0 && close < de && t.kind[close] === PUNCT && t.code[close] === 40; // parenEnd: the token after the `)`
+  }
+  return false;
 }
 
 function functionOf(t: Tokens, s: number, brace: number, close: number, head: Head, file: string, lines: LineMap, macros: MacroTable, word: (i: number) => string): CFunction {
@@ -414,7 +426,7 @@ function declaration(t: Tokens, s: number, semi: number, match: Int32Array, file
   const eq = whole.indexOf('=');
   const section = sectionFromText(eq >= 0 ? whole.slice(0, eq) : whole, macros);
   for (const [ds, de] of splitTop(t, d0, semi)) {
-    const id = declaratorName(t, ds, de);
+    const id = declaratorName(t, ds, de, macros);
     if (id < 0) continue;
     let eqTok = -1;
     for (let i = ds; i < de; i++) if (t.kind[i] === PUNCT && t.code[i] === 61) { eqTok = i; break; }
@@ -433,7 +445,8 @@ function declaration(t: Tokens, s: number, semi: number, match: Int32Array, file
     out.variables.push({
       name: word(id), file, range: lines.range(file, t.start[id], t.end[id]), section,
       init: eqTok >= 0 && eqTok + 1 < de ? blankAttributes(text.slice(t.start[eqTok + 1], t.end[de - 1]), macros) : null,
-      isArray, isPointerArray: isArray && starBeforeBracket,
+      isArray, isPointerArray: isArray && starBeforeBracket && !holdsCode(t, ds, declEnd),
+      isCodeArray: isArray && holdsCode(t, ds, declEnd),
     });
   }
 }

@@ -701,7 +701,7 @@ function orInto(index: WorkspaceIndex, word: string, bits: bigint): void {
 /** A symbol that names an IDT-sized table: a C array of gates or an asm data label. */
 export function isTableSymbol(index: WorkspaceIndex, name: string): boolean {
   const v = index.variable(name);
-  if (v) return v.isArray && !v.isPointerArray;
+  if (v) return v.isArray && !v.isPointerArray && !v.isCodeArray;
   const l = index.asmLabels.get(name);
   return l !== undefined && !/text/.test(l.section);
 }

@@ -10,6 +10,8 @@ export type Val =
   | { k: 'slots'; name: string }
   | { k: 'gate'; ref: TableRef; vs: number[] }
   | { k: 'addr'; sym: string }
+  /** A pointer read from an array of pointers (`interrupt[vector]`): which one is not known; as a gate's handler, `interrupt[]`. */
+  | { k: 'element'; of: string }
   | { k: 'desc'; desc: IdtDesc }
   | { k: 'cr'; cr: CrValue }
   /** A 64-bit word built from address bits, constants and memory (a gate's half being composed). */
@@ -71,6 +73,7 @@ function samePlain(a: Val | undefined, b: Val | undefined): boolean | undefined 
   switch (a.k) {
     case 'num': return a.v === (b as typeof a).v;
     case 'addr': return a.sym === (b as typeof a).sym;
+    case 'element': return a.of === (b as typeof a).of;
     case 'slots': return a.name === (b as typeof a).name;
     case 'nonzero': case 'unknown': return true;
     default: return undefined;
@@ -86,6 +89,7 @@ export function valKey(v: Val | undefined): string {
     case 'slots': return `s${v.name}`;
     case 'gate': return `g${JSON.stringify(v.ref)}${v.vs.join(',')}`;
     case 'addr': return `a${v.sym}`;
+    case 'element': return `e${v.of}`;
     case 'desc': return `d${JSON.stringify(v.desc)}`;
     case 'cr': return `c${v.cr.bits}${v.cr.words.join(',')}${v.cr.keepsCurrent}${v.cr.cleared}`;
     case 'word': return `w${v.w.bits.map((b) => (typeof b === 'object' ? ('sym' in b ? `${b.sym}.${b.bit}` : `@${b.mem}.${b.bit}`) : b)).join(',')}`;
@@ -98,6 +102,7 @@ export function valKey(v: Val | undefined): string {
 export function wordOf(v: Val | undefined): Word | undefined {
   if (v?.k === 'word') return v.w;
   if (v?.k === 'addr') return addrWord(v.sym);
+  if (v?.k === 'element') return addrWord(`${v.of}[]`);
   if (v?.k === 'num') return constWord(v.v & ((1n << 64n) - 1n));
   return undefined;
 }

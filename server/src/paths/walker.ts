@@ -8,7 +8,9 @@ import type { AsmStmt, Operand } from '../index/asm-index';
 import { splitInlineAsm, namedOperandIndex, type InlineOperand } from '../effects/inline-asm';
 import { systemInsn } from '../effects/insn';
 import { vocabularyOf } from '../effects/vocabulary';
-import { asmDescriptor } from '../effects/idt-tables';
+import { asmDescriptor, loadedTables } from '../effects/idt-tables';
+import { cr4Shadows } from '../effects/cr4-shadow';
+import { isMemoryCopy } from '../effects/c-library';
 import { isRelevant } from '../summaries/relevance';
 import { crBits, initialState, setGate, stateKey, joinStates, type GateTables, type State } from './state';
 import { outsSig, readsHold, type MemoEntry, type Trace, type TraceEvent } from './traces';
@@ -104,19 +106,23 @@ function sameStack(a: readonly Val[], b: readonly Val[]): boolean {
 function dedupe(ctxs: Ctx[]): Ctx[] {
   if (ctxs.length <= 1) return ctxs;
   // grouped by machine state first: its key string is cached, so the lookup hashes nothing new
-  const byState = new Map<string, Ctx[]>();
+  const byState = new Map<string, number[]>();
   let out: Ctx[] = [];
   for (const c of ctxs) {
     const k = stateKey(c.st);
     const same = byState.get(k);
-    if (!same) byState.set(k, [c]);
-    else if (same.some((o) => sameLocals(o, c))) continue;
-    else same.push(c);
+    const twin = same?.find((i) => sameLocals(out[i], c));
+    if (twin !== undefined) {
+      // the same path but for what it returns: one path, returning a value not known
+      if (!sameVal(out[twin].ret, c.ret)) out[twin] = { ...out[twin], ret: undefined };
+      continue;
+    }
+    if (same) same.push(out.length); else byState.set(k, [out.length]);
     out.push(c);
   }
   if (out.length > MAX_CTXS) {
     const head = out.slice(0, MAX_CTXS - 1);
-    const rest = out.slice(MAX_CTXS - 1).reduce((a, b) => ({ ...a, st: joinStates(a.st, b.st) }));
+    const rest = out.slice(MAX_CTXS - 1).reduce((a, b) => ({ ...a, st: joinStates(a.st, b.st), ret: sameVal(a.ret, b.ret) ? a.ret : undefined }));
     out = [...head, rest];
   }
   return out;
@@ -163,6 +169,12 @@ export class PathWalker {
   private nesting = 0;
   /** While a macro expansion is walked: where the macro is called (its nodes are not in any file). */
   private macroSite: Range | null = null;
+  /**
+   * The call that handed gate memory to the function being walked (`set_ist(&idt_table[2], 1)`):
+   * what is stored there is the caller's gate write, reported at that call, as it reads in the
+   * boot code, whatever the writer is called and however it is built inside.
+   */
+  private writer: { range: Range; text: string; chain: number; within: string } | null = null;
   /** Where a limit stopped this path, each place once. */
   readonly limits: LimitHit[] = [];
   private readonly limitsAt = new Set<string>();
@@ -186,6 +198,8 @@ export class PathWalker {
     private readonly timeLimit: { deadline: number; ms: number } | null = null) {}
 
   private get isAp(): boolean { return this.role.kind === 'ap'; }
+  private shadowWords: ReadonlySet<string> | null = null;
+  private get shadows(): ReadonlySet<string> { return this.shadowWords ??= cr4Shadows(this.index); }
 
   /** The value of a features word as this CPU sees it (an AP also sees every bit ORed in anywhere). */
   wordView = (st: State, w: string): bigint => {
@@ -216,9 +230,11 @@ export class PathWalker {
   // ---------------------------------------------------------------- effects
 
   private record(effect: StepEffect, range: Range, ctxs: Ctx[], next: Ctx[]): void {
+    const w = this.writer;
+    const chain = w ? this.chain.slice(0, w.chain) : [...this.chain];
     this.steps.push({
-      index: this.steps.length, seq: this.seq++, effect, range, chain: [...this.chain], within: this.within[this.within.length - 1] ?? '',
-      depth: this.chain.length, before: ctxs.map((c) => c.st), after: next.map((c) => c.st),
+      index: this.steps.length, seq: this.seq++, effect, range, chain, within: w ? w.within : this.within[this.within.length - 1] ?? '',
+      depth: chain.length, before: ctxs.map((c) => c.st), after: next.map((c) => c.st),
     });
   }
 
@@ -364,8 +380,9 @@ export class PathWalker {
     }
     const fn = this.index.pickFunction(sym, from?.file);
     if (fn) {
-      if (mode === 'sub' && !this.relevant(sym, from?.file, fn) && !this.mayWriteGates(fn, args)) return ctxs;
-      const key = `${fn.file}:${sym}|${args.map(valKey).join(',')}|${ctxs.map((c) => stateKey(c.st)).join(';')}`;
+      if (mode === 'sub' && !this.relevant(sym, from?.file, fn) && !this.mayWriteGates(fn, args, ctxs[0]?.st)) return ctxs;
+      const w = this.writer;
+      const key = `${fn.file}:${sym}|${args.map(valKey).join(',')}|${ctxs.map((c) => stateKey(c.st)).join(';')}${w ? `@${w.range.file}:${w.range.line}:${w.range.column}` : ''}`;
       const known = this.memo.get(key);
       const caller = ctxs[0];
       if (known) {
@@ -642,6 +659,9 @@ export class PathWalker {
   }
 
   private execStmt(n: SyntaxNode, ctxs: Ctx[], fn: CFunction): Flow {
+    return this.execStmtX(n, ctxs, fn);
+  }
+  private execStmtX(n: SyntaxNode, ctxs: Ctx[], fn: CFunction): Flow {
     if (ctxs.length === 0 || this.expired) return flow();
     if (this.nesting >= MAX_NESTING) { this.nestingLimit(n, fn); return flow(ctxs); }
     if (++this.nesting > this.peak) this.peak = this.nesting;
@@ -857,7 +877,7 @@ export class PathWalker {
     if (lhs.type === 'field_expression' && lhs.childForFieldName('field')?.text === 'ist') {
       const g = this.eval(lhs.childForFieldName('argument'), ctxs[0], fn);
       const v = this.eval(rhs, ctxs[0], fn);
-      if (g?.k === 'gate' && v?.k === 'num') return this.apply({ kind: 'ist', table: g.ref, vectors: g.vs, ist: Number(v.v), text: text() }, range(), ctxs);
+      if (g?.k === 'gate' && v?.k === 'num') return this.apply({ kind: 'ist', table: g.ref, vectors: g.vs, ist: Number(v.v), text: this.writer?.text ?? text() }, this.writer?.range ?? range(), ctxs);
       return ctxs;
     }
     // a half of a gate, whole: gate->a = ..., or a field of a local gate being built: g.a = ...
@@ -910,15 +930,21 @@ export class PathWalker {
    * (`write_gate(&idt_table[v], h, 0)`), or a code address while it indexes a table
    * (`set_intr_gate(v, h)`): what it stores there is decoded when it is walked, whatever its name.
    */
-  private mayWriteGates(fn: CFunction, args: readonly (Val | undefined)[]): boolean {
-    if (args.some((a) => a?.k === 'gate')) return true;
-    const code = args.some((a) => a?.k === 'addr' && (this.index.functions.has(a.sym) || this.index.asmLabels.has(a.sym)));
+  private mayWriteGates(fn: CFunction, args: readonly (Val | undefined)[], st: State | undefined): boolean {
+    // memory of an IDT: a table some descriptor names, or a gate of one (not any array: `memset(buf, ...)`)
+    // or this CPU's slot of a per-CPU array that holds one (`idt_tables[0] = idt_table`, or its own copy)
+    const idts = loadedTables(this.index);
+    const table = (r: TableRef): boolean => r.kind === 'symbol' ? idts.has(r.name)
+      : r.kind === 'percpu' && st !== undefined && (st.percpu.has(r.name) || st.tables.has(`${r.name}[${this.role.name}]`));
+    if (args.some((a) => (a?.k === 'gate' && (a.ref.kind !== 'symbol' || idts.has(a.ref.name))) || (a?.k === 'table' && table(a.ref)))) return true;
+    const code = args.some((a) => a?.k === 'element' || (a?.k === 'addr' && (this.index.functions.has(a.sym) || this.index.asmLabels.has(a.sym))));
     return code && fn.refs.some((r) => isTableSymbol(this.index, r));
   }
 
   /** A store of `v` into one 8-byte half of gate memory, decoded by the gate layout (only the low half holds the present bit and IST). */
-  private storeGateHalf(g: Extract<Val, { k: 'gate' }>, field: string, v: Val | undefined, text: string, range: Range, ctxs: Ctx[]): Ctx[] {
+  private storeGateHalf(g: Extract<Val, { k: 'gate' }>, field: string, v: Val | undefined, storeText: string, storeRange: Range, ctxs: Ctx[]): Ctx[] {
     if (!LOW_HALF.includes(field)) return ctxs;
+    const text = this.writer?.text ?? storeText, range = this.writer?.range ?? storeRange;
     const w = wordOf(v);
     const store = w ? decodeLowGate(w, gateMem(g, field)) : null;
     if (!store) return ctxs;
@@ -1009,7 +1035,7 @@ export class PathWalker {
       const after = this.apply({ kind: 'free-init', text }, range, ctxs);
       return this.walkSymbol(name, after, { file: fn.file, range }, 'sub', []);
     }
-    if (h.tableCopy.includes(name) && argNodes.length >= 2) {
+    if ((isMemoryCopy(name) || h.tableCopy.includes(name)) && argNodes.length >= 2) {
       const d = this.eval(argNodes[0], c0, fn), s = this.eval(argNodes[1], c0, fn);
       if (d?.k === 'table' && s?.k === 'table') return this.apply({ kind: 'table-copy', dst: d.ref, src: s.ref, text }, range, ctxs);
       return ctxs;
@@ -1018,7 +1044,7 @@ export class PathWalker {
     if (h.exitFunctions.includes(name) || (this.condDepth > 0 && this.index.noreturn.has(name))) return [];
     const callee = this.index.pickFunction(name, fn.file);
     if (callee) {
-      if ((!this.relevant(name, fn.file, callee) && !this.mayWriteGates(callee, argNodes.map((a) => this.eval(a, c0, fn)))) || this.callStack.includes(name)) return ctxs;
+      if ((!this.relevant(name, fn.file, callee) && !this.mayWriteGates(callee, argNodes.map((a) => this.eval(a, c0, fn)), c0.st)) || this.callStack.includes(name)) return ctxs;
       // group paths by argument values so each distinct call is walked once
       const groups = new Map<string, { args: (Val | undefined)[]; ctxs: Ctx[] }>();
       for (const c of ctxs) {
@@ -1028,14 +1054,18 @@ export class PathWalker {
         if (g) g.ctxs.push(c); else groups.set(k, { args, ctxs: [c] });
       }
       const out: Ctx[] = [];
+      const key = retKey(n);
       for (const g of groups.values()) {
         const mark = this.steps.length;
-        this.record({ kind: 'call', callee: name, text }, range, g.ctxs, g.ctxs);
-        const back = this.walkSymbol(name, g.ctxs, { file: fn.file, range }, 'sub', g.args);
+        // inside a gate writer its own calls are how it writes, not steps of the boot path
+        const quiet = this.writer !== null || g.args.some((a) => a?.k === 'gate');
+        if (!quiet) this.record({ kind: 'call', callee: name, text }, range, g.ctxs, g.ctxs);
+        const back = this.asWriter(g.args, text, range, () => this.walkSymbol(name, g.ctxs, { file: fn.file, range }, 'sub', g.args));
         // a call that did nothing to boot state is not a step of the timeline
-        if (this.steps.length === mark + 1) this.steps.pop();
+        if (!quiet && this.steps.length === mark + 1) this.steps.pop();
         if (this.index.noreturn.has(name)) continue; // the path ends inside it
-        out.push(...back.map((b) => ({ ...b, vals: g.ctxs[0].vals, stack: g.ctxs[0].stack })));
+        // what it returned, for the expression the call is part of (`write_cr4(read_cr4() | mask)`)
+        out.push(...back.map((b) => ({ ...b, vals: withReturn(g.ctxs[0].vals, key, b.ret), stack: g.ctxs[0].stack })));
       }
       return dedupe(out);
     }
@@ -1050,19 +1080,28 @@ export class PathWalker {
         return [];
       }
     }
-    if (m && m.params !== null && vocabularyOf(h).macro.test(m.body) && !this.callStack.includes(name)) {
+    // a macro that changes boot state by its words, or one handed gate memory (a gate writer written as a macro)
+    const args = m && m.params !== null ? argNodes.map((a) => this.eval(a, c0, fn)) : [];
+    if (m && m.params !== null && (vocabularyOf(h).macro.test(m.body) || args.some((a) => a?.k === 'gate')) && !this.callStack.includes(name)) {
       const node = this.macroStatement(name, n.text);
       if (node) {
         this.callStack.push(name);
         const outer = this.macroSite;
         this.macroSite = outer ?? range;
         try {
-          const f = this.execStmt(node, ctxs, { ...fn, file: MACRO_FILE });
+          const f = this.asWriter(args, text, range, () => this.execStmt(node, ctxs, { ...fn, file: MACRO_FILE }));
           return f.normal.length > 0 ? f.normal : ctxs;
         } finally { this.callStack.pop(); this.macroSite = outer; }
       }
     }
     return ctxs;
+  }
+
+  /** `walk` with this call as the gate writer when it hands gate memory over and no outer call did. */
+  private asWriter<T>(args: readonly (Val | undefined)[], text: string, range: Range, walk: () => T): T {
+    if (this.writer || !args.some((a) => a?.k === 'gate')) return walk();
+    this.writer = { range, text, chain: this.chain.length, within: this.within[this.within.length - 1] ?? '' };
+    try { return walk(); } finally { this.writer = null; }
   }
 
   /** Where a node of `fn` is: inside a macro expansion, the macro's call site in the user's file. */
@@ -1121,6 +1160,10 @@ export class PathWalker {
         const back = this.walkSymbol(target.sym, cur, { file: fn.file, range }, 'sub');
         if (m === 'jmp') return [];
         cur = back;
+      } else if (m.startsWith('mov') && insn.operands[0]?.k === 'reg' && insn.operands[0].reg === 'cr4') {
+        // `mov %%cr4, %0` with "=r" (cr4): the local holds the CR4 this CPU has now
+        const v = valueOf(insn.operands[1]);
+        if (v?.type === 'identifier') cur = cur.map((c) => withLocal(c, v.text, { k: 'cr', cr: { ...EMPTY_CR, keepsCurrent: true } }));
       } else if (m.startsWith('mov') && insn.operands[1]?.k === 'reg' && insn.operands[1].reg === 'cr4') {
         const v = valueOf(insn.operands[0]);
         const cr = (v ? asCr(this.eval(v, cur[0], fn)) : undefined) ?? { ...EMPTY_CR, keepsCurrent: true };
@@ -1138,6 +1181,9 @@ export class PathWalker {
   }
 
   private evalInner(n: SyntaxNode, c: Ctx, fn: CFunction): Val | undefined {
+    // a CR4 shadow word read (`this_cpu(cr4)`, `get_cpu_info()->cr4`): this CPU's CR4 as it is now
+    if ((n.type === 'call_expression' || n.type === 'field_expression' || n.type === 'identifier') && this.shadows.size > 0 && !c.vals.has(n.text)
+      && this.shadows.has(n.text.replace(/\s+/g, ''))) return { k: 'cr', cr: { ...EMPTY_CR, keepsCurrent: true } };
     switch (n.type) {
       case 'number_literal': {
         const v = this.index.macros.evaluate(n.text);
@@ -1181,6 +1227,7 @@ export class PathWalker {
           const vs = vectorsOf(idx);
           return vs ? { k: 'gate', ref: base.ref, vs } : undefined;
         }
+        if (base?.k === 'addr' && this.index.variable(base.sym)?.isCodeArray) return { k: 'element', of: base.sym };
         return undefined;
       }
       case 'binary_expression': {
@@ -1221,6 +1268,8 @@ export class PathWalker {
           const ref: TableRef = { kind: 'percpu', name: args[0].text };
           return cur ? { k: 'table', ref } : { k: 'table', ref: { kind: 'unknown', text: n.text } };
         }
+        const returned = c.vals.get(retKey(n));
+        if (returned) return returned;
         if (c.ret && /^(_|ACCESS_ONCE|READ_ONCE)/.test(name)) return c.ret;
         const k = this.index.macros.evaluate(n.text);
         return k === undefined ? undefined : { k: 'num', v: k };
@@ -1483,6 +1532,17 @@ export class PathWalker {
  */
 const LOW_HALF = ['a', 'lo', 'low'];
 
+/** Where a walked call's return value is kept among the caller's locals: a name no C variable has. */
+function retKey(call: SyntaxNode): string { return `\0ret@${call.startIndex}:${call.endIndex}:${call.text}`; }
+
+/** The caller's locals with a call's return value, or without a stale one from another walk through the same place. */
+function withReturn(vals: ReadonlyMap<string, Val>, key: string, ret: Val | undefined): ReadonlyMap<string, Val> {
+  if (ret === undefined && !vals.has(key)) return vals;
+  const out = new Map(vals);
+  if (ret === undefined) out.delete(key); else out.set(key, ret);
+  return out;
+}
+
 /** A name for one half of the gate memory a value points at (what a read-modify-write of it keeps). */
 function gateMem(g: Extract<Val, { k: 'gate' }>, field: string): string {
   return `${valKey(g)}.${LOW_HALF.includes(field) ? 'low' : field}`;
@@ -1490,7 +1550,7 @@ function gateMem(g: Extract<Val, { k: 'gate' }>, field: string): string {
 
 /** `|`, `&`, `<<`, `>>` over address bits and constants: a gate half being composed (`(addr & 0xffff) | (1UL << 47)`). */
 function composeWord(op: string | undefined, l: Val | undefined, r: Val | undefined): Val | undefined {
-  const wordy = (v: Val | undefined): boolean => v?.k === 'addr' || v?.k === 'word';
+  const wordy = (v: Val | undefined): boolean => v?.k === 'addr' || v?.k === 'element' || v?.k === 'word';
   if (!wordy(l) && !wordy(r)) return undefined;
   const a = wordOf(l), b = wordOf(r);
   if (!a || !b) return undefined;
