@@ -78,14 +78,23 @@ function keeps(w: Word, mem: string, lo: number, hi: number): boolean {
  * offset 31:16 in 63:48 (the high 8 bytes hold offset 63:32).
  * - `install`: the store writes a present gate for `handler` (null: an address the walk cannot name);
  * - `ist`: the store changes only the IST field, to this value;
+ * - `retarget`: the store changes only the handler's address bits;
  * - null: nothing the walk models (a gate disabled, or bits it cannot read).
  */
-export type LowGateStore = { kind: 'install'; handler: string | null; ist: number | undefined } | { kind: 'ist'; ist: number } | null;
+export type LowGateStore = { kind: 'install'; handler: string | null; ist: number | undefined }
+  | { kind: 'ist'; ist: number }
+  /** The handler's address rewritten, selector, IST, type and present bit kept as they were (Xen's `_update_gate_addr_lower`). */
+  | { kind: 'retarget'; handler: string }
+  | null;
 
 export function decodeLowGate(w: Word, mem: string): LowGateStore {
   const ist = constField(w, 32, 34);
   const rest = (lo: number, hi: number): boolean => keeps(w, mem, lo, hi);
   if (rest(0, 31) && rest(35, 63)) return ist === undefined ? null : { kind: 'ist', ist };
+  if (rest(16, 47)) {
+    const low = addressField(w, 0, 15, 0), mid = addressField(w, 48, 63, 16);
+    return low !== undefined && low === mid ? { kind: 'retarget', handler: low } : null;
+  }
   if (w.bits[47] !== 1) return null;
   const low = addressField(w, 0, 15, 0), mid = addressField(w, 48, 63, 16);
   return { kind: 'install', handler: low !== undefined && low === mid ? low : null, ist };

@@ -1,5 +1,5 @@
 import type { IdtDesc } from '../model/types';
-import type { AsmUnit, WorkspaceIndex } from '../index/index';
+import { isTableSymbol, type AsmUnit, type WorkspaceIndex } from '../index/index';
 import type { Operand } from '../index/asm-index';
 import { systemInsn } from './insn';
 import { MEMORY_COPIES } from './c-library';
@@ -35,6 +35,11 @@ export function asmDescriptor(index: WorkspaceIndex, op: Operand | undefined): I
   return { kind: 'unknown', text: label };
 }
 
+/** A C array, or an assembler data label (Xen's `DATA(bsp_idt, PAGE_SIZE)`). */
+function isArrayOrData(index: WorkspaceIndex, name: string): boolean {
+  return index.variable(name)?.isArray === true || isTableSymbol(index, name);
+}
+
 const perUnit = new WeakMap<AsmUnit, readonly string[]>();
 const perIndex = new WeakMap<WorkspaceIndex, ReadonlySet<string>>();
 
@@ -55,13 +60,13 @@ export function loadedTables(index: WorkspaceIndex): ReadonlySet<string> {
     const copies: [string, string][] = [];
     for (const [file, text] of index.texts) {
       if (file.endsWith('.S') || file.endsWith('.s')) continue;
-      if (text.includes('.base') || text.includes('.address')) for (const m of text.matchAll(C_DESCRIPTOR_BASE)) if (index.variable(m[1])?.isArray) out.add(m[1]);
+      if (text.includes('.base') || text.includes('.address')) for (const m of text.matchAll(C_DESCRIPTOR_BASE)) if (isArrayOrData(index, m[1])) out.add(m[1]);
       if (text.includes('mem')) for (const m of text.matchAll(C_COPY)) copies.push([m[1], m[2]]);
     }
     // a table copied whole into a loaded one (or into a CPU's slot of one) is one too: `memcpy(idt_tables[cpu], idt_table, ...)`
     for (let grew = true; grew;) {
       grew = false;
-      for (const [dst, src] of copies) if (out.has(dst) && !out.has(src) && index.variable(src)?.isArray) { out.add(src); grew = true; }
+      for (const [dst, src] of copies) if (out.has(dst) && !out.has(src) && isArrayOrData(index, src)) { out.add(src); grew = true; }
     }
     all = out;
     perIndex.set(index, all);

@@ -17,6 +17,8 @@ export type Val =
   /** A 64-bit word built from address bits, constants and memory (a gate's half being composed). */
   | { k: 'word'; w: Word }
   | { k: 'nonzero' }
+  /** A local struct handed over by address (`_write_gate_lower(gate, &idte)`): the fields the code set. */
+  | { k: 'struct'; fields: ReadonlyMap<string, Val> }
   /** A local the code declared but whose value the engine does not know. */
   | { k: 'unknown' };
 
@@ -94,6 +96,7 @@ export function valKey(v: Val | undefined): string {
     case 'cr': return `c${v.cr.bits}${v.cr.words.join(',')}${v.cr.keepsCurrent}${v.cr.cleared}`;
     case 'word': return `w${v.w.bits.map((b) => (typeof b === 'object' ? ('sym' in b ? `${b.sym}.${b.bit}` : `@${b.mem}.${b.bit}`) : b)).join(',')}`;
     case 'nonzero': return 'nz';
+    case 'struct': return `{${[...v.fields].map(([f, x]) => `${f}=${valKey(x)}`).join(',')}}`;
     case 'unknown': return 'u';
   }
 }

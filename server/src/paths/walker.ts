@@ -888,6 +888,12 @@ export class PathWalker {
       if (g?.k === 'gate') return this.storeGateHalf(g, field, this.eval(rhs, ctxs[0], fn), text(), range(), ctxs);
       if (arg?.type === 'identifier' && ctxs[0].vals.has(arg.text)) return ctxs.map((c) => withLocal(c, `${arg.text}.${field}`, this.eval(rhs, c, fn) ?? { k: 'unknown' }));
     }
+    // a field of a local gate being built, in steps: idte.a |= addr & 0xffff
+    if (lhs.type === 'field_expression' && (op === '|=' || op === '&=')) {
+      const arg = lhs.childForFieldName('argument');
+      const key = `${arg?.text}.${lhs.childForFieldName('field')?.text ?? ''}`;
+      if (arg?.type === 'identifier' && ctxs[0].vals.has(key)) return ctxs.map((c) => withLocal(c, key, composeWord(op[0], c.vals.get(key), this.eval(rhs, c, fn)) ?? { k: 'unknown' }));
+    }
     // a whole gate copied from a local built field by field: *gate = g
     if (lhs.type === 'pointer_expression' && op === '=' && rhs.type === 'identifier' && ctxs[0].vals.has(rhs.text)) {
       const g = this.eval(lhs.childForFieldName('argument'), ctxs[0], fn);
@@ -949,6 +955,7 @@ export class PathWalker {
     const store = w ? decodeLowGate(w, gateMem(g, field)) : null;
     if (!store) return ctxs;
     if (store.kind === 'ist') return this.apply({ kind: 'ist', table: g.ref, vectors: g.vs, ist: store.ist, text }, range, ctxs);
+    if (store.kind === 'retarget') return this.apply({ kind: 'gate', table: g.ref, vectors: g.vs, handler: { symbol: store.handler, init: this.index.isInit(store.handler) }, form: 'lower-half', text }, range, ctxs);
     const handler: Handler = { symbol: store.handler, init: store.handler !== null && this.index.isInit(store.handler) };
     const next = this.apply({ kind: 'gate', table: g.ref, vectors: g.vs, handler, form: 'whole', text }, range, ctxs);
     return store.ist ? this.apply({ kind: 'ist', table: g.ref, vectors: g.vs, ist: store.ist, text }, range, next) : next;
@@ -1214,6 +1221,10 @@ export class PathWalker {
         const arg = n.childForFieldName('argument');
         const v = this.eval(arg, c, fn);
         const op = n.child(0)?.text;
+        if (op === '&' && arg?.type === 'identifier' && c.vals.has(arg.text)) {
+          const fields = structFields(c.vals, arg.text);
+          if (fields) return { k: 'struct', fields };
+        }
         if (op === '&' && arg?.type === 'identifier' && !v) {
           if (this.index.functions.has(arg.text) || this.index.asmLabels.has(arg.text)) return { k: 'addr', sym: arg.text };
         }
@@ -1295,6 +1306,7 @@ export class PathWalker {
         const field = n.childForFieldName('field')?.text ?? '';
         const g = this.eval(arg, c, fn);
         if (g?.k === 'gate') return { k: 'word', w: memWord(gateMem(g, field)) };
+        if (g?.k === 'struct') { const f = g.fields.get(field); return f && f.k !== 'unknown' ? f : undefined; }
         const local = arg?.type === 'identifier' ? c.vals.get(`${arg.text}.${field}`) : undefined;
         return local && local.k !== 'unknown' ? local : undefined;
       }
@@ -1531,6 +1543,14 @@ export class PathWalker {
  * the half that holds the present bit, IST, type and offset 31:0.
  */
 const LOW_HALF = ['a', 'lo', 'low'];
+
+/** The fields a local struct was given (`idte.a`, `idte.b`), or null when it has none. */
+function structFields(vals: ReadonlyMap<string, Val>, name: string): ReadonlyMap<string, Val> | null {
+  const prefix = `${name}.`;
+  let out: Map<string, Val> | null = null;
+  for (const [k, v] of vals) if (k.startsWith(prefix)) (out ??= new Map()).set(k.slice(prefix.length), v);
+  return out;
+}
 
 /** Where a walked call's return value is kept among the caller's locals: a name no C variable has. */
 function retKey(call: SyntaxNode): string { return `\0ret@${call.startIndex}:${call.endIndex}:${call.text}`; }
