@@ -37,3 +37,28 @@ test('gate-writer-renamed: gates written by write_gate()/gate_set_stack() (no pr
   assert.match(tl001.message, /`gate_set_stack\(&idt_table\[TRAP_double_fault\], IST_DF\)`/);
   assert.deepEqual(tl001.chain.at(-1), { symbol: '__start_xen', file: 'setup.c', line: 15 }, 'the chain ends at the call of trap_init: the store inside gate_set_stack is its caller\'s step');
 });
+
+/** Warnings as `RULE file:line`, sorted. */
+const warningsOf = (fixture) => report(fixture).findings.filter((f) => f.severity === 'warning');
+const places = (ws) => ws.map((f) => `${f.rule} ${f.location.file}:${f.location.line}`).sort();
+
+test('forms-retarget-fixed: a macro that fills whole gates (disabled, then present) and a helper that retargets live gates through a copy built field by field: every placeholder is replaced before init memory is freed, no warning', () => {
+  assert.deepEqual(places(warningsOf('forms-retarget-fixed')), []);
+});
+
+test('forms-retarget-missed: the retarget loop stops at vector 20, so 20-31 keep the init-section placeholder (TL003 at the IDT_FILL that installed them)', () => {
+  const ws = warningsOf('forms-retarget-missed');
+  assert.deepEqual(places(ws), ['TL003 traps.c:16']);
+  assert.deepEqual(ws[0].vectors, Array.from({ length: 12 }, (_, i) => 20 + i));
+  assert.match(ws[0].message, /still point at early_fault \(init section\) when init memory is freed by `free_init_memory\(\)` at setup\.c:12/);
+});
+
+test('forms-cr4-shadow-fixed: CR4.MCE set through a shadow word and helpers no profile names, after the #MC gate is written and the IDT loaded: no warning', () => {
+  assert.deepEqual(places(warningsOf('forms-cr4-shadow-fixed')), []);
+});
+
+test('forms-cr4-shadow-early: the same helpers before any IDT is loaded: TL002 at the mov to CR4, closed by the lidt', () => {
+  const ws = warningsOf('forms-cr4-shadow-early');
+  assert.deepEqual(places(ws), ['TL002 include/cpu.h:21']);
+  assert.match(ws[0].message, /sets CR4\.MCE \(bit 6\) while no IDT is loaded, until `lidt d` at traps\.c:21/);
+});
