@@ -1072,7 +1072,7 @@ export class PathWalker {
         if (!quiet && this.steps.length === mark + 1) this.steps.pop();
         if (this.index.noreturn.has(name)) continue; // the path ends inside it
         // what it returned, for the expression the call is part of (`write_cr4(read_cr4() | mask)`)
-        out.push(...back.map((b) => ({ ...b, vals: withReturn(g.ctxs[0].vals, key, b.ret), stack: g.ctxs[0].stack })));
+        out.push(...back.map((b) => ({ ...b, vals: withReturn(g.ctxs[0].vals, key, RETURNED.has(b.ret?.k ?? '') ? b.ret : undefined), stack: g.ctxs[0].stack })));
       }
       return dedupe(out);
     }
@@ -1551,6 +1551,14 @@ function structFields(vals: ReadonlyMap<string, Val>, name: string): ReadonlyMap
   for (const [k, v] of vals) if (k.startsWith(prefix)) (out ??= new Map()).set(k.slice(prefix.length), v);
   return out;
 }
+
+/**
+ * The returned values a caller keeps: machine values (a CR4 value, a descriptor, gate memory).
+ * Not every value: a pointer the walk calls a table (`this_cpu(curr_vcpu)`) would decide the
+ * caller's null checks and take its walk down paths that change no boot state (xen.git HEAD:
+ * three times the steps).
+ */
+const RETURNED = new Set<string>(['cr', 'desc', 'gate', 'word']);
 
 /** Where a walked call's return value is kept among the caller's locals: a name no C variable has. */
 function retKey(call: SyntaxNode): string { return `\0ret@${call.startIndex}:${call.endIndex}:${call.text}`; }
