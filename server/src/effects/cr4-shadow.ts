@@ -34,7 +34,13 @@ export function cr4Shadows(index: WorkspaceIndex): ReadonlySet<string> {
       const stmtEnd = body.indexOf(';', write.index);
       const written = new Set(Array.from(body.slice(write.index, stmtEnd < 0 ? undefined : stmtEnd).matchAll(OPERAND), (m) => m[1]));
       for (const [lhs, name] of stores(body)) {
-        if (written.has(name) && MEMORY.test(lhs) && !/^(const\s+)?(unsigned|signed|long|int|char|u\d+|uint\d+_t)\b/.test(lhs)) found.add(lhs.replace(/\s+/g, ''));
+        if (!written.has(name) || !MEMORY.test(lhs) || /^(const\s+)?(unsigned|signed|long|int|char|u\d+|uint\d+_t)\b/.test(lhs)) continue;
+        const key = lhs.replace(/\s+/g, '');
+        found.add(key);
+        // through a local pointer: `struct cpu_info *info = get_cpu_info(); ... info->cr4 = val`
+        const head = /^([A-Za-z_]\w*)(->.*)$/.exec(key);
+        const init = head && new RegExp(`\\*\\s*${head[1]}\\s*=\\s*([^;]+);`).exec(body);
+        if (head && init) found.add(`${init[1].replace(/\s+/g, '')}${head[2]}`);
       }
     }
   }
@@ -57,5 +63,34 @@ function stores(body: string): [string, string][] {
     const m = STORED_NAME.exec(body.slice(i + 1, i + 200));
     if (m) out.push([body.slice(start, i).trim(), m[1]]);
   }
+  return out;
+}
+
+const readersOf = new WeakMap<WorkspaceIndex, ReadonlySet<string>>();
+
+/**
+ * Functions that return a CR4 shadow word (`read_cr4() { return get_cpu_info()->cr4; }`): their
+ * value is this CPU's CR4 as it is now. Found here rather than by walking them: such a reader
+ * changes no boot state, so the relevance summary rightly does not walk it.
+ */
+export function cr4Readers(index: WorkspaceIndex): ReadonlySet<string> {
+  let out = readersOf.get(index);
+  if (out) return out;
+  const shadows = cr4Shadows(index);
+  const found = new Set<string>();
+  if (shadows.size > 0) {
+    for (const [file, c] of index.cFiles) {
+      const text = index.texts.get(file);
+      if (!text) continue;
+      for (const fn of c.functions) {
+        if (fn.params.length > 0 || fn.endIndex - fn.startIndex > 400) continue;
+        const body = text.slice(fn.startIndex, fn.endIndex);
+        const ret = /\{\s*return\s+([^;]+);\s*\}\s*$/.exec(body);
+        if (ret && shadows.has(ret[1].replace(/\s+/g, ''))) found.add(fn.name);
+      }
+    }
+  }
+  out = found;
+  readersOf.set(index, out);
   return out;
 }

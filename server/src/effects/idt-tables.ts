@@ -60,7 +60,8 @@ export function loadedTables(index: WorkspaceIndex): ReadonlySet<string> {
     const copies: [string, string][] = [];
     for (const [file, text] of index.texts) {
       if (file.endsWith('.S') || file.endsWith('.s')) continue;
-      if (text.includes('.base') || text.includes('.address')) for (const m of text.matchAll(C_DESCRIPTOR_BASE)) if (isArrayOrData(index, m[1])) out.add(m[1]);
+      if (text.includes('.base') || text.includes('.address')) // a base that is no array the index knows is a pointer to one: Xen's per-CPU `idt` (`.base = (unsigned long)idt`)
+      for (const m of text.matchAll(C_DESCRIPTOR_BASE)) if (isArrayOrData(index, m[1]) || !index.variable(m[1])) out.add(m[1]);
       if (text.includes('mem')) for (const m of text.matchAll(C_COPY)) copies.push([m[1], m[2]]);
     }
     // a table copied whole into a loaded one (or into a CPU's slot of one) is one too: `memcpy(idt_tables[cpu], idt_table, ...)`

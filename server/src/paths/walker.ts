@@ -9,7 +9,7 @@ import { splitInlineAsm, namedOperandIndex, type InlineOperand } from '../effect
 import { systemInsn } from '../effects/insn';
 import { vocabularyOf } from '../effects/vocabulary';
 import { asmDescriptor, loadedTables } from '../effects/idt-tables';
-import { cr4Shadows } from '../effects/cr4-shadow';
+import { cr4Readers, cr4Shadows } from '../effects/cr4-shadow';
 import { isMemoryCopy } from '../effects/c-library';
 import { isRelevant } from '../summaries/relevance';
 import { crBits, initialState, setGate, stateKey, joinStates, type GateTables, type State } from './state';
@@ -1210,7 +1210,7 @@ export class PathWalker {
           if (v.isArray) return isTableSymbol(this.index, n.text) ? { k: 'table', ref: { kind: 'symbol', name: n.text } } : { k: 'addr', sym: n.text };
           return { k: 'cr', cr: { ...EMPTY_CR, words: [n.text] } };
         }
-        if (this.index.functions.has(n.text)) return { k: 'addr', sym: n.text };
+        if (this.index.functions.has(n.text) || declaredHandlers(this.index, fn.file).has(n.text)) return { k: 'addr', sym: n.text };
         if (this.index.asmLabels.has(n.text)) return isTableSymbol(this.index, n.text) ? { k: 'table', ref: { kind: 'symbol', name: n.text } } : { k: 'addr', sym: n.text };
         const k = this.index.macros.evaluate(n.text);
         return k === undefined ? undefined : { k: 'num', v: k };
@@ -1225,9 +1225,8 @@ export class PathWalker {
           const fields = structFields(c.vals, arg.text);
           if (fields) return { k: 'struct', fields };
         }
-        if (op === '&' && arg?.type === 'identifier' && !v) {
-          if (this.index.functions.has(arg.text) || this.index.asmLabels.has(arg.text)) return { k: 'addr', sym: arg.text };
-        }
+        // the address of a function or label, or of a symbol defined outside the workspace (`extern void h(void)`)
+        if (op === '&' && arg?.type === 'identifier' && !v && !c.vals.has(arg.text) && !this.index.variable(arg.text)) return { k: 'addr', sym: arg.text };
         return v;
       }
       case 'subscript_expression': {
@@ -1272,7 +1271,7 @@ export class PathWalker {
       case 'call_expression': {
         const name = n.childForFieldName('function')?.text ?? '';
         const args = (n.childForFieldName('arguments')?.namedChildren ?? []);
-        if (this.hints.readCr4.includes(name)) return { k: 'cr', cr: { ...EMPTY_CR, keepsCurrent: true } };
+        if (this.hints.readCr4.includes(name) || cr4Readers(this.index).has(name)) return { k: 'cr', cr: { ...EMPTY_CR, keepsCurrent: true } };
         if (this.hints.cpuId.includes(name)) return this.role.kind === 'bsp' ? { k: 'num', v: 0n } : this.role.kind === 'ap' ? { k: 'nonzero' } : undefined;
         if (this.hints.percpuAccessors.includes(name) && args[0]) {
           const cur = args[1] ? this.isCurrentCpu(this.eval(args[1], c, fn)) : true;
@@ -1543,6 +1542,29 @@ export class PathWalker {
  * the half that holds the present bit, IST, type and offset 31:0.
  */
 const LOW_HALF = ['a', 'lo', 'low'];
+
+const handlersByFile = new WeakMap<WorkspaceIndex, Map<string, ReadonlySet<string>>>();
+
+/**
+ * Functions a file declares without the workspace defining them, `extern void h(void);` (entry
+ * points built elsewhere, a handler a quick fix introduced): their names are addresses.
+ * One line at a time, as such prototypes are written.
+ */
+function declaredHandlers(index: WorkspaceIndex, file: string): ReadonlySet<string> {
+  let perFile = handlersByFile.get(index);
+  if (!perFile) { perFile = new Map(); handlersByFile.set(index, perFile); }
+  let names = perFile.get(file);
+  if (!names) {
+    const found = new Set<string>();
+    for (const line of (index.texts.get(file) ?? '').split('\n')) {
+      if (!line.includes('(void)') || !/^\s*(extern\s+)?(asmlinkage\s+)?void\s/.test(line)) continue;
+      for (const m of line.matchAll(/([A-Za-z_]\w*)\s*\(\s*void\s*\)/g)) found.add(m[1]);
+    }
+    names = found;
+    perFile.set(file, names);
+  }
+  return names;
+}
 
 /** The fields a local struct was given (`idte.a`, `idte.b`), or null when it has none. */
 function structFields(vals: ReadonlyMap<string, Val>, name: string): ReadonlyMap<string, Val> | null {

@@ -39,7 +39,8 @@ interface TextFacts { own: boolean; irq: boolean; asmFlow: boolean; elementAddrs
  * (a `lidt` loads it), that is how a gate writer of any name is given its gate: the walk decodes
  * what it stores there.
  */
-const ELEMENT_ADDR = /&\s*([A-Za-z_]\w*)\s*\[/g;
+/** `&idt_table[v]`, or an element of a per-CPU copy: `&this_cpu(idt)[X86_EXC_NMI]` (the name inside the accessor). */
+const ELEMENT_ADDR = /&\s*(?:[A-Za-z_]\w*\s*\(\s*)?([A-Za-z_]\w*)\s*\)?\s*\[/g;
 /** By vocabulary first: what a body "does itself" depends on the profile's init-boundary symbols. */
 const textFacts = new WeakMap<Vocabulary, WeakMap<CFunction, TextFacts>>();
 const macroFacts = new WeakMap<Vocabulary, WeakMap<object, Map<string, { own: boolean; flow: boolean }>>>();
