@@ -31,7 +31,7 @@ function editsOf(text) {
 
 const summary = (a) => JSON.stringify({ findings: a.findings, unused: a.unusedSuppressions });
 
-for (const tree of ['examples/boot-hazards', 'test/fixtures/tl004-late-call-into-init', 'test/fixtures/macro-sections']) {
+for (const tree of ['test/fixtures/gate-writer-renamed', 'test/fixtures/forms-retarget-missed', 'examples/boot-hazards', 'test/fixtures/tl004-late-call-into-init', 'test/fixtures/macro-sections']) {
   test(`incremental: every edit the fast path answers in ${tree} gives the findings of a whole analysis`, async () => {
     const root = path.resolve(tree);
     const base = await analyze(root, { wasmDir });
@@ -146,7 +146,7 @@ function walkedEditsOf(text, lines) {
   return out;
 }
 
-for (const tree of ['examples/boot-hazards', 'examples/boot-fixed', 'test/fixtures/bsp-ap-split', 'test/fixtures/tl004-late-call-into-init', 'test/fixtures/macro-sections']) {
+for (const tree of ['test/fixtures/gate-writer-renamed', 'test/fixtures/forms-retarget-missed', 'test/fixtures/forms-cr4-shadow-early', 'examples/boot-hazards', 'examples/boot-fixed', 'test/fixtures/bsp-ap-split', 'test/fixtures/tl004-late-call-into-init', 'test/fixtures/macro-sections']) {
   test(`incremental: edits of walked code in ${tree}, walked again from the previous walks, equal a whole analysis step for step`, async () => {
     const root = path.resolve(tree);
     const base = await analyze(root, { wasmDir, keepWalks: true });

@@ -594,7 +594,9 @@ export class PathWalker {
     const seq = this.seq - t.firstSeq;
     const shift = this.steps.length - t.firstStep;
     for (const s of t.steps) {
-      const chain = [...prefix, ...s.chain.slice(skip)];
+      // a step reported at a writer's call site has the chain of that call's caller: as deep
+      // below this caller's chain as it was below the trace's
+      const chain = s.chain.length < skip ? this.chain.slice(0, this.chain.length - (t.chainLength - s.chain.length)) : [...prefix, ...s.chain.slice(skip)];
       this.steps.push({ ...s, index: s.index + shift, seq: s.seq + seq, chain, depth: chain.length });
     }
     // call sites are never changed in place: unmoved ones are shared (a path holds thousands)
