@@ -383,3 +383,18 @@ extern int boot_cpu;
   assert.equal(reanalyzeEdit(base, 'include/asm-defns.h', header.replace('    call \\fn', '    jmp \\fn')), null);
   assert.notEqual(reanalyzeEdit(base, 'include/asm-defns.h', header.replace('extern int boot_cpu;', 'extern int boot_cpu; /* the BSP */')), null, 'a comment elsewhere in the header is answered');
 });
+
+test('incremental: an edit inside a gate writer no profile names (its summary says it changes nothing) is answered as a whole analysis answers it', async () => {
+  const root = path.resolve('test/fixtures/gate-writer-renamed');
+  const file = 'include/asm/desc.h';
+  const original = readFileSync(path.join(root, file), 'utf8');
+  const base = await analyze(root, { wasmDir, keepWalks: true });
+  // the writer stops setting the present bit (0x8e00 -> 0x0e00): every gate it writes is absent
+  const text = original.replace('0x8e00 | dpl << 13', '0x0e00 | dpl << 13');
+  assert.notEqual(text, original);
+  const next = reanalyzeEdit(base, file, text);
+  const whole = await analyze(root, { wasmDir, overlay: new Map([[file, text]]) });
+  assert.notEqual(summary(whole), summary(base), 'the edit changes the findings');
+  assert.ok(next === null || next.paths !== base.paths, 'not answered from the walk before the edit');
+  if (next) assert.equal(summary(next), summary(whole));
+});

@@ -54,7 +54,7 @@ export function reanalyzeEdit(prev: Analysis, file: string, text: string, cache?
   followSummaries(prev.index, index, hints, (old) => (old.file === file ? counterparts.get(old) : { fn: old, same: true }));
   // the new index's own summaries are left untouched until its walk asks (their cycle cuts
   // depend on the order of questions): this question gets summaries of its own
-  const offPath = !changed.some(([a]) => isRelevant(prev.index, hints, a)) && !changed.some(([, b]) => isRelevant(index, hints, b, { aside: true })) && unmoved(prev, file, change);
+  const offPath = !changed.some(([a]) => isRelevant(prev.index, hints, a) || walkedAsWriter(prev, a, before)) && !changed.some(([, b]) => isRelevant(index, hints, b, { aside: true })) && unmoved(prev, file, change);
   if (!offPath && !prev.walks) return null;
   // same macros by name and body (their lines may have moved): the tree's macro key holds
   if (hit) cache?.set(file, { text, macroKey: hit.macroKey, defs, c: ci });
@@ -62,6 +62,22 @@ export function reanalyzeEdit(prev: Analysis, file: string, text: string, cache?
   const t1 = performance.now();
   const { paths, walks } = runRoles(index, prev.config, { previous: prev.walks, keep: true, timeLimitMs });
   return conclude(prev.root, prev.config, index, paths, walks, prev.rules, { index: t1 - t0, paths: performance.now() - t1 });
+}
+
+const calleesOf = new WeakMap<Analysis['paths'], ReadonlySet<string>>();
+
+/**
+ * Was `fn` perhaps walked though its summary says it cannot change boot state? The walk enters
+ * a callee handed gate memory (a gate writer no profile names): one called on a path that stores
+ * through a parameter, or passes one on, may have been.
+ */
+function walkedAsWriter(prev: Analysis, fn: CFunction, text: string): boolean {
+  if (fn.params.length === 0) return false;
+  let callees = calleesOf.get(prev.paths);
+  if (!callees) { callees = new Set(prev.paths.flatMap((p) => p.calls.map((c) => c.callee))); calleesOf.set(prev.paths, callees); }
+  if (!callees.has(fn.name)) return false;
+  const body = text.slice(fn.startIndex, fn.endIndex);
+  return fn.params.some((p) => new RegExp(`\\b${p}\\s*->\\s*\\w+\\s*[|&^]?=(?!=)|\\*\\s*${p}\\s*=(?!=)|[(,]\\s*${p}\\s*[,)]`).test(body));
 }
 
 const scanFacts = new WeakMap<CFileIndex, { wide: object; facts: string }>();
