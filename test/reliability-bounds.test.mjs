@@ -223,6 +223,8 @@ test('item 15: an analysis past the time limit stops, says where, and leaves the
   const s = await startServer(SERVER, tree(HAZARDS), { initializationOptions: { timeLimitMs: 1000 }, nodeArgs: ['--max-old-space-size=512'] });
   try {
     await s.until(() => [...s.diags.values()].flat().some((d) => d.code === 'TL001'), 'the first diagnostics');
+    // every file's diagnostics are published before the summary line: the snapshot is the whole analysis's
+    await s.until(() => s.logs.some((l) => /findings \(\d+ warnings\) in \d+ ms/.test(l)), 'the first analysis logged');
     const before = JSON.stringify([...s.diags.entries()].sort());
     // 2^30 distinct calls (every argument differs): no memo helps, only the time limit ends it
     let c = readFileSync(join(s.root, 'setup.c'), 'utf8');
