@@ -1,0 +1,164 @@
+/**
+ * C calls: what a call does to boot state (start the APs, free init memory, copy a table, exit), then
+ * the callee walked, or a function-like macro expanded and walked.
+ */
+import { isMemoryCopy } from '../effects/c-library';
+import { vocabularyOf } from '../effects/vocabulary';
+import type { CFunction } from '../index/c-index';
+import type { Handler } from '../model/types';
+import { type SyntaxNode, snapshot } from '../parse/syntax';
+import { mayWriteGates, relevant, walkSymbol } from './calls';
+import { type Ctx, MACRO_FILE, dedupe } from './context';
+import { execExpr, execStmt } from './drive-c';
+import { RETURNED, evalC, retKey, withReturn } from './eval-c';
+import { MAX_CALLS, MAX_UNRESOLVED } from './limits';
+import { type Val, valKey } from './values';
+import type { PathWalker } from './walker';
+
+function handlerOf(w: PathWalker, n: SyntaxNode | undefined, c: Ctx, fn: CFunction): Handler {
+  if (!n) return { symbol: null, init: false };
+  const v = evalC(w, n, c, fn);
+  if (v?.k === 'addr') return { symbol: v.sym, init: w.index.isInit(v.sym) };
+  const base = n.type === 'subscript_expression' ? n.childForFieldName('argument')?.text : undefined;
+  return { symbol: base ? `${base}[]` : null, init: false };
+}
+
+export function walkCall(w: PathWalker, n: SyntaxNode, ctxs0: Ctx[], fn: CFunction): Ctx[] {
+  const fnNode = n.childForFieldName('function');
+  const argNodes = (n.childForFieldName('arguments')?.namedChildren ?? []);
+  let ctxs = ctxs0;
+  for (const a of argNodes) ctxs = execExpr(w, a, ctxs, fn);
+  if (ctxs.length === 0) return ctxs;
+  if (fnNode && fnNode.type !== 'identifier') {
+    // a call through a pointer: followed when the pointer is a known function, noted otherwise
+    const target = evalC(w, fnNode.type === 'parenthesized_expression' ? fnNode.namedChildren[0]?.type === 'pointer_expression' ? fnNode.namedChildren[0].childForFieldName('argument') : fnNode.namedChildren[0] : fnNode, ctxs[0], fn);
+    if (target?.k === 'addr' && w.index.functions.has(target.sym)) return walkSymbol(w, target.sym, ctxs, { file: fn.file, range: w.rangeIn(fn, n) }, 'sub');
+    const pointer = fnNode.type === 'field_expression' || fnNode.type === 'subscript_expression' || (fnNode.type === 'parenthesized_expression' && fnNode.namedChildren[0]?.type === 'pointer_expression');
+    if (pointer && fn.file !== MACRO_FILE) {
+      if (w.unresolved.size < MAX_UNRESOLVED) w.noteUnresolved(`${fnNode.text.replace(/\s+/g, '')}()`, w.rangeIn(fn, n));
+      else {
+        if (w.recording) w.log.push({ k: 'capped' });
+        w.noteLimit({ limit: `unresolved target limit ${MAX_UNRESOLVED}`, at: w.within[w.within.length - 1] ?? fn.name, effect: 'later unresolved calls through pointers are not reported', range: w.rangeIn(fn, n) }, false, true);
+      }
+    }
+    return ctxs;
+  }
+  if (fnNode?.type !== 'identifier') return ctxs;
+  const name = fnNode.text;
+  const range = w.rangeIn(fn, n);
+  if (fn.file !== MACRO_FILE) {
+    if (w.calls.length < MAX_CALLS) w.calls.push({ callee: name, caller: w.within[w.within.length - 1] ?? fn.name, range, seq: w.seq++ });
+    else {
+      if (w.recording) w.log.push({ k: 'capped' });
+      w.noteLimit({ limit: `call site limit ${MAX_CALLS}`, at: w.within[w.within.length - 1] ?? fn.name, effect: 'later call sites are not recorded (TL004 does not see them)', range }, false, true);
+    }
+  }
+  const text = n.text.replace(/\s+/g, ' ');
+  const c0 = ctxs[0];
+  const h = w.hints;
+  const gw = h.gateWriters.find((g) => g.name === name);
+  if (gw) {
+    const g = argNodes[gw.gate] ? evalC(w, argNodes[gw.gate], c0, fn) : undefined;
+    if (g?.k === 'gate') return w.apply({ kind: 'gate', table: g.ref, vectors: g.vs, handler: handlerOf(w, argNodes[gw.handler], c0, fn), form: gw.form, text }, range, ctxs);
+    return ctxs;
+  }
+  const is = h.istSetters.find((g) => g.name === name);
+  if (is) {
+    const g = argNodes[is.gate] ? evalC(w, argNodes[is.gate], c0, fn) : undefined;
+    const v = argNodes[is.ist] ? evalC(w, argNodes[is.ist], c0, fn) : undefined;
+    if (g?.k === 'gate' && v?.k === 'num') return w.apply({ kind: 'ist', table: g.ref, vectors: g.vs, ist: Number(v.v), text }, range, ctxs);
+    return ctxs;
+  }
+  if (h.startAps.includes(name)) return w.apply({ kind: 'start-aps', text }, range, ctxs);
+  const boundaryArg = argNodes.some((a) => h.initBoundarySymbols.includes(a.text.replace(/^\(\s*[\w\s*]+\)\s*|^&\s*/g, '').trim()));
+  if (h.freeInit.includes(name) || boundaryArg) {
+    const after = w.apply({ kind: 'free-init', text }, range, ctxs);
+    return walkSymbol(w, name, after, { file: fn.file, range }, 'sub', []);
+  }
+  if ((isMemoryCopy(name) || h.tableCopy.includes(name)) && argNodes.length >= 2) {
+    const d = evalC(w, argNodes[0], c0, fn), s = evalC(w, argNodes[1], c0, fn);
+    if (d?.k === 'table' && s?.k === 'table') return w.apply({ kind: 'table-copy', dst: d.ref, src: s.ref, text }, range, ctxs);
+    return ctxs;
+  }
+  // error exits (panic, BUG, a noreturn call in a branch) are not boot paths
+  if (h.exitFunctions.includes(name) || (w.condDepth > 0 && w.index.noreturn.has(name))) return [];
+  const callee = w.index.pickFunction(name, fn.file);
+  if (callee) {
+    if ((!relevant(w, name, fn.file, callee) && !mayWriteGates(w, callee, argNodes.map((a) => evalC(w, a, c0, fn)), c0.st)) || w.callStack.includes(name)) return ctxs;
+    // group paths by argument values so each distinct call is walked once
+    const groups = new Map<string, { args: (Val | undefined)[]; ctxs: Ctx[] }>();
+    for (const c of ctxs) {
+      const args = argNodes.map((a) => evalC(w, a, c, fn));
+      const k = args.map(valKey).join('|');
+      const g = groups.get(k);
+      if (g) g.ctxs.push(c); else groups.set(k, { args, ctxs: [c] });
+    }
+    const out: Ctx[] = [];
+    const key = retKey(n);
+    for (const g of groups.values()) {
+      const mark = w.steps.length;
+      // inside a gate writer its own calls are how it writes, not steps of the boot path
+      const quiet = w.writer !== null || g.args.some((a) => a?.k === 'gate');
+      if (!quiet) w.record({ kind: 'call', callee: name, text }, range, g.ctxs, g.ctxs);
+      const back = w.asWriter(g.args, text, range, () => walkSymbol(w, name, g.ctxs, { file: fn.file, range }, 'sub', g.args));
+      // a call that did nothing to boot state is not a step of the timeline
+      if (!quiet && w.steps.length === mark + 1) w.steps.pop();
+      if (w.index.noreturn.has(name)) continue; // the path ends inside it
+      // what it returned, for the expression the call is part of (`write_cr4(read_cr4() | mask)`)
+      out.push(...back.map((b) => ({ ...b, vals: withReturn(g.ctxs[0].vals, key, RETURNED.has(b.ret?.k ?? '') ? b.ret : undefined), stack: g.ctxs[0].stack })));
+    }
+    return dedupe(out);
+  }
+  if (w.index.asmLabels.has(name)) return walkSymbol(w, name, ctxs, { file: fn.file, range }, 'sub');
+  // a function-like macro at statement position: expand it and walk the expansion
+  const m = w.index.macros.get(name);
+  if (m && m.params !== null && /\bjmp\b/.test(m.body + (w.index.macros.get(m.body.match(/^\s*(\w+)/)?.[1] ?? '')?.body ?? ''))) {
+    // a stack-switching tail jump (reset_stack_and_jump(fn)): the path continues in fn and never comes back
+    const target = tailJumpTarget(w.index.macros.expand(n.text));
+    if (target && (w.index.functions.has(target) || w.index.asmLabels.has(target))) {
+      walkSymbol(w, target, ctxs, { file: fn.file, range }, 'sub');
+      return [];
+    }
+  }
+  // a macro that changes boot state by its words, or one handed gate memory (a gate writer written as a macro)
+  const args = m && m.params !== null ? argNodes.map((a) => evalC(w, a, c0, fn)) : [];
+  if (m && m.params !== null && (vocabularyOf(h).macro.test(m.body) || args.some((a) => a?.k === 'gate')) && !w.callStack.includes(name)) {
+    const node = macroStatement(w, name, n.text);
+    if (node) {
+      w.callStack.push(name);
+      const outer = w.macroSite;
+      w.macroSite = outer ?? range;
+      try {
+        const f = w.asWriter(args, text, range, () => execStmt(w, node, ctxs, { ...fn, file: MACRO_FILE }));
+        return f.normal.length > 0 ? f.normal : ctxs;
+      } finally { w.callStack.pop(); w.macroSite = outer; }
+    }
+  }
+  return ctxs;
+}
+
+function macroStatement(w: PathWalker, name: string, callText: string): SyntaxNode | null {
+  const expanded = w.index.macros.expand(callText);
+  const key = `${name}:${expanded}`;
+  if (!w.macroTrees.has(key)) {
+    const source = `void __m(void) { ${expanded}; }`;
+    const tree = w.index.host.parse('c', source);
+    try {
+      const body = tree.rootNode.namedChildren[0]?.childForFieldName('body');
+      w.macroTrees.set(key, body ? snapshot(body, source) : null);
+    } finally { tree.delete(); }
+  }
+  return w.macroTrees.get(key) ?? null;
+}
+
+/** `asm("... jmp %c[fun]" :: [fun] "i" (init_done))` in a macro expansion: the function jumped to. */
+function tailJumpTarget(expanded: string): string | null {
+  const text = expanded.replace(/"\s*"/g, '');
+  const named = /\bjmp\s+%c\[(\w+)\]/.exec(text);
+  if (named) return new RegExp(`\\[${named[1]}\\]\\s*"i"\\s*\\(\\s*([A-Za-z_]\\w*)\\s*\\)`).exec(text)?.[1] ?? null;
+  const numbered = /\bjmp\s+%c(\d+)/.exec(text);
+  if (!numbered) return null;
+  const operands = [...text.matchAll(/"[=&+]*[a-zA-Z]+"\s*\(\s*([^()]*(?:\([^()]*\))?[^()]*)\)/g)].map((x) => x[1].trim());
+  const op = operands[Number(numbered[1])];
+  return op && /^[A-Za-z_]\w*$/.test(op) ? op : null;
+}

@@ -1,0 +1,95 @@
+/**
+ * Interprocedural: a symbol reached by call or jump is walked (asm or C), memoised by its
+ * arguments and machine states, or skipped when the relevance summary says it changes nothing.
+ */
+import { loadedTables } from '../effects/idt-tables';
+import type { CFunction } from '../index/c-index';
+import { isTableSymbol } from '../index/index';
+import type { Range, TableRef } from '../model/types';
+import type { SyntaxNode } from '../parse/syntax';
+import { isRelevant } from '../summaries/relevance';
+import type { Ctx } from './context';
+import { walkAsm } from './drive-asm';
+import { walkC } from './drive-c';
+import { MAX_DEPTH } from './limits';
+import { asmCall, beginTrace, endTrace, firstRead, replay, traceHolds } from './replay';
+import { type State, stateKey } from './state';
+import { type MemoEntry, outsSig } from './traces';
+import { type Val, valKey } from './values';
+import type { PathWalker } from './walker';
+
+/** Walks a symbol reached by call or jump. Returns the contexts that come back (for calls). */
+export function walkSymbol(w: PathWalker, sym: string, ctxs: Ctx[], from: { file: string; range: Range } | null, mode: 'top' | 'sub', args: (Val | undefined)[] = []): Ctx[] {
+  if (w.callStack.includes(sym) || ctxs.length === 0) return ctxs;
+  if (w.callStack.length > MAX_DEPTH) { if (from) w.depthLimit(sym, from.range); return ctxs; }
+  const label = w.index.asmLabels.get(sym);
+  if (label && !/^(\.init)?\.?data|rodata|bss/.test(label.section)) {
+    const walk = (): Ctx[] => w.enter(sym, from, () => walkAsm(w, label.unit, label.pos, ctxs, mode));
+    return from ? asmCall(w, `${sym}|${mode}`, w.linkFrom(sym, from.range), ctxs, walk) : walk();
+  }
+  const fn = w.index.pickFunction(sym, from?.file);
+  if (fn) {
+    if (mode === 'sub' && !relevant(w, sym, from?.file, fn) && !mayWriteGates(w, fn, args, ctxs[0]?.st)) return ctxs;
+    const writer = w.writer;
+    const key = `${fn.file}:${sym}|${args.map(valKey).join(',')}|${ctxs.map((c) => stateKey(c.st)).join(';')}${writer ? `@${writer.range.file}:${writer.range.line}:${writer.range.column}` : ''}`;
+    const known = w.memo.get(key);
+    const caller = ctxs[0];
+    if (known) {
+      if (w.recording && firstRead(w, (o) => o.found, known)) w.log.push({ k: 'hit', key, sig: outsSig(known) });
+      const back = known.outs.map((k) => ({ st: k.st, ret: k.ret, vals: caller.vals, stack: caller.stack, flags: null }));
+      if (from && back.some((b, i) => stateKey(b.st) !== stateKey(ctxs[Math.min(i, ctxs.length - 1)].st))) {
+        w.chain.push(w.linkFrom(sym, from.range));
+        w.record({ kind: 'call', callee: sym, text: `${sym}() (as before)` }, from.range, ctxs, back);
+        w.chain.pop();
+      }
+      return back;
+    }
+    const old = w.previous?.get(key);
+    if (old && traceHolds(w, old, from)) return replay(w, old, sym, from, ctxs);
+    w.counts.walked++;
+    if (w.recording) { w.log.push({ k: 'miss', key }); beginTrace(w, key, from); }
+    let out = w.enter(sym, from, () => walkC(w, fn, args, ctxs));
+    // Every path through it ended (error exits, loops the engine cannot bound): unless it is
+    // declared noreturn, the function does return, with what the engine saw at worst unknown.
+    const fellBack = out.length === 0 && mode === 'sub' && !w.index.noreturn.has(sym);
+    if (fellBack) out = ctxs.map((c) => ({ ...c, ret: undefined }));
+    const entry: MemoEntry = { outs: out.map((o) => ({ st: o.st, ret: o.ret })) };
+    w.memo.set(key, entry);
+    if (w.recording) endTrace(w, entry, fellBack);
+    return out;
+  }
+  if (from) w.noteUnresolved(sym, from.range);
+  return ctxs;
+}
+
+/** A function's syntax; a recorded call depends on it. */
+export function syntaxOf(w: PathWalker, fn: CFunction): SyntaxNode | null {
+  if (w.recording && firstRead(w, (o) => o.read, fn)) {
+    w.log.push({ k: 'read', fn, fileText: w.index.texts.get(fn.file) ?? '' });
+  }
+  return w.index.functionNode(fn);
+}
+
+/** The summary that decides whether a callee is walked; a recorded call depends on its answer. */
+export function relevant(w: PathWalker, sym: string, from: string | undefined, fn: CFunction): boolean {
+  const is = isRelevant(w.index, w.hints, fn);
+  // the same name from the same file picks the same function in any index with these workspace-wide facts
+  if (w.recording && firstRead(w, (o) => o.asked, fn)) w.log.push({ k: 'relevant', sym, from, is, picked: { fn, lineage: w.index.lineage, version: w.index.version } });
+  return is;
+}
+
+/**
+ * Is a callee the relevance summary passed over handed what a gate write needs? Gate memory
+ * (`write_gate(&idt_table[v], h, 0)`), or a code address while it indexes a table
+ * (`set_intr_gate(v, h)`): what it stores there is decoded when it is walked, whatever its name.
+ */
+export function mayWriteGates(w: PathWalker, fn: CFunction, args: readonly (Val | undefined)[], st: State | undefined): boolean {
+  // memory of an IDT: a table some descriptor names, or a gate of one (not any array: `memset(buf, ...)`)
+  // or w CPU's slot of a per-CPU array that holds one (`idt_tables[0] = idt_table`, or its own copy)
+  const idts = loadedTables(w.index);
+  const table = (r: TableRef): boolean => r.kind === 'symbol' ? idts.has(r.name)
+    : r.kind === 'percpu' && st !== undefined && (st.percpu.has(r.name) || st.tables.has(`${r.name}[${w.role.name}]`));
+  if (args.some((a) => (a?.k === 'gate' && (a.ref.kind !== 'symbol' || idts.has(a.ref.name))) || (a?.k === 'table' && table(a.ref)))) return true;
+  const code = args.some((a) => a?.k === 'element' || (a?.k === 'addr' && (w.index.functions.has(a.sym) || w.index.asmLabels.has(a.sym))));
+  return code && fn.refs.some((r) => isTableSymbol(w.index, r));
+}
