@@ -48,6 +48,19 @@ typedef struct { unsigned long a, b; } idt_entry_t;
 struct desc_ptr { unsigned short limit; unsigned long base; } __attribute__((packed));
 extern idt_entry_t idt_table[256];
 extern void nmi(void);
+static inline void _set_gate(idt_entry_t *gate, unsigned int type, unsigned int dpl, void *addr)
+{
+    idt_entry_t g;
+
+    g.a = ((unsigned long)addr & 0xffff) | (0xe008UL << 16) | ((unsigned long)type << 40) |
+          ((unsigned long)dpl << 45) | (1UL << 47) | (((unsigned long)addr & 0xffff0000UL) << 32);
+    g.b = (unsigned long)addr >> 32;
+    *gate = g;
+}
+static inline void set_ist(idt_entry_t *gate, unsigned int ist)
+{
+    gate->a = (gate->a & ~(7UL << 32)) | ((unsigned long)ist << 32);
+}
 static inline void ltr(unsigned int sel)
 {
     asm volatile ( "ltr %w0" : : "rm" (sel) : "memory" );

@@ -175,9 +175,9 @@ test('item 13: an assembler walk past its 20,000-statement budget ends with a no
 
 test('item 15: the CLI stops a walk past --time-limit, says where on stderr and in a TL900 note, and does not cache the report', () => {
   const dir = tree(HAZARDS);
-  let c = readFileSync(join(dir, 'setup.c'), 'utf8') + 'void hz0(void) { set_gate(0, 0); hz1(1); }\n';
-  for (let i = 1; i < 30; i++) c += `void hz${i}(unsigned int v) { set_gate(v, 0); hz${i + 1}(v * 2); hz${i + 1}(v * 2 + 1); }\n`;
-  writeFileSync(join(dir, 'setup.c'), `${c}void hz30(unsigned int v) { set_gate(v, 0); }\n`);
+  let c = readFileSync(join(dir, 'setup.c'), 'utf8') + 'void hz0(void) { _set_gate(&idt_table[0], 14, 0, 0); hz1(1); }\n';
+  for (let i = 1; i < 30; i++) c += `void hz${i}(unsigned int v) { _set_gate(&idt_table[v], 14, 0, 0); hz${i + 1}(v * 2); hz${i + 1}(v * 2 + 1); }\n`;
+  writeFileSync(join(dir, 'setup.c'), `${c}void hz30(unsigned int v) { _set_gate(&idt_table[v], 14, 0, 0); }\n`);
   writeFileSync(join(dir, 'boot/head.S'), headWith(dir, '\tcall hz0\n'));
   const run = () => spawnSync(process.execPath, ['--max-old-space-size=512', CLI, 'check', dir, '--format', 'json', '--time-limit', '1'], { encoding: 'utf8', timeout: 20000, env: { ...process.env, TRAPLINE_CACHE_TRACE: '1' } });
   const r = run();
@@ -228,9 +228,9 @@ test('item 15: an analysis past the time limit stops, says where, and leaves the
     const before = JSON.stringify([...s.diags.entries()].sort());
     // 2^30 distinct calls (every argument differs): no memo helps, only the time limit ends it
     let c = readFileSync(join(s.root, 'setup.c'), 'utf8');
-    c += 'void hz0(void) { set_gate(0, 0); hz1(1); }\n';
-    for (let i = 1; i < 30; i++) c += `void hz${i}(unsigned int v) { set_gate(v, 0); hz${i + 1}(v * 2); hz${i + 1}(v * 2 + 1); }\n`;
-    c += 'void hz30(unsigned int v) { set_gate(v, 0); }\n';
+    c += 'void hz0(void) { _set_gate(&idt_table[0], 14, 0, 0); hz1(1); }\n';
+    for (let i = 1; i < 30; i++) c += `void hz${i}(unsigned int v) { _set_gate(&idt_table[v], 14, 0, 0); hz${i + 1}(v * 2); hz${i + 1}(v * 2 + 1); }\n`;
+    c += 'void hz30(unsigned int v) { _set_gate(&idt_table[v], 14, 0, 0); }\n';
     s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: s.uri('setup.c'), languageId: 'c', version: 1, text: c } });
     s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: s.uri('boot/head.S'), languageId: 'gas', version: 1, text: headWith(s.root, '\tcall hz0\n') } });
     await s.until(() => s.messages.some(({ message: m }) => /the analysis stopped after 1 s \(time limit\) at setup\.c:\d+ in `hz\d+`; showing the last complete analysis/.test(m)), 'the time limit message', 20000);

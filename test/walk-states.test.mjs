@@ -11,16 +11,32 @@ const SETUP = `struct gate { unsigned long a, b; };
 struct gate idt_table[256];
 extern void nmi(void);
 
+static void set_gate(struct gate *g, void *addr)
+{
+    g->b = (unsigned long)addr >> 32;
+    g->a = ((unsigned long)addr & 0xffff) | (0xe008UL << 16) | (0x8eUL << 40) |
+           (((unsigned long)addr & 0xffff0000UL) << 32);
+}
+
+static void set_ist(struct gate *g, unsigned int ist)
+{
+    g->a = (g->a & ~(7UL << 32)) | ((unsigned long)ist << 32);
+}
+
 static void clear_nmi_ist(void)
 {
     set_ist(&idt_table[2], 0);
 }
+
+struct desc_ptr { unsigned short limit; unsigned long base; } __attribute__((packed));
+static const struct desc_ptr idtr = { .limit = sizeof(idt_table) - 1, .base = (unsigned long)idt_table };
 
 void start(void)
 {
     set_gate(&idt_table[2], &nmi);
     clear_nmi_ist();
     clear_nmi_ist();
+    asm volatile ( "lidt %0" : : "m" (idtr) );
 }
 `;
 
@@ -31,7 +47,7 @@ test('walk: a call that rewrites what the table already holds is walked once, th
   const a = await api.analyze(dir, { wasmDir: 'dist' });
   const steps = a.paths[0].steps;
   // set_gate leaves IST 0: the first call writes 0 over 0 (a new table with the same contents)
-  assert.deepEqual(steps.map((s) => s.effect.text), ['set_gate(&idt_table[2], &nmi)', 'clear_nmi_ist()', 'set_ist(&idt_table[2], 0)']);
+  assert.deepEqual(steps.map((s) => s.effect.text), ['set_gate(&idt_table[2], &nmi)', 'clear_nmi_ist()', 'set_ist(&idt_table[2], 0)', 'lidt idtr']);
   assert.equal(steps[2].after[0].tables.get('idt_table'), steps[0].after[0].tables.get('idt_table'), 'same contents, same table');
   a.index.dispose();
 });

@@ -9,16 +9,14 @@ import xen from './profiles/xen.json';
 import linux from './profiles/linux.json';
 import generic from './profiles/generic.json';
 
-export interface GateWriterHint { name: string; gate: number; handler: number; form: 'whole' | 'lower-half' | 'two-halves' }
 export interface Hints {
-  gateWriters: GateWriterHint[];
+  /** How the tree spells an IST change and a CR4 read: only quick fixes read these, to write a fix in the tree's own words (the walk derives both from the code). */
   istSetters: { name: string; gate: number; ist: number }[];
-  percpuAccessors: string[];
   readCr4: string[];
+  percpuAccessors: string[];
   freeInit: string[];
   initBoundarySymbols: string[];
   startAps: string[];
-  tableCopy: string[];
   /** Return 0 on the boot CPU and non-zero on the others: decides `if (cpu == 0)`. */
   cpuId: string[];
   /** Calls that end a boot path with an error (panic, BUG): the path is not followed into them. */

@@ -20,7 +20,7 @@ function ensureTable(w: PathWalker, st: State, name: string): State {
   return { ...st, tables };
 }
 
-/** The table a reference means on w CPU now; null for another CPU's table. */
+/** The table a reference means on this CPU now; null for another CPU's table. */
 function resolveTable(w: PathWalker, st: State, ref: TableRef): { st: State; name: string | null } {
   if (ref.kind === 'unknown') return { st, name: null };
   if (ref.kind === 'symbol') return { st: ensureTable(w, st, ref.name), name: ref.name };
@@ -54,7 +54,7 @@ function makeOwnCopy(w: PathWalker, st: State, slot: string, own: string): State
   while (stmt && stmt.parent && stmt.parent.type !== 'compound_statement') stmt = stmt.parent;
   if (stmt?.parent) {
     // Only the statements that touch the copy (`disable_each_ist(per_cpu(idt, cpu))`); they are
-    // walked aside: their steps belong to the CPU that prepares the copy, not to w path.
+    // walked aside: their steps belong to the CPU that prepares the copy, not to this path.
     const dst = recipe.dst.replace(/\s+/g, '');
     const mark = w.steps.length;
     w.within.push(recipe.fn.name);
@@ -123,7 +123,7 @@ export function applyTo(w: PathWalker, st0: State, e: Effect, site: number): Sta
 }
 
 /** `per_cpu(idt, cpu)` -> `idt`; `idt_tables[cpu]` -> `idt_tables`. */
-function slotName(text: string, index: WorkspaceIndex): string | null {
+export function slotName(text: string, index: WorkspaceIndex): string | null {
   const acc = /^\s*(?:\w+)\s*\(\s*(\w+)/.exec(text);
   if (acc && index.profile.hints.percpuAccessors.some((a) => text.trim().startsWith(a))) return acc[1];
   const arr = /^\s*(\w+)\s*\[/.exec(text);

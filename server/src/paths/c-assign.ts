@@ -73,7 +73,7 @@ export function assign(w: PathWalker, n: SyntaxNode, ctxs: Ctx[], fn: CFunction)
     });
   }
   const rv = evalC(w, rhs, ctxs[0], fn);
-  // w CPU's per-CPU table slot: idt_tables[0] = idt_table; this_cpu(idt) = bsp_idt
+  // this CPU's per-CPU table slot: idt_tables[0] = idt_table; this_cpu(idt) = bsp_idt
   const slot = slotOf(w, lhs, ctxs[0], fn);
   if (slot && rv?.k === 'table' && rv.ref.kind === 'symbol') {
     if (slot.current) return w.apply({ kind: 'percpu-alias', slot: slot.name, table: rv.ref.name, text: text() }, range(), ctxs);

@@ -5,7 +5,6 @@
 import { isMemoryCopy } from '../effects/c-library';
 import { vocabularyOf } from '../effects/vocabulary';
 import type { CFunction } from '../index/c-index';
-import type { Handler } from '../model/types';
 import { type SyntaxNode, snapshot } from '../parse/syntax';
 import { mayWriteGates, relevant, walkSymbol } from './calls';
 import { type Ctx, MACRO_FILE, dedupe } from './context';
@@ -15,13 +14,6 @@ import { MAX_CALLS, MAX_UNRESOLVED } from './limits';
 import { type Val, valKey } from './values';
 import type { PathWalker } from './walker';
 
-function handlerOf(w: PathWalker, n: SyntaxNode | undefined, c: Ctx, fn: CFunction): Handler {
-  if (!n) return { symbol: null, init: false };
-  const v = evalC(w, n, c, fn);
-  if (v?.k === 'addr') return { symbol: v.sym, init: w.index.isInit(v.sym) };
-  const base = n.type === 'subscript_expression' ? n.childForFieldName('argument')?.text : undefined;
-  return { symbol: base ? `${base}[]` : null, init: false };
-}
 
 export function walkCall(w: PathWalker, n: SyntaxNode, ctxs0: Ctx[], fn: CFunction): Ctx[] {
   const fnNode = n.childForFieldName('function');
@@ -56,26 +48,13 @@ export function walkCall(w: PathWalker, n: SyntaxNode, ctxs0: Ctx[], fn: CFuncti
   const text = n.text.replace(/\s+/g, ' ');
   const c0 = ctxs[0];
   const h = w.hints;
-  const gw = h.gateWriters.find((g) => g.name === name);
-  if (gw) {
-    const g = argNodes[gw.gate] ? evalC(w, argNodes[gw.gate], c0, fn) : undefined;
-    if (g?.k === 'gate') return w.apply({ kind: 'gate', table: g.ref, vectors: g.vs, handler: handlerOf(w, argNodes[gw.handler], c0, fn), form: gw.form, text }, range, ctxs);
-    return ctxs;
-  }
-  const is = h.istSetters.find((g) => g.name === name);
-  if (is) {
-    const g = argNodes[is.gate] ? evalC(w, argNodes[is.gate], c0, fn) : undefined;
-    const v = argNodes[is.ist] ? evalC(w, argNodes[is.ist], c0, fn) : undefined;
-    if (g?.k === 'gate' && v?.k === 'num') return w.apply({ kind: 'ist', table: g.ref, vectors: g.vs, ist: Number(v.v), text }, range, ctxs);
-    return ctxs;
-  }
   if (h.startAps.includes(name)) return w.apply({ kind: 'start-aps', text }, range, ctxs);
   const boundaryArg = argNodes.some((a) => h.initBoundarySymbols.includes(a.text.replace(/^\(\s*[\w\s*]+\)\s*|^&\s*/g, '').trim()));
   if (h.freeInit.includes(name) || boundaryArg) {
     const after = w.apply({ kind: 'free-init', text }, range, ctxs);
     return walkSymbol(w, name, after, { file: fn.file, range }, 'sub', []);
   }
-  if ((isMemoryCopy(name) || h.tableCopy.includes(name)) && argNodes.length >= 2) {
+  if (isMemoryCopy(name) && argNodes.length >= 2) {
     const d = evalC(w, argNodes[0], c0, fn), s = evalC(w, argNodes[1], c0, fn);
     if (d?.k === 'table' && s?.k === 'table') return w.apply({ kind: 'table-copy', dst: d.ref, src: s.ref, text }, range, ctxs);
     return ctxs;

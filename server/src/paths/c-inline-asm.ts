@@ -50,7 +50,7 @@ export function inlineAsm(w: PathWalker, n: SyntaxNode, ctxs: Ctx[], fn: CFuncti
       if (m === 'jmp') return [];
       cur = back;
     } else if (m.startsWith('mov') && insn.operands[0]?.k === 'reg' && insn.operands[0].reg === 'cr4') {
-      // `mov %%cr4, %0` with "=r" (cr4): the local holds the CR4 w CPU has now
+      // `mov %%cr4, %0` with "=r" (cr4): the local holds the CR4 this CPU has now
       const v = valueOf(insn.operands[1]);
       if (v?.type === 'identifier') cur = cur.map((c) => withLocal(c, v.text, { k: 'cr', cr: { ...EMPTY_CR, keepsCurrent: true } }));
     } else if (m.startsWith('mov') && insn.operands[1]?.k === 'reg' && insn.operands[1].reg === 'cr4') {

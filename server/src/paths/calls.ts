@@ -8,6 +8,7 @@ import { isTableSymbol } from '../index/index';
 import type { Range, TableRef } from '../model/types';
 import type { SyntaxNode } from '../parse/syntax';
 import { isRelevant } from '../summaries/relevance';
+import { slotName } from './apply';
 import type { Ctx } from './context';
 import { walkAsm } from './drive-asm';
 import { walkC } from './drive-c';
@@ -85,11 +86,18 @@ export function relevant(w: PathWalker, sym: string, from: string | undefined, f
  */
 export function mayWriteGates(w: PathWalker, fn: CFunction, args: readonly (Val | undefined)[], st: State | undefined): boolean {
   // memory of an IDT: a table some descriptor names, or a gate of one (not any array: `memset(buf, ...)`)
-  // or w CPU's slot of a per-CPU array that holds one (`idt_tables[0] = idt_table`, or its own copy)
+  // or this CPU's slot of a per-CPU array that holds one (`idt_tables[0] = idt_table`, or its own copy)
   const idts = loadedTables(w.index);
+  // or another CPU's slot of an array that the tree fills with copies of one (`memcpy(idt_tables[cpu], idt_table, ...)`)
   const table = (r: TableRef): boolean => r.kind === 'symbol' ? idts.has(r.name)
-    : r.kind === 'percpu' && st !== undefined && (st.percpu.has(r.name) || st.tables.has(`${r.name}[${w.role.name}]`));
+    : r.kind === 'percpu' ? st !== undefined && (st.percpu.has(r.name) || st.tables.has(`${r.name}[${w.role.name}]`))
+    : r.kind === 'unknown' && copiedSlot(w, slotName(r.text, w.index));
   if (args.some((a) => (a?.k === 'gate' && (a.ref.kind !== 'symbol' || idts.has(a.ref.name))) || (a?.k === 'table' && table(a.ref)))) return true;
   const code = args.some((a) => a?.k === 'element' || (a?.k === 'addr' && (w.index.functions.has(a.sym) || w.index.asmLabels.has(a.sym))));
   return code && fn.refs.some((r) => isTableSymbol(w.index, r));
+}
+
+/** A per-CPU slot array that the tree fills with copies of a table: its slots are gate memory. */
+function copiedSlot(w: PathWalker, slot: string | null): boolean {
+  return slot !== null && w.index.copyRecipes.some((c) => slotName(c.dst, w.index) === slot);
 }

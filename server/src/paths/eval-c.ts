@@ -18,8 +18,6 @@ import type { PathWalker } from './walker';
  */
 export const LOW_HALF = ['a', 'lo', 'low'];
 
-const handlersByFile = new WeakMap<WorkspaceIndex, Map<string, ReadonlySet<string>>>();
-
 /**
  * The returned values a caller keeps: machine values (a CR4 value, a descriptor, gate memory).
  * Not every value: a pointer the walk calls a table (`this_cpu(curr_vcpu)`) would decide the
@@ -42,7 +40,7 @@ export function evalC(w: PathWalker, n: SyntaxNode | null | undefined, c: Ctx | 
 }
 
 function evalInner(w: PathWalker, n: SyntaxNode, c: Ctx, fn: CFunction): Val | undefined {
-  // a CR4 shadow word read (`this_cpu(cr4)`, `get_cpu_info()->cr4`): w CPU's CR4 as it is now
+  // a CR4 shadow word read (`this_cpu(cr4)`, `get_cpu_info()->cr4`): this CPU's CR4 as it is now
   if ((n.type === 'call_expression' || n.type === 'field_expression' || n.type === 'identifier') && w.shadows.size > 0 && !c.vals.has(n.text)
     && w.shadows.has(n.text.replace(/\s+/g, ''))) return { k: 'cr', cr: { ...EMPTY_CR, keepsCurrent: true } };
   switch (n.type) {
@@ -64,7 +62,7 @@ function evalInner(w: PathWalker, n: SyntaxNode, c: Ctx, fn: CFunction): Val | u
         if (v.isArray) return isTableSymbol(w.index, n.text) ? { k: 'table', ref: { kind: 'symbol', name: n.text } } : { k: 'addr', sym: n.text };
         return { k: 'cr', cr: { ...EMPTY_CR, words: [n.text] } };
       }
-      if (w.index.functions.has(n.text) || declaredHandlers(w.index, fn.file).has(n.text)) return { k: 'addr', sym: n.text };
+      if (w.index.functions.has(n.text) || isDeclaredHandler(w.index, fn.file, n.text)) return { k: 'addr', sym: n.text };
       if (w.index.asmLabels.has(n.text)) return isTableSymbol(w.index, n.text) ? { k: 'table', ref: { kind: 'symbol', name: n.text } } : { k: 'addr', sym: n.text };
       const k = w.index.macros.evaluate(n.text);
       return k === undefined ? undefined : { k: 'num', v: k };
@@ -125,7 +123,7 @@ function evalInner(w: PathWalker, n: SyntaxNode, c: Ctx, fn: CFunction): Val | u
     case 'call_expression': {
       const name = n.childForFieldName('function')?.text ?? '';
       const args = (n.childForFieldName('arguments')?.namedChildren ?? []);
-      if (w.hints.readCr4.includes(name) || cr4Readers(w.index).has(name)) return { k: 'cr', cr: { ...EMPTY_CR, keepsCurrent: true } };
+      if (cr4Readers(w.index).has(name)) return { k: 'cr', cr: { ...EMPTY_CR, keepsCurrent: true } };
       if (w.hints.cpuId.includes(name)) return w.role.kind === 'bsp' ? { k: 'num', v: 0n } : w.role.kind === 'ap' ? { k: 'nonzero' } : undefined;
       if (w.hints.percpuAccessors.includes(name) && args[0]) {
         const cur = args[1] ? isCurrentCpu(w, evalC(w, args[1], c, fn)) : true;
@@ -168,27 +166,6 @@ function evalInner(w: PathWalker, n: SyntaxNode, c: Ctx, fn: CFunction): Val | u
   }
 }
 
-/**
- * Functions a file declares without the workspace defining them, `extern void h(void);` (entry
- * points built elsewhere, a handler a quick fix introduced): their names are addresses.
- * One line at a time, as such prototypes are written.
- */
-function declaredHandlers(index: WorkspaceIndex, file: string): ReadonlySet<string> {
-  let perFile = handlersByFile.get(index);
-  if (!perFile) { perFile = new Map(); handlersByFile.set(index, perFile); }
-  let names = perFile.get(file);
-  if (!names) {
-    const found = new Set<string>();
-    for (const line of (index.texts.get(file) ?? '').split('\n')) {
-      if (!line.includes('(void)') || !/^\s*(extern\s+)?(asmlinkage\s+)?void\s/.test(line)) continue;
-      for (const m of line.matchAll(/([A-Za-z_]\w*)\s*\(\s*void\s*\)/g)) found.add(m[1]);
-    }
-    names = found;
-    perFile.set(file, names);
-  }
-  return names;
-}
-
 /** The fields a local struct was given (`idte.a`, `idte.b`), or null when it has none. */
 function structFields(vals: ReadonlyMap<string, Val>, name: string): ReadonlyMap<string, Val> | null {
   const prefix = `${name}.`;
@@ -224,4 +201,46 @@ export function composeWord(op: string | undefined, l: Val | undefined, r: Val |
   else if (op === '&') w = andWord(a, b);
   else if ((op === '<<' || op === '>>') && r?.k === 'num' && r.v >= 0n && r.v < 64n) w = shiftWord(a, op === '<<' ? Number(r.v) : -Number(r.v));
   return w ? { k: 'word', w } : undefined;
+}
+
+/**
+ * A function declared without the workspace defining it, `extern void h(void);` (an entry point
+ * built elsewhere, a handler a quick fix introduced), in the file itself or in any header, where
+ * such prototypes live: its name is an address.
+ */
+function isDeclaredHandler(index: WorkspaceIndex, file: string, name: string): boolean {
+  return prototypesIn(index, file).has(name) || headerPrototypes(index).has(name);
+}
+
+/**
+ * Per file, the prototypes of the text they were read from, by lineage (an edit's index shares its
+ * lineage and re-reads only the file that changed; the texts are the index's own, held no longer).
+ */
+const prototypeCache = new WeakMap<object, Map<string, { text: string; names: ReadonlySet<string> }>>();
+const headerNames = new WeakMap<WorkspaceIndex, ReadonlySet<string>>();
+
+/** `void h(void)` prototypes of one text, one line at a time, as they are written. */
+function prototypesIn(index: WorkspaceIndex, file: string): ReadonlySet<string> {
+  let perFile = prototypeCache.get(index.lineage);
+  if (!perFile) { perFile = new Map(); prototypeCache.set(index.lineage, perFile); }
+  const text = index.texts.get(file) ?? '';
+  const hit = perFile.get(file);
+  if (hit && hit.text === text) return hit.names;
+  const names = new Set<string>();
+  for (const m of text.matchAll(/^[ \t]*(?:extern\s+)?(?:asmlinkage\s+)?void\s[^\n]*\(\s*void\s*\)[^\n]*/gm)) {
+    for (const d of m[0].matchAll(/([A-Za-z_]\w*)\s*\(\s*void\s*\)/g)) names.add(d[1]);
+  }
+  perFile.set(file, { text, names });
+  return names;
+}
+
+function headerPrototypes(index: WorkspaceIndex): ReadonlySet<string> {
+  let all = headerNames.get(index);
+  if (!all) {
+    const out = new Set<string>();
+    for (const file of index.texts.keys()) if (file.endsWith('.h')) for (const n of prototypesIn(index, file)) out.add(n);
+    all = out;
+    headerNames.set(index, all);
+  }
+  return all;
 }

@@ -76,7 +76,7 @@ function redoAsmCall(w: PathWalker, r: AsmRecord, link: ChainLink): Ctx[] {
   return r.outs;
 }
 
-/** True the first time the innermost trace reads w (outside every trace nothing is logged). */
+/** True the first time the innermost trace reads this (outside every trace nothing is logged). */
 export function firstRead<T>(w: PathWalker, set: (o: OpenTrace) => Set<T>, what: T): boolean {
   const o = w.open[w.open.length - 1];
   if (!o) return false;
@@ -119,14 +119,14 @@ export function endTrace(w: PathWalker, entry: MemoEntry, fellBack: boolean): vo
   adopt(w, t);
 }
 
-/** A finished trace (recorded or re-used) joins w walk's traces and its caller's children. */
+/** A finished trace (recorded or re-used) joins this walk's traces and its caller's children. */
 function adopt(w: PathWalker, t: Trace): void {
   w.open[w.open.length - 1]?.t.children.push(t);
   w.traces.set(t.key, t);
 }
 
 /**
- * Would walking w call again do exactly what the trace did? Its key already says same
+ * Would walking this call again do exactly what the trace did? Its key already says same
  * function, arguments and machine states; the rest of what it read must answer the same:
  * the walker state it began in, the syntax of every function it entered, every relevance
  * summary it asked, every memoised call it found or did not find.
@@ -142,7 +142,7 @@ export function traceHolds(w: PathWalker, t: Trace, from: { range: Range } | nul
   return readsHold(t, w.index, w.hints, w.memo, w.startApsAt);
 }
 
-/** Does again what a holding trace did: its steps and call sites under w caller, its memoised calls, its notes. */
+/** Does again what a holding trace did: its steps and call sites under this caller, its memoised calls, its notes. */
 export function replay(w: PathWalker, t: Trace, sym: string, from: { range: Range } | null, ctxs: Ctx[]): Ctx[] {
   w.counts.reused++;
   if (w.recording) {
@@ -156,7 +156,7 @@ export function replay(w: PathWalker, t: Trace, sym: string, from: { range: Rang
   const shift = w.steps.length - t.firstStep;
   for (const s of t.steps) {
     // a step reported at a writer's call site has the chain of that call's caller: as deep
-    // below w caller's chain as it was below the trace's
+    // below this caller's chain as it was below the trace's
     const chain = s.chain.length < skip ? w.chain.slice(0, w.chain.length - (t.chainLength - s.chain.length)) : [...prefix, ...s.chain.slice(skip)];
     w.steps.push({ ...s, index: s.index + shift, seq: s.seq + seq, chain, depth: chain.length });
   }
@@ -169,7 +169,7 @@ export function replay(w: PathWalker, t: Trace, sym: string, from: { range: Rang
   w.peak = Math.max(w.peak, w.nesting + t.peak);
   for (let i = t.from; i < t.to; i++) {
     const e = t.log[i];
-    // (the events are in w walk's log already)
+    // (the events are in this walk's log already)
     if (e.k === 'unresolved') { w.unresolved.set(e.sym, e.range); w.noted.push([e.sym, e.range]); if (w.recording) w.unresolvedSets++; }
     else if (e.k === 'limit') w.noteLimit(e.hit, true);
     else if (e.k === 'aps' && e.first) { w.startApsAt = e.site + shift; w.apBase = e.base; }

@@ -62,7 +62,7 @@ function summariesOf(index: WorkspaceIndex, hints: Hints): Summaries {
 }
 
 function newSummaries(index: WorkspaceIndex, hints: Hints): Summaries {
-  const hintNames = new Set([...hints.gateWriters.map((g) => g.name), ...hints.istSetters.map((g) => g.name), ...hints.freeInit, ...hints.startAps, ...hints.readCr4, ...index.featureWords]);
+  const hintNames = new Set([...hints.freeInit, ...hints.startAps, ...index.featureWords]);
   const vocabulary = vocabularyOf(hints);
   const macroBodies = cacheFor(cacheFor(macroFacts, vocabulary, () => new WeakMap()), index.macros, () => new Map());
   return { hints, vocabulary, memo: new Map(), hintNames, copiers: new Set(index.copyRecipes.map((c) => c.fn)), macroBodies, asked: [], follow: null };
