@@ -13,6 +13,7 @@ const GAS_COMMENT = new RegExp(`^#(?!\\s*${CPP_DIRECTIVE})`);
 /** A line that is a gas `#` comment written as `# words`. */
 export const GAS_HASH_COMMENT_LINE = new RegExp(`^\\s*#\\s+(?!${CPP_DIRECTIVE})\\S`);
 
+/** A file's text as lines (without their `\r`), with the line end it uses. */
 export class Doc {
   readonly lines: string[];
   readonly eol: string;

@@ -114,7 +114,7 @@ function scanInitAnnotation(ctx: Ctx): string {
   return best ? best[0] : '__init';
 }
 
-/** Which vectors a handler is chosen for: NMI, exceptions (0-31), interrupts (32-255), or both kinds. */
+/** Which vectors a handler is chosen for: NMI, exceptions (0-31), interrupts (32-255), or a range over both. */
 export type HandlerKind = 'nmi' | 'exc' | 'irq' | 'mixed';
 
 /** A non-init handler the tree already installs for such vectors, else the placeholder. */
