@@ -1,4 +1,4 @@
-// Quick fixes (server/src/ide/code-actions.ts) through the engine API bundle (`out/api.js`,
+// Quick fixes (server/src/ide/fixes/) through the engine API bundle (`out/api.js`,
 // built by `node scripts/build.mjs`):
 //
 //   node --test test/code-actions.test.mjs

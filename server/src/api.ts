@@ -9,7 +9,7 @@ export { toSarif } from './report/sarif';
 export { toText } from './report/text';
 export * as timeline from './ide/timeline';
 export * as navigation from './ide/navigation';
-export * as fixes from './ide/code-actions'; export * as suppress from './rules/suppressions';
+export * as fixes from './ide/fixes'; export * as suppress from './rules/suppressions';
 export { lexCFile } from './index/c-lex';
 export { MacroTable, scanMacros } from './index/macros';
 export { blankAttributes, declaratorName } from './index/c-index';

@@ -17,7 +17,7 @@ import { toDiagnostics } from './lsp/diagnostics';
 import * as navigation from './lsp/navigation';
 import { prepare as prepareNavigation } from './ide/navigation';
 import * as timeline from './ide/timeline';
-import { codeActions, unusedSuppressionAction, type CodeAction as Fix } from './ide/code-actions';
+import { codeActions, unusedSuppressionAction, type CodeAction as Fix } from './ide/fixes';
 import type { DiagnosticData } from './lsp/diagnostics';
 import { lspRange, uriOf } from './lsp/convert';
 
