@@ -62,3 +62,26 @@ test('forms-cr4-shadow-early: the same helpers before any IDT is loaded: TL002 a
   assert.deepEqual(places(ws), ['TL002 include/cpu.h:21']);
   assert.match(ws[0].message, /sets CR4\.MCE \(bit 6\) while no IDT is loaded, until `lidt d` at traps\.c:21/);
 });
+
+// Linux's way: gates described by tables of `{ .vector, .bits.ist, .bits.type, .bits.p, .addr }`
+// records (built by macros), walked by `for (; size > 0; t++, size--)`, each record laid into a
+// local `gate_desc` field by field (`offset_low`, `segment`, `bits`, `offset_middle`,
+// `offset_high`) by a callee handed its address, then copied into the table with `memcpy`: the
+// gate is decoded by the layout of the tree's own struct (bitfields included), no name known.
+
+test('forms-idt-table-missed: the early stubs stay on vectors 20-31 (TL003 [bsp]); an AP loads the shared table, IST on #DB/NMI/#DF/#MC, before its TSS (TL001 [ap], closed by the ltr in cpu_init)', () => {
+  const ws = warningsOf('forms-idt-table-missed');
+  assert.deepEqual(places(ws), ['TL001 arch/x86/include/asm/desc.h:22', 'TL003 arch/x86/kernel/idt.c:118']);
+  const tl003 = ws.find((f) => f.rule === 'TL003');
+  assert.deepEqual(tl003.vectors, Array.from({ length: 12 }, (_, i) => 20 + i));
+  assert.match(tl003.message, /still point at early_idt_handler_array\[\] \(init section\) when init memory is freed by `free_initmem\(\)`/);
+  const tl001 = ws.find((f) => f.rule === 'TL001');
+  assert.equal(tl001.role, 'ap');
+  assert.deepEqual(tl001.vectors, [1, 2, 8, 18], 'the vectors of ist_idts, whose records set bits.ist');
+  assert.match(tl001.message, /until `ltr GDT_ENTRY_TSS\*8` at arch\/x86\/include\/asm\/desc\.h:27/);
+  assert.deepEqual(tl001.chain.map((c) => c.symbol), ['start_secondary', 'load_current_idt'], 'load_idt() is a macro that forwards to native_load_idt()');
+});
+
+test('forms-idt-table-fixed: the reserved vectors get a handler outside init text, and the AP loads its TSS first: no warning', () => {
+  assert.deepEqual(places(warningsOf('forms-idt-table-fixed')), []);
+});

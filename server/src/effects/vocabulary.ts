@@ -1,5 +1,6 @@
 import type { Hints } from '../config';
 import { escapeRe } from '../model/regex';
+import type { WorkspaceIndex } from '../index/index';
 import { TABLE_LOAD_MNEMONICS } from './insn';
 
 /**
@@ -31,4 +32,16 @@ export function vocabularyOf(hints: Hints): Vocabulary {
     byHints.set(hints, v);
   }
   return v;
+}
+
+/**
+ * The function a function-like macro only forwards to (`#define load_idt(dtr) native_load_idt(dtr)`,
+ * through further such macros): the walk and the relevance summary follow the call it expands to.
+ */
+export function forwardedTo(index: WorkspaceIndex, body: string, depth = 0): string | null {
+  const m = /^\s*\(?\s*([A-Za-z_]\w*)\s*\([^;]*\)\s*\)?\s*;?\s*$/.exec(body);
+  if (!m || depth > 8) return null;
+  if (index.functions.has(m[1])) return m[1];
+  const next = index.macros.get(m[1]);
+  return next && next.params !== null ? forwardedTo(index, next.body, depth + 1) : null;
 }

@@ -3,7 +3,7 @@
  * the callee walked, or a function-like macro expanded and walked.
  */
 import { isMemoryCopy } from '../effects/c-library';
-import { vocabularyOf } from '../effects/vocabulary';
+import { forwardedTo, vocabularyOf } from '../effects/vocabulary';
 import type { CFunction } from '../index/c-index';
 import { type SyntaxNode, snapshot } from '../parse/syntax';
 import { mayWriteGates, relevant, walkSymbol } from './calls';
@@ -11,8 +11,9 @@ import { type Ctx, MACRO_FILE, dedupe } from './context';
 import { execExpr, execStmt } from './drive-c';
 import { RETURNED, evalC, retKey, withReturn } from './eval-c';
 import { MAX_CALLS, MAX_UNRESOLVED } from './limits';
-import { type Val, valKey } from './values';
+import { type Val, handsGateMemory, valKey } from './values';
 import type { PathWalker } from './walker';
+import { storeGateStruct } from './c-assign';
 
 
 export function walkCall(w: PathWalker, n: SyntaxNode, ctxs0: Ctx[], fn: CFunction): Ctx[] {
@@ -57,6 +58,8 @@ export function walkCall(w: PathWalker, n: SyntaxNode, ctxs0: Ctx[], fn: CFuncti
   if (isMemoryCopy(name) && argNodes.length >= 2) {
     const d = evalC(w, argNodes[0], c0, fn), s = evalC(w, argNodes[1], c0, fn);
     if (d?.k === 'table' && s?.k === 'table') return w.apply({ kind: 'table-copy', dst: d.ref, src: s.ref, text }, range, ctxs);
+    // one gate copied from a struct built field by field (`memcpy(&idt[entry], gate, sizeof(*gate))`)
+    if (d?.k === 'gate' && s?.k === 'struct') return storeGateStruct(w, d, s.fields, text, range, ctxs);
     return ctxs;
   }
   // error exits (panic, BUG, a noreturn call in a branch) are not boot paths
@@ -77,14 +80,14 @@ export function walkCall(w: PathWalker, n: SyntaxNode, ctxs0: Ctx[], fn: CFuncti
     for (const g of groups.values()) {
       const mark = w.steps.length;
       // inside a gate writer its own calls are how it writes, not steps of the boot path
-      const quiet = w.writer !== null || g.args.some((a) => a?.k === 'gate');
+      const quiet = w.writer !== null || handsGateMemory(g.args);
       if (!quiet) w.record({ kind: 'call', callee: name, text }, range, g.ctxs, g.ctxs);
       const back = w.asWriter(g.args, text, range, () => walkSymbol(w, name, g.ctxs, { file: fn.file, range }, 'sub', g.args));
       // a call that did nothing to boot state is not a step of the timeline
       if (!quiet && w.steps.length === mark + 1) w.steps.pop();
       if (w.index.noreturn.has(name)) continue; // the path ends inside it
       // what it returned, for the expression the call is part of (`write_cr4(read_cr4() | mask)`)
-      out.push(...back.map((b) => ({ ...b, vals: withReturn(g.ctxs[0].vals, key, RETURNED.has(b.ret?.k ?? '') ? b.ret : undefined), stack: g.ctxs[0].stack })));
+      out.push(...back.map((b) => ({ ...b, vals: withReturn(b.vals, key, RETURNED.has(b.ret?.k ?? '') ? b.ret : undefined), stack: g.ctxs[0].stack })));
     }
     return dedupe(out);
   }
@@ -99,9 +102,10 @@ export function walkCall(w: PathWalker, n: SyntaxNode, ctxs0: Ctx[], fn: CFuncti
       return [];
     }
   }
-  // a macro that changes boot state by its words, or one handed gate memory (a gate writer written as a macro)
+  // a macro that changes boot state by its words, one handed gate memory (a gate writer written as
+  // a macro), or one that forwards to a function (`#define load_idt(dtr) native_load_idt(dtr)`)
   const args = m && m.params !== null ? argNodes.map((a) => evalC(w, a, c0, fn)) : [];
-  if (m && m.params !== null && (vocabularyOf(h).macro.test(m.body) || args.some((a) => a?.k === 'gate')) && !w.callStack.includes(name)) {
+  if (m && m.params !== null && (vocabularyOf(h).macro.test(m.body) || args.some((a) => a?.k === 'gate') || forwardedTo(w.index, m.body) !== null) && !w.callStack.includes(name)) {
     const node = macroStatement(w, name, n.text);
     if (node) {
       w.callStack.push(name);

@@ -15,7 +15,7 @@ import { walkC } from './drive-c';
 import { MAX_DEPTH } from './limits';
 import { asmCall, beginTrace, endTrace, firstRead, replay, traceHolds } from './replay';
 import { type State, stateKey } from './state';
-import { type MemoEntry, outsSig } from './traces';
+import { type CallOut, type MemoEntry, outsSig } from './traces';
 import { type Val, valKey } from './values';
 import type { PathWalker } from './walker';
 
@@ -37,7 +37,7 @@ export function walkSymbol(w: PathWalker, sym: string, ctxs: Ctx[], from: { file
     const caller = ctxs[0];
     if (known) {
       if (w.recording && firstRead(w, (o) => o.found, known)) w.log.push({ k: 'hit', key, sig: outsSig(known) });
-      const back = known.outs.map((k) => ({ st: k.st, ret: k.ret, vals: caller.vals, stack: caller.stack, flags: null }));
+      const back = known.outs.map((k) => resume(caller, k));
       if (from && back.some((b, i) => stateKey(b.st) !== stateKey(ctxs[Math.min(i, ctxs.length - 1)].st))) {
         w.chain.push(w.linkFrom(sym, from.range));
         w.record({ kind: 'call', callee: sym, text: `${sym}() (as before)` }, from.range, ctxs, back);
@@ -49,12 +49,12 @@ export function walkSymbol(w: PathWalker, sym: string, ctxs: Ctx[], from: { file
     if (old && traceHolds(w, old, from)) return replay(w, old, sym, from, ctxs);
     w.counts.walked++;
     if (w.recording) { w.log.push({ k: 'miss', key }); beginTrace(w, key, from); }
-    let out = w.enter(sym, from, () => walkC(w, fn, args, ctxs));
+    const walked = w.enter(sym, from, () => walkC(w, fn, args, ctxs));
     // Every path through it ended (error exits, loops the engine cannot bound): unless it is
     // declared noreturn, the function does return, with what the engine saw at worst unknown.
-    const fellBack = out.length === 0 && mode === 'sub' && !w.index.noreturn.has(sym);
-    if (fellBack) out = ctxs.map((c) => ({ ...c, ret: undefined }));
-    const entry: MemoEntry = { outs: out.map((o) => ({ st: o.st, ret: o.ret })) };
+    const fellBack = walked !== null && walked.length === 0 && mode === 'sub' && !w.index.noreturn.has(sym);
+    const out = walked === null ? ctxs : fellBack ? ctxs.map((c) => ({ ...c, ret: undefined })) : walked.map((o) => resume(caller, o));
+    const entry: MemoEntry = { outs: walked !== null && !fellBack ? walked : out.map((o) => ({ st: o.st, ret: o.ret })) };
     w.memo.set(key, entry);
     if (w.recording) endTrace(w, entry, fellBack);
     return out;
@@ -93,11 +93,21 @@ export function mayWriteGates(w: PathWalker, fn: CFunction, args: readonly (Val 
     : r.kind === 'percpu' ? st !== undefined && (st.percpu.has(r.name) || st.tables.has(`${r.name}[${w.role.name}]`))
     : r.kind === 'unknown' && copiedSlot(w, slotName(r.text, w.index));
   if (args.some((a) => (a?.k === 'gate' && (a.ref.kind !== 'symbol' || idts.has(a.ref.name))) || (a?.k === 'table' && table(a.ref)))) return true;
-  const code = args.some((a) => a?.k === 'element' || (a?.k === 'addr' && (w.index.functions.has(a.sym) || w.index.asmLabels.has(a.sym))));
-  return code && fn.refs.some((r) => isTableSymbol(w.index, r));
+  // or a handler's address (alone, or in a record: `{ .vector = 2, .addr = nmi }`) while it indexes a
+  // table, or fills a struct of the caller's (the gate being built: `idt_init_desc(&desc, t)`)
+  const isCode = (a: Val | undefined): boolean => a?.k === 'element' || (a?.k === 'addr' && (w.index.functions.has(a.sym) || w.index.asmLabels.has(a.sym) || !w.index.variable(a.sym)));
+  const code = args.some((a) => isCode(a) || (a?.k === 'struct' && [...a.fields.values()].some(isCode)) || (a?.k === 'recs' && a.items.some((r) => r.k === 'struct' && [...r.fields.values()].some(isCode))));
+  return code && (fn.refs.some((r) => isTableSymbol(w.index, r)) || args.some((a) => a?.k === 'struct' && a.of !== undefined));
 }
 
 /** A per-CPU slot array that the tree fills with copies of a table: its slots are gate memory. */
 function copiedSlot(w: PathWalker, slot: string | null): boolean {
   return slot !== null && w.index.copyRecipes.some((c) => slotName(c.dst, w.index) === slot);
+}
+
+/** Back in the caller: its locals (with what the callee stored into them through pointers), the callee's machine state and return value. */
+export function resume(caller: Ctx | undefined, o: CallOut): Ctx {
+  let vals: ReadonlyMap<string, Val> = caller?.vals ?? new Map();
+  if (o.writes && o.writes.size > 0) { const m = new Map(vals); for (const [k, v] of o.writes) m.set(k, v); vals = m; }
+  return { st: o.st, ret: o.ret, vals, stack: caller?.stack ?? [], flags: null };
 }

@@ -26,7 +26,7 @@ export function walkAsm(w: PathWalker, unitIdx: number, start: number, ctxs: Ctx
   while (pending.size > 0) {
     let pos = Infinity;
     for (const p of pending.keys()) if (p < pos) pos = p;
-    if (budget-- <= 0) { w.noteLimit({ limit: `assembler statement budget ${ASM_BUDGET}`, at: w.within[w.within.length - 1] ?? unit.root, effect: 'the rest of w walk of the unit is not followed', range: at(pos) }); break; }
+    if (budget-- <= 0) { w.noteLimit({ limit: `assembler statement budget ${ASM_BUDGET}`, at: w.within[w.within.length - 1] ?? unit.root, effect: 'the rest of this walk of the unit is not followed', range: at(pos) }); break; }
     if (w.timeUp()) { w.timeLimitAt(at(pos)); break; }
     let cur = dedupe(pending.get(pos) ?? []);
     pending.delete(pos);

@@ -12,13 +12,18 @@ import { evalC } from './eval-c';
 import { MAX_NESTING } from './limits';
 import { type Val, truth } from './values';
 import type { PathWalker } from './walker';
+import type { CallOut } from './traces';
 
-export function walkC(w: PathWalker, fn: CFunction, args: (Val | undefined)[], ctxs: Ctx[]): Ctx[] {
+/**
+ * A C function's body from its entry: what comes back, per path (machine state, return value, and
+ * what it stored through pointers to the caller's locals); null when it has no body to walk.
+ */
+export function walkC(w: PathWalker, fn: CFunction, args: (Val | undefined)[], ctxs: Ctx[]): CallOut[] | null {
   // the clock is read at calls: between two, one function body at most
   if (w.timeUp()) { w.timeLimitAt(fn.range); return []; }
   const node = syntaxOf(w, fn);
   const body = node?.childForFieldName('body');
-  if (!body) return ctxs;
+  if (!body) return null;
   const vals = new Map<string, Val>();
   fn.params.forEach((p, i) => { const a = args[i]; if (a) vals.set(p, a); });
   const entered = ctxs.map((c) => ({ ...c, vals, stack: [], flags: null }));
@@ -27,9 +32,17 @@ export function walkC(w: PathWalker, fn: CFunction, args: (Val | undefined)[], c
   const f = execStmt(w, body, entered, fn);
   w.condDepth = saved;
   const out = dedupe([...f.normal, ...f.ret, ...f.brk, ...f.cont]);
-  // back in the caller: its variables, the callee's machine state and return value
-  const caller = ctxs[0];
-  return out.map((c) => ({ st: c.st, vals: caller?.vals ?? new Map(), stack: caller?.stack ?? [], flags: null, ret: c.ret }));
+  // parameters that point at a caller's local struct: their fields as the callee left them go back
+  const refs: [string, string][] = [];
+  fn.params.forEach((p, i) => { const a = args[i]; if (a?.k === 'struct' && a.of) refs.push([p, a.of]); });
+  return out.map((c) => (refs.length === 0 ? { st: c.st, ret: c.ret } : { st: c.st, ret: c.ret, writes: writesBack(c.vals, refs) }));
+}
+
+/** The callee's fields of each pointer parameter (`gate.offset_low`), as the caller's local's (`desc.offset_low`). */
+function writesBack(vals: ReadonlyMap<string, Val>, refs: readonly [string, string][]): ReadonlyMap<string, Val> {
+  const out = new Map<string, Val>();
+  for (const [param, local] of refs) for (const [k, v] of vals) if (k.startsWith(`${param}.`)) out.set(`${local}${k.slice(param.length)}`, v);
+  return out;
 }
 
 export function execStmt(w: PathWalker, n: SyntaxNode, ctxs: Ctx[], fn: CFunction): Flow {
@@ -117,9 +130,11 @@ function execStmtInner(w: PathWalker, n: SyntaxNode, ctxs: Ctx[], fn: CFunction)
         cur = w.apply({ kind: 'free-init', text }, w.rangeIn(fn, n), cur);
       }
       if (init) cur = init.type === 'declaration' ? execStmt(w, init, cur, fn).normal : execExpr(w, init, cur, fn);
+      const body = n.childForFieldName('body');
+      const records = recordWalk(n, cur[0]);
+      if (records && body) return walkRecords(w, body, records, cur, fn);
       const loop = loopRange(n, w);
       if (loop) cur = cur.map((c) => { const vals = new Map(c.vals); vals.set(loop.name, { k: 'range', vs: loop.vs }); return { ...c, vals }; });
-      const body = n.childForFieldName('body');
       const r = body ? execStmt(w, body, cur, fn) : flow(cur);
       const forever = n.childForFieldName('condition') === null;
       // with constant bounds and at least one iteration, the body certainly runs
@@ -260,4 +275,35 @@ function continueGuard(stmt: SyntaxNode, c: Ctx | undefined, w: PathWalker): { n
   const drop = terms.map((t) => idx.macros.evaluate(t?.[2] ?? ''));
   if (drop.some((d) => d === undefined)) return null;
   return { name, drop: drop.map((d) => Number(d)) };
+}
+
+/**
+ * `for (; size > 0; t++, size--)` with `t` pointing at a table's records (or at one local record):
+ * the pointer the loop steps, and the records it visits, in order.
+ */
+function recordWalk(n: SyntaxNode, c: Ctx | undefined): { name: string; items: readonly Val[] } | null {
+  const update = n.childForFieldName('update')?.text ?? '';
+  if (!c || !update.includes('++')) return null;
+  for (const m of update.matchAll(/\b([A-Za-z_]\w*)\s*\+\+|\+\+\s*([A-Za-z_]\w*)/g)) {
+    const name = m[1] ?? m[2];
+    const v = c.vals.get(name);
+    if (v?.k === 'recs') return { name, items: v.items };
+    if (v?.k === 'struct' && v.of) return { name, items: [v] };
+  }
+  return null;
+}
+
+/** The loop's body once per record, in order, with the pointer at that record. */
+function walkRecords(w: PathWalker, body: SyntaxNode, records: { name: string; items: readonly Val[] }, ctxs: Ctx[], fn: CFunction): Flow {
+  const acc = flow();
+  let cur = ctxs;
+  for (const item of records.items) {
+    if (cur.length === 0) break;
+    const r = execStmt(w, body, cur.map((c) => withLocal(c, records.name, item)), fn);
+    acc.ret.push(...r.ret);
+    acc.normal.push(...r.brk);
+    cur = dedupe([...r.normal, ...r.cont]);
+  }
+  acc.normal = dedupe([...acc.normal, ...cur]).map((c) => withLocal(c, records.name, { k: 'unknown' }));
+  return acc;
 }

@@ -11,6 +11,7 @@ import type { Ctx } from './context';
 import { MAX_NESTING } from './limits';
 import { EMPTY_CR, type Val, asCr, orVals, truth, valKey, vectorsOf, wordOf } from './values';
 import type { PathWalker } from './walker';
+import { recordOf, structInitialiser, tableRecords } from './c-records';
 
 /**
  * The fields that name the low 8 bytes of a 16-byte gate (`idt_entry_t { a, b }`, `{ lo, hi }`):
@@ -59,7 +60,15 @@ function evalInner(w: PathWalker, n: SyntaxNode, c: Ctx, fn: CFunction): Val | u
       if (f && (!v || closeness(f.file, fn.file) >= closeness(v.file, fn.file))) return { k: 'addr', sym: n.text };
       if (v) {
         if (v.isPointerArray) return { k: 'slots', name: n.text };
-        if (v.isArray) return isTableSymbol(w.index, n.text) ? { k: 'table', ref: { kind: 'symbol', name: n.text } } : { k: 'addr', sym: n.text };
+        if (v.isArray) {
+          const recs = tableRecords(w, v, c, fn);
+          if (recs) return { k: 'recs', items: recs };
+          // an array of code the assembler defines (`early_idt_handler_array[32][9]`): its name is an address
+          if (isCodeLabel(w, n.text)) return { k: 'addr', sym: n.text };
+          return isTableSymbol(w.index, n.text) ? { k: 'table', ref: { kind: 'symbol', name: n.text } } : { k: 'addr', sym: n.text };
+        }
+        const init = v.init?.trimStart().startsWith('{') ? structInitialiser(w, v, c, fn) : null;
+        if (init) return init;
         return { k: 'cr', cr: { ...EMPTY_CR, words: [n.text] } };
       }
       if (w.index.functions.has(n.text) || isDeclaredHandler(w.index, fn.file, n.text)) return { k: 'addr', sym: n.text };
@@ -73,9 +82,9 @@ function evalInner(w: PathWalker, n: SyntaxNode, c: Ctx, fn: CFunction): Val | u
       const arg = n.childForFieldName('argument');
       const v = evalC(w, arg, c, fn);
       const op = n.child(0)?.text;
-      if (op === '&' && arg?.type === 'identifier' && c.vals.has(arg.text)) {
-        const fields = structFields(c.vals, arg.text);
-        if (fields) return { k: 'struct', fields };
+      // a local by address: its fields as the code set them, and a callee's stores through it come back
+      if (op === '&' && arg?.type === 'identifier' && c.vals.has(arg.text) && (v === undefined || v.k === 'struct')) {
+        return { k: 'struct', fields: structFields(c.vals, arg.text) ?? (v?.k === 'struct' ? v.fields : new Map()), of: arg.text };
       }
       // the address of a function or label, or of a symbol defined outside the workspace (`extern void h(void)`)
       if (op === '&' && arg?.type === 'identifier' && !v && !c.vals.has(arg.text) && !w.index.variable(arg.text)) return { k: 'addr', sym: arg.text };
@@ -89,7 +98,8 @@ function evalInner(w: PathWalker, n: SyntaxNode, c: Ctx, fn: CFunction): Val | u
         const vs = vectorsOf(idx);
         return vs ? { k: 'gate', ref: base.ref, vs } : undefined;
       }
-      if (base?.k === 'addr' && w.index.variable(base.sym)?.isCodeArray) return { k: 'element', of: base.sym };
+      if (base?.k === 'addr' && (w.index.variable(base.sym)?.isCodeArray || isCodeLabel(w, base.sym))) return { k: 'element', of: base.sym };
+      if (base?.k === 'recs' && idx?.k === 'num') return base.items[Number(idx.v)];
       return undefined;
     }
     case 'binary_expression': {
@@ -123,6 +133,9 @@ function evalInner(w: PathWalker, n: SyntaxNode, c: Ctx, fn: CFunction): Val | u
     case 'call_expression': {
       const name = n.childForFieldName('function')?.text ?? '';
       const args = (n.childForFieldName('arguments')?.namedChildren ?? []);
+      // `(u16) (addr >> 16)`: a cast to a typedef name reads as a call of a parenthesised name
+      const callee = n.childForFieldName('function');
+      if (callee?.type === 'parenthesized_expression' && args.length === 1 && isTypeName(w, callee.namedChildren[0], c)) return evalC(w, args[0], c, fn);
       if (cr4Readers(w.index).has(name)) return { k: 'cr', cr: { ...EMPTY_CR, keepsCurrent: true } };
       if (w.hints.cpuId.includes(name)) return w.role.kind === 'bsp' ? { k: 'num', v: 0n } : w.role.kind === 'ap' ? { k: 'nonzero' } : undefined;
       if (w.hints.percpuAccessors.includes(name) && args[0]) {
@@ -137,6 +150,8 @@ function evalInner(w: PathWalker, n: SyntaxNode, c: Ctx, fn: CFunction): Val | u
       return k === undefined ? undefined : { k: 'num', v: k };
     }
     case 'initializer_list': {
+      const record = recordOf(w, n, c, fn);
+      if (record) return record;
       let base: Val | undefined, limit: Val | undefined;
       let any = false;
       for (const p of n.namedChildren) {
@@ -155,11 +170,19 @@ function evalInner(w: PathWalker, n: SyntaxNode, c: Ctx, fn: CFunction): Val | u
       // a half of a gate read back (`gate->a & ~(7UL << 32)`), or a field of a local struct being built
       const arg = n.childForFieldName('argument');
       const field = n.childForFieldName('field')?.text ?? '';
+      // a field of a local (or of a struct a parameter points at) as the code set it: `desc.bits.ist`
+      const path = fieldPath(n);
+      if (path) {
+        const local = c.vals.get(path);
+        if (local) return local.k === 'unknown' ? undefined : local;
+        const fields = structFields(c.vals, path);
+        if (fields) return { k: 'struct', fields };
+      }
       const g = evalC(w, arg, c, fn);
       if (g?.k === 'gate') return { k: 'word', w: memWord(gateMem(g, field)) };
-      if (g?.k === 'struct') { const f = g.fields.get(field); return f && f.k !== 'unknown' ? f : undefined; }
-      const local = arg?.type === 'identifier' ? c.vals.get(`${arg.text}.${field}`) : undefined;
-      return local && local.k !== 'unknown' ? local : undefined;
+      if (g?.k === 'recs' && g.items[0]?.k === 'struct') return fieldOf(g.items[0].fields, field);
+      if (g?.k === 'struct') return fieldOf(g.fields, field);
+      return undefined;
     }
     case 'conditional_expression': return undefined;
     default: return undefined;
@@ -167,7 +190,7 @@ function evalInner(w: PathWalker, n: SyntaxNode, c: Ctx, fn: CFunction): Val | u
 }
 
 /** The fields a local struct was given (`idte.a`, `idte.b`), or null when it has none. */
-function structFields(vals: ReadonlyMap<string, Val>, name: string): ReadonlyMap<string, Val> | null {
+export function structFields(vals: ReadonlyMap<string, Val>, name: string): ReadonlyMap<string, Val> | null {
   const prefix = `${name}.`;
   let out: Map<string, Val> | null = null;
   for (const [k, v] of vals) if (k.startsWith(prefix)) (out ??= new Map()).set(k.slice(prefix.length), v);
@@ -243,4 +266,37 @@ function headerPrototypes(index: WorkspaceIndex): ReadonlySet<string> {
     headerNames.set(index, all);
   }
   return all;
+}
+
+/** `a.b.c` / `a->b.c` as the dotted path `a.b.c` when its base is a plain name; null otherwise. */
+export function fieldPath(n: SyntaxNode): string | null {
+  if (n.type === 'identifier') return n.text;
+  if (n.type !== 'field_expression') return null;
+  const base = n.childForFieldName('argument');
+  const field = n.childForFieldName('field')?.text;
+  const head = base ? fieldPath(base) : null;
+  return head && field ? `${head}.${field}` : null;
+}
+
+/** A field of a struct value: a leaf, or the struct of the leaves below it (`d->bits`). */
+function fieldOf(fields: ReadonlyMap<string, Val>, field: string): Val | undefined {
+  const f = fields.get(field);
+  if (f) return f.k === 'unknown' ? undefined : f;
+  const prefix = `${field}.`;
+  let sub: Map<string, Val> | null = null;
+  for (const [k, v] of fields) if (k.startsWith(prefix)) (sub ??= new Map()).set(k.slice(prefix.length), v);
+  return sub ? { k: 'struct', fields: sub } : undefined;
+}
+
+/** A label the assembler defines in a code section. */
+export function isCodeLabel(w: PathWalker, name: string): boolean {
+  const l = w.index.asmLabels.get(name);
+  return l !== undefined && /text/.test(l.section);
+}
+
+/** A name that is nothing the code can call or read (no function, variable, local or macro): a type name. */
+function isTypeName(w: PathWalker, n: SyntaxNode | null | undefined, c: Ctx): boolean {
+  if (n?.type !== 'identifier') return false;
+  const name = n.text;
+  return !c.vals.has(name) && !w.index.functions.has(name) && !w.index.variable(name) && !w.index.macros.get(name) && !w.index.asmLabels.has(name);
 }

@@ -4,6 +4,7 @@
  */
 import type { CFunction } from '../index/c-index';
 import type { ChainLink, LimitHit, Range } from '../model/types';
+import { resume } from './calls';
 import { type Ctx, ctxKey } from './context';
 import { MAX_CALLS, MAX_NESTING, MAX_UNRESOLVED } from './limits';
 import type { CallSite, Step } from './steps';
@@ -181,5 +182,5 @@ export function replay(w: PathWalker, t: Trace, sym: string, from: { range: Rang
   adopt(w, t);
   if (t.fellBack) return ctxs.map((c) => ({ ...c, ret: undefined }));
   const caller = ctxs[0];
-  return t.entry.outs.map((o) => ({ st: o.st, vals: caller.vals, stack: caller.stack, flags: null, ret: o.ret }));
+  return t.entry.outs.map((o) => resume(caller, o));
 }

@@ -8,12 +8,16 @@ import type { CallSite, Step } from './steps';
 import { valKey, type Val } from './values';
 
 /** What one walked call returned: the machine states (and return values) that came back. */
-export interface CallOut { st: State; ret?: Val }
+export interface CallOut {
+  st: State; ret?: Val;
+  /** What it stored through pointers to the caller's locals (`idt_init_desc(&desc, t)`), by the caller's names (`desc.bits.ist`). */
+  writes?: ReadonlyMap<string, Val>;
+}
 export interface MemoEntry { outs: CallOut[]; sig?: string }
 
 /** Identity of a call's result, by content: what a later walk must find for the same call. */
 export function outsSig(e: MemoEntry): string {
-  e.sig ??= e.outs.map((o) => `${stateKey(o.st)}/${o.ret ? valKey(o.ret) : ''}`).join(';');
+  e.sig ??= e.outs.map((o) => `${stateKey(o.st)}/${o.ret ? valKey(o.ret) : ''}${o.writes ? [...o.writes].map(([k, v]) => `/${k}=${valKey(v)}`).join('') : ''}`).join(';');
   return e.sig;
 }
 

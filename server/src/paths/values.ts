@@ -17,8 +17,14 @@ export type Val =
   /** A 64-bit word built from address bits, constants and memory (a gate's half being composed). */
   | { k: 'word'; w: Word }
   | { k: 'nonzero' }
-  /** A local struct handed over by address (`_write_gate_lower(gate, &idte)`): the fields the code set. */
-  | { k: 'struct'; fields: ReadonlyMap<string, Val> }
+  /**
+   * A struct's fields by dotted path (`bits.ist`): a local handed over by address
+   * (`_write_gate_lower(gate, &idte)`; `of`: that local, which the callee's stores write back to),
+   * or a record of a static table (`{ .vector = 2, .bits.ist = 2, .addr = nmi }`).
+   */
+  | { k: 'struct'; fields: ReadonlyMap<string, Val>; of?: string }
+  /** A pointer to the first of a static table's records, in order (`def_idts`, walked by `t++`). */
+  | { k: 'recs'; items: readonly Val[] }
   /** A local the code declared but whose value the engine does not know. */
   | { k: 'unknown' };
 
@@ -96,7 +102,8 @@ export function valKey(v: Val | undefined): string {
     case 'cr': return `c${v.cr.bits}${v.cr.words.join(',')}${v.cr.keepsCurrent}${v.cr.cleared}`;
     case 'word': return `w${v.w.bits.map((b) => (typeof b === 'object' ? ('sym' in b ? `${b.sym}.${b.bit}` : `@${b.mem}.${b.bit}`) : b)).join(',')}`;
     case 'nonzero': return 'nz';
-    case 'struct': return `{${[...v.fields].map(([f, x]) => `${f}=${valKey(x)}`).join(',')}}`;
+    case 'struct': return `{${v.of ?? ''}:${[...v.fields].map(([f, x]) => `${f}=${valKey(x)}`).join(',')}}`;
+    case 'recs': return `[${v.items.map(valKey).join(';')}]`;
     case 'unknown': return 'u';
   }
 }
@@ -108,4 +115,9 @@ export function wordOf(v: Val | undefined): Word | undefined {
   if (v?.k === 'element') return addrWord(`${v.of}[]`);
   if (v?.k === 'num') return constWord(v.v & ((1n << 64n) - 1n));
   return undefined;
+}
+
+/** Arguments that hand gate memory over: a gate, or a table with a vector (`write_idt_entry(idt, t->vector, &desc)`). */
+export function handsGateMemory(args: readonly (Val | undefined)[]): boolean {
+  return args.some((a) => a?.k === 'gate') || (args.some((a) => a?.k === 'table') && args.some((a) => a?.k === 'num' || a?.k === 'range'));
 }

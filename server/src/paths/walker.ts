@@ -18,7 +18,7 @@ import type { AsmRecord, OpenTrace } from './replay';
 import { type GateTables, type State, initialState, stateKey } from './state';
 import type { CallSite, RolePath, Step, StepEffect } from './steps';
 import type { MemoEntry, Trace, TraceEvent } from './traces';
-import type { Val } from './values';
+import { type Val, handsGateMemory } from './values';
 
 /** The walk of one role from its entry (see the module comment). */
 export class PathWalker {
@@ -117,6 +117,7 @@ export class PathWalker {
       depth: chain.length, before: ctxs.map((c) => c.st), after: next.map((c) => c.st),
     });
   }
+
   apply(effect: Effect, range: Range, ctxs: Ctx[]): Ctx[] {
     const site = this.steps.length;
     if (effect.kind === 'gate' || effect.kind === 'ist') this.siteWrites++;
@@ -134,11 +135,13 @@ export class PathWalker {
     }
     return next;
   }
+
   noteUnresolved(sym: string, range: Range): void {
     this.unresolved.set(sym, range);
     this.noted.push([sym, range]);
     if (this.recording) { this.log.push({ k: 'unresolved', sym, range }); this.unresolvedSets++; }
   }
+
   /**
    * A limit stopped the walk here (noted once per limit and place, or once per walk for a cap
    * that every later call meets; `logged`: the trace log has it already).
@@ -151,9 +154,11 @@ export class PathWalker {
     this.limits.push(hit);
     if (this.recording && !logged) this.log.push({ k: 'limit', hit });
   }
+
   depthLimit(sym: string, range: Range): void {
     this.noteLimit({ limit: `call depth limit ${MAX_DEPTH}`, at: sym, effect: 'the call is not followed', range });
   }
+
   /** True once the time limit has passed (the clock is read every CLOCK_EVERY C calls and assembler statements). */
   timeUp(): boolean {
     if (this.expired) return true;
@@ -161,16 +166,19 @@ export class PathWalker {
     this.expired = true;
     return true;
   }
+
   /** Where the time limit stopped the walk: the first statement that saw it. */
   timeLimitAt(range: Range): void {
     if (this.timeLimit === null || this.limits.some((h) => h.limit.startsWith(TIME_LIMIT))) return;
     this.noteLimit({ limit: `${TIME_LIMIT} ${this.timeLimit.ms / 1000} s`, at: this.within[this.within.length - 1] ?? '', effect: 'the analysis stopped here; the rest of the path is not checked', range });
   }
+
   /** The link a call adds to the chain: the function it is made from, and where. */
   linkFrom(sym: string, range: Range): ChainLink {
     return { symbol: this.within[this.within.length - 1] ?? sym, range };
   }
-  enter(sym: string, from: { file: string; range: Range } | null, body: () => Ctx[]): Ctx[] {
+
+  enter<T>(sym: string, from: { file: string; range: Range } | null, body: () => T): T {
     if (from) this.chain.push(this.linkFrom(sym, from.range));
     this.callStack.push(sym);
     this.within.push(sym);
@@ -180,15 +188,21 @@ export class PathWalker {
       if (from) this.chain.pop();
     }
   }
+
   nestingLimit(n: SyntaxNode, fn: CFunction): void {
     this.noteLimit({ limit: `nesting limit ${MAX_NESTING}`, at: this.within[this.within.length - 1] ?? fn.name, effect: 'the code nested deeper is not followed', range: this.rangeIn(fn, n) });
   }
-  /** `walk` with this call as the gate writer when it hands gate memory over and no outer call did. */
+
+  /**
+   * `walk` with this call as the gate writer when it hands gate memory over (a gate, or a table
+   * with a vector: `write_idt_entry(idt, t->vector, &desc)`) and no outer call did.
+   */
   asWriter<T>(args: readonly (Val | undefined)[], text: string, range: Range, walk: () => T): T {
-    if (this.writer || !args.some((a) => a?.k === 'gate')) return walk();
+    if (this.writer || !handsGateMemory(args)) return walk();
     this.writer = { range, text, chain: this.chain.length, within: this.within[this.within.length - 1] ?? '' };
     try { return walk(); } finally { this.writer = null; }
   }
+
   /** Where a node of `fn` is: inside a macro expansion, the macro's call site in the user's file. */
   rangeIn(fn: CFunction, n: SyntaxNode): Range {
     return fn.file === MACRO_FILE && this.macroSite ? this.macroSite : rangeOf(fn.file, n);

@@ -1,7 +1,7 @@
 import type { Hints } from '../config';
 import type { WorkspaceIndex } from '../index/index';
 import type { CFunction } from '../index/c-index';
-import { vocabularyOf, type Vocabulary } from '../effects/vocabulary';
+import { forwardedTo, vocabularyOf, type Vocabulary } from '../effects/vocabulary';
 import { loadedTables } from '../effects/idt-tables';
 /**
  * Enabling interrupts counts only where a function does it itself (or through a macro):
@@ -39,8 +39,11 @@ interface TextFacts { own: boolean; irq: boolean; asmFlow: boolean; elementAddrs
  * (a `lidt` loads it), that is how a gate writer of any name is given its gate: the walk decodes
  * what it stores there.
  */
-/** `&idt_table[v]`, or an element of a per-CPU copy: `&this_cpu(idt)[X86_EXC_NMI]` (the name inside the accessor). */
-const ELEMENT_ADDR = /&\s*(?:[A-Za-z_]\w*\s*\(\s*)?([A-Za-z_]\w*)\s*\)?\s*\[/g;
+/**
+ * `&idt_table[v]`, or an element of a per-CPU copy: `&this_cpu(idt)[X86_EXC_NMI]` (the name inside
+ * the accessor); or a whole table handed to a call (`idt_setup_from_table(idt_table, def_idts, ...)`).
+ */
+const ELEMENT_ADDR = /&\s*(?:[A-Za-z_]\w*\s*\(\s*)?([A-Za-z_]\w*)\s*\)?\s*\[|\w\s*\(\s*([A-Za-z_]\w*)\s*,/g;
 /** By vocabulary first: what a body "does itself" depends on the profile's init-boundary symbols. */
 const textFacts = new WeakMap<Vocabulary, WeakMap<CFunction, TextFacts>>();
 const macroFacts = new WeakMap<Vocabulary, WeakMap<object, Map<string, { own: boolean; flow: boolean }>>>();
@@ -142,7 +145,7 @@ export function isRelevant(index: WorkspaceIndex, hints: Hints, fn: CFunction, o
     let t = bodyFacts.get(f);
     if (!t) {
       const text = index.texts.get(f.file)?.slice(f.startIndex, f.endIndex) ?? '';
-      t = { own: own.test(text), irq: IRQ.test(text), asmFlow: ASM_FLOW.test(text), elementAddrs: [...new Set(Array.from(text.matchAll(ELEMENT_ADDR), (m) => m[1]))] };
+      t = { own: own.test(text), irq: IRQ.test(text), asmFlow: ASM_FLOW.test(text), elementAddrs: [...new Set(Array.from(text.matchAll(ELEMENT_ADDR), (m) => m[1] ?? m[2]))] };
       bodyFacts.set(f, t);
     }
     return t;
@@ -169,6 +172,10 @@ export function isRelevant(index: WorkspaceIndex, hints: Hints, fn: CFunction, o
             macroBodies.set(c, body);
           }
           if (body.own) { r = true; break; }
+          // a macro that only forwards to a function doing it itself (`#define load_idt(dtr) native_load_idt(dtr)`)
+          const to = forwardedTo(index, m.body);
+          const g = to === null ? undefined : index.pickFunction(to, f.file);
+          if (g && g !== f && factsOf(g).own) { r = true; break; }
           // a tail-jump macro (reset_stack_and_jump(fn)): relevant when the function it jumps to is
           if (body.flow && f.refs.some((x) => { const g = index.pickFunction(x, f.file); return g !== undefined && g !== f && visit(g, depth + 1); })) { r = true; break; }
         }
