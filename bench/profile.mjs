@@ -49,7 +49,7 @@ function classify(fn, src, parent) {
     if (fn === 'create') return 'startup';
     if (fn === 'parse') return parent === 'index' || parent === 'C prep' ? 'parse?' : null;
   }
-  if (file.endsWith('index/index.ts') && fn === 'buildIndex') return 'index';
+  if (file.endsWith('index/build.ts') && fn === 'buildIndex') return 'index';
   if (parent === 'index') {
     if (file.endsWith('index/workspace.ts')) return 'read';
     if (fn === 'readFileSync' || fn === 'decode' || fn === 'tryReadSync' || fn === 'openSync') return 'read';

@@ -1,8 +1,8 @@
 // The Boot Timeline webview: the page builder (out/panel-html.js, bundled from
-// client/src/panel-html.ts) and the page's script (media/panel.js, shipped as it is) run in a
-// small DOM of our own (test/helpers/panel-page.mjs). Workspace strings must only ever become
-// text: that DOM throws on any markup-parsing API, and records every element and attribute the
-// script creates.
+// client/src/panel-html.ts) and the page's script (dist/webview/panel.js, bundled from
+// client/src/webview/) run in a small DOM of our own (test/helpers/panel-page.mjs). Workspace
+// strings must only ever become text: that DOM throws on any markup-parsing API, and records
+// every element and attribute the script creates.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -29,7 +29,7 @@ const HOSTILE = [
 test('panel html: the CSP is exactly the policy, with the nonce', () => {
   assert.equal(contentSecurityPolicy('https://file+.vscode-resource.vscode-cdn.net', 'abc123'),
     "default-src 'none'; style-src https://file+.vscode-resource.vscode-cdn.net; script-src 'nonce-abc123'; img-src https://file+.vscode-resource.vscode-cdn.net");
-  const html = buildPanelHtml({ cspSource: 'vscode-webview://src', nonce: 'N0nce+/=', scriptUri: 'vscode-webview://src/media/panel.js', styleUri: 'vscode-webview://src/media/panel.css' });
+  const html = buildPanelHtml({ cspSource: 'vscode-webview://src', nonce: 'N0nce+/=', scriptUri: 'vscode-webview://src/dist/webview/panel.js', styleUri: 'vscode-webview://src/media/panel.css' });
   const metas = [...html.matchAll(/<meta http-equiv="Content-Security-Policy" content="([^"]*)">/g)];
   assert.equal(metas.length, 1, 'one CSP meta');
   assert.equal(metas[0][1], "default-src &#39;none&#39;; style-src vscode-webview://src; script-src &#39;nonce-N0nce+/=&#39;; img-src vscode-webview://src");
@@ -38,12 +38,12 @@ test('panel html: the CSP is exactly the policy, with the nonce', () => {
   assert.ok(html.indexOf('Content-Security-Policy') < html.indexOf('<script'));
 });
 
-test('panel html: one script, from the media folder, carrying the nonce; no inline code, handlers or remote resources', () => {
+test('panel html: one script, at the URI given, carrying the nonce; no inline code, handlers or remote resources', () => {
   const nonce = newNonce();
-  const html = buildPanelHtml({ cspSource: 'vscode-webview://src', nonce, scriptUri: 'vscode-webview://src/media/panel.js', styleUri: 'vscode-webview://src/media/panel.css' });
+  const html = buildPanelHtml({ cspSource: 'vscode-webview://src', nonce, scriptUri: 'vscode-webview://src/dist/webview/panel.js', styleUri: 'vscode-webview://src/media/panel.css' });
   const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
   assert.equal(scripts.length, 1);
-  assert.equal(scripts[0][1], ` nonce="${nonce}" src="vscode-webview://src/media/panel.js"`);
+  assert.equal(scripts[0][1], ` nonce="${nonce}" src="vscode-webview://src/dist/webview/panel.js"`);
   assert.equal(scripts[0][2], '', 'no inline script');
   assert.match(html, new RegExp(`<link rel="stylesheet" href="vscode-webview://src/media/panel.css" nonce="${nonce.replace(/[+/]/g, '\\$&')}">`));
   assert.doesNotMatch(html, /\son[a-z]+\s*=/i, 'no inline event handlers');

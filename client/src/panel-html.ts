@@ -3,7 +3,8 @@
  * Pure (no `vscode` import) so the tests can load it from `out/panel-html.js`.
  *
  * Nothing from the workspace is ever put into this HTML. The timeline data reaches the page by
- * `postMessage` and `media/panel.js` renders it with `textContent` and `setAttribute` only.
+ * `postMessage` and the page's script (`client/src/webview/`, bundled into `dist/webview/panel.js`)
+ * renders it with `textContent` and `setAttribute` only.
  */
 import { randomBytes } from 'node:crypto';
 
@@ -12,7 +13,7 @@ export interface PanelHtmlOptions {
   cspSource: string;
   /** a fresh nonce per page load, see `newNonce()` */
   nonce: string;
-  /** `webview.asWebviewUri(media/panel.js)` as a string */
+  /** `webview.asWebviewUri(dist/webview/panel.js)` as a string */
   scriptUri: string;
   /** `webview.asWebviewUri(media/panel.css)` as a string */
   styleUri: string;

@@ -15,8 +15,8 @@ type Outgoing =
 
 /**
  * The Boot Timeline webview view. It asks the server for the roles and their timelines, hands
- * them to `media/panel.js`, opens the locations the page asks for, and tells the page where the
- * editor's cursor is.
+ * them to the page's script (`dist/webview/panel.js`, bundled from `client/src/webview/`), opens
+ * the locations the page asks for, and tells the page where the editor's cursor is.
  */
 export class TimelinePanel implements WebviewViewProvider, Disposable {
   private view: WebviewView | undefined;
@@ -38,8 +38,9 @@ export class TimelinePanel implements WebviewViewProvider, Disposable {
   resolveWebviewView(view: WebviewView, _context: WebviewViewResolveContext, _token: CancellationToken): void {
     this.view = view;
     const media = Uri.joinPath(this.extensionUri, 'media');
-    view.webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: [media] };
-    view.webview.html = this.html(view.webview, media);
+    const script = Uri.joinPath(this.extensionUri, 'dist', 'webview');
+    view.webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: [media, script] };
+    view.webview.html = this.html(view.webview, media, script);
     const own: Disposable[] = [
       view.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)),
       view.onDidChangeVisibility(() => { if (view.visible && this.stale) this.refresh(); }),
@@ -50,11 +51,11 @@ export class TimelinePanel implements WebviewViewProvider, Disposable {
     });
   }
 
-  private html(webview: Webview, media: Uri): string {
+  private html(webview: Webview, media: Uri, script: Uri): string {
     return buildPanelHtml({
       cspSource: webview.cspSource,
       nonce: newNonce(),
-      scriptUri: webview.asWebviewUri(Uri.joinPath(media, 'panel.js')).toString(),
+      scriptUri: webview.asWebviewUri(Uri.joinPath(script, 'panel.js')).toString(),
       styleUri: webview.asWebviewUri(Uri.joinPath(media, 'panel.css')).toString(),
     });
   }

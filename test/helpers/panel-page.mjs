@@ -1,13 +1,14 @@
-// The Boot Timeline page's script (media/panel.js, shipped as it is) in a small DOM of our own,
-// for test/panel.test.mjs and test/reliability-config.test.mjs: the DOM throws on any
-// markup-parsing API, and records every element and attribute the script creates.
+// The Boot Timeline page's script (dist/webview/panel.js, bundled from client/src/webview/ by
+// `node scripts/build.mjs`) in a small DOM of our own, for test/panel.test.mjs and
+// test/reliability-config.test.mjs: the DOM throws on any markup-parsing API, and records every
+// element and attribute the script creates.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { fileURLToPath } from 'node:url';
 
 const repo = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const panelJs = readFileSync(path.join(repo, 'media', 'panel.js'), 'utf8');
+const panelJs = readFileSync(path.join(repo, 'dist', 'webview', 'panel.js'), 'utf8');
 
 export class FakeNode {
   constructor(doc) { this.ownerDocument = doc; this.childNodes = []; this.parentNode = null; }
@@ -91,7 +92,7 @@ export function page() {
     acquireVsCodeApi: () => ({ postMessage: (m) => posted.push(JSON.parse(JSON.stringify(m))), getState: () => state, setState: (s) => { state = JSON.parse(JSON.stringify(s)); } }),
     document: doc, window, console,
   });
-  vm.runInContext(panelJs, ctx, { filename: 'media/panel.js' });
+  vm.runInContext(panelJs, ctx, { filename: 'dist/webview/panel.js' });
   const send = (m) => { for (const fn of listeners) fn({ data: m }); };
   return { doc, body, content, toolbar, posted, send, items: () => content.querySelectorAll('[role="treeitem"]'), byId: (id) => doc.getElementById(id) };
 }

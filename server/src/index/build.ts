@@ -1,0 +1,153 @@
+// The whole-tree build of a WorkspaceIndex: every source file read (or its cached text kept,
+// by size and mtime), macros scanned, C lexed, assembly parsed, then the units and text facts.
+import { languageOf, type ParserHost } from '../parse/parser';
+import { DEFAULT_MAX_FILE_SIZE, type Profile } from '../config';
+import { MacroTable, scanMacros, type MacroDef } from './macros';
+import type { CFileIndex, CFunction, CVariable } from './c-index';
+import { lexCFile } from './c-lex';
+import { indexAsmTree, type AsmFile } from './asm-index';
+import { byPreference, listSourceFiles } from './workspace';
+import { isSkipped, withSource, type Skipped } from './read-source';
+import { WorkspaceIndex, type IndexStats } from './workspace-index';
+import { disposeTrees, forgetMoved, placeOf, type TreeCache } from './parse-cache';
+import { buildUnits } from './asm-units';
+import { noreturnIn, scanFeaturesAndCopies, scanFlowMacros } from './facts';
+
+/**
+ * What indexing one file produced, reused while its text and the tree's macros are unchanged
+ * (an edit re-parses one file, not the tree).
+ */
+export interface CachedFile { text: string; macroKey: string; defs: MacroDef[]; c?: CFileIndex; asm?: AsmFile; disk?: DiskStamp }
+/** A file's size and mtime when it was read, and when that was. */
+export interface DiskStamp { size: number; mtimeMs: number; readAt: number }
+/** A file's mtime this close to the moment it was read may hide a later change of the same size. */
+const RACY_MS = 2000;
+
+/**
+ * True when a file still has the size and mtime it had when its cached text was read (and that
+ * mtime was not racily close to the read): a re-analysis in the language server then neither
+ * reads it again nor makes a second copy of its text.
+ */
+function sameStamp(was: DiskStamp | undefined, now: DiskStamp): boolean {
+  return was !== undefined && was.mtimeMs <= was.readAt - RACY_MS && was.size === now.size && was.mtimeMs === now.mtimeMs;
+}
+
+/**
+ * A file's text and stamp (its size and mtime from the fstat taken before the read: a change after
+ * it shows as a new stamp next time), the cached text when the stamp says the file is unchanged,
+ * or why the file is skipped.
+ */
+function readText(root: string, f: string, limit: number, hit: CachedFile | undefined, utf8: TextDecoder): { text: string; disk: DiskStamp } | Skipped {
+  return withSource(root, f, limit, (src): { text: string; disk: DiskStamp } | Skipped => {
+    const now = { ...src.stat, readAt: Date.now() };
+    if (hit?.disk && sameStamp(hit.disk, now)) return { text: hit.text, disk: hit.disk };
+    const buf = src.read();
+    if (isSkipped(buf)) return buf;
+    if (buf.includes(0)) return { skipped: 'binary (NUL bytes)' };
+    try { return { text: utf8.decode(buf), disk: now }; } catch { return { skipped: 'not valid UTF-8' }; }
+  });
+}
+export type IndexCache = Map<string, CachedFile>;
+
+export interface BuildOptions {
+  exclude: string[];
+  maxFileBytes?: number;
+  /** Unsaved editor contents by relative path: they count instead of the disk. */
+  overlay?: Map<string, string>;
+  cache?: IndexCache;
+  trees?: TreeCache;
+  /** Called while files are parsed (the loop yields to the event loop between batches). */
+  onProgress?: (done: number, total: number) => void;
+  /** Checked between batches: true abandons the run (a newer edit superseded it). */
+  cancelled?: () => boolean;
+  /** The previous run's macros: what it evaluated is kept when the definitions are the same. */
+  previousMacros?: MacroTable;
+}
+
+export class IndexCancelled extends Error { constructor() { super('indexing cancelled'); } }
+
+export async function buildIndex(root: string, host: ParserHost, profile: Profile, opts: BuildOptions): Promise<WorkspaceIndex> {
+  const stats: IndexStats = { files: 0, cFiles: 0, asmFiles: 0, bytes: 0, skipped: [] };
+  const files = byPreference(listSourceFiles(root, opts.exclude, stats.skipped), profile.prefer);
+  const texts = new Map<string, string>();
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  const macros = new MacroTable();
+  const noreturn = new Set<string>();
+  const limit = opts.maxFileBytes ?? DEFAULT_MAX_FILE_SIZE;
+  const stamps = new Map<string, DiskStamp>();
+  const defsOf = new Map<string, MacroDef[]>();
+  for (const f of files) {
+    let text = opts.overlay?.get(f);
+    if (text === undefined) {
+      const read = readText(root, f, limit, opts.cache?.get(f), utf8);
+      if (isSkipped(read)) { stats.skipped.push({ file: f, reason: read.skipped }); continue; }
+      text = read.text;
+      if (opts.cache) stamps.set(f, read.disk);
+    }
+    texts.set(f, text);
+    stats.bytes += text.length;
+    for (const n of noreturnIn(text)) noreturn.add(n);
+    const hit = opts.cache?.get(f);
+    const defs = hit && hit.text === text ? hit.defs : scanMacros(f, text);
+    defsOf.set(f, defs);
+    macros.add(defs);
+  }
+  macros.seal();
+  const macroKey = macros.fingerprint();
+  if (opts.previousMacros?.fingerprint() === macroKey) macros.adoptValues(opts.previousMacros);
+  if (opts.trees && opts.cache && [...opts.cache.values()].some((c) => c.macroKey !== macroKey)) {
+    // blanking depends on the macros: trees parsed under other macros are stale
+    disposeTrees(opts.trees);
+  }
+  const functions = new Map<string, CFunction[]>(), variables = new Map<string, CVariable[]>();
+  const index = new WorkspaceIndex(root, texts, macros, host, profile, stats, opts.trees, { functions, variables });
+  for (const n of noreturn) index.noreturn.add(n);
+  const asmFiles: AsmFile[] = [];
+  let done = 0;
+  for (const [f, text] of texts) {
+    if (++done % 100 === 0) {
+      opts.onProgress?.(done, texts.size);
+      await new Promise((r) => setImmediate(r));
+      if (opts.cancelled?.()) throw new IndexCancelled();
+    }
+    const lang = languageOf(f);
+    stats.files++;
+    const hit = opts.cache?.get(f);
+    const cached = hit && hit.text === text && hit.macroKey === macroKey ? hit : undefined;
+    const remember = (made: { c: CFileIndex } | { asm: AsmFile }): void => { opts.cache?.set(f, { text, macroKey, defs: defsOf.get(f) ?? [], ...made, disk: stamps.get(f) }); };
+    if (lang === 'c') {
+      stats.cFiles++;
+      // Cheap pre-filter: a file with no function body and no variable adds nothing.
+      if (!/[{;]/.test(text)) continue;
+      let ci = cached?.c;
+      if (!ci) {
+        ci = lexCFile(f, text, macros);
+        remember({ c: ci });
+      }
+      index.cFiles.set(f, ci);
+      for (const fn of ci.functions) push(functions, fn.name, fn);
+      for (const v of ci.variables) push(variables, v.name, v);
+    } else if (lang === 'gas') {
+      stats.asmFiles++;
+      let ai = cached?.asm;
+      if (!ai) {
+        const tree = host.parse('gas', text);
+        ai = indexAsmTree(f, tree, macros);
+        tree.delete();
+        remember({ asm: ai });
+      }
+      asmFiles.push(ai);
+    }
+  }
+  opts.onProgress?.(texts.size, texts.size);
+  for (const text of texts.values()) if (text.includes('.macro')) scanFlowMacros(text, index.asmFlowMacros);
+  buildUnits(index, asmFiles);
+  scanFeaturesAndCopies(index);
+  if (opts.trees) forgetMoved(opts.trees, new Set([...functions.values()].flat().map(placeOf)));
+  return index;
+}
+
+function push<T>(m: Map<string, T[]>, k: string, v: T): void {
+  const a = m.get(k);
+  if (a) a.push(v); else m.set(k, [v]);
+}
