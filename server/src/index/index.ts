@@ -5,6 +5,7 @@ import type { ParserHost } from '../parse/parser';
 import { editBetween, languageOf } from '../parse/parser';
 import { DEFAULT_MAX_FILE_SIZE, type Profile } from '../config';
 import type { LimitHit } from '../model/types';
+import { pushTo } from '../model/maps';
 import { MacroTable, scanMacros, splitArgs, matchParen, type MacroDef } from './macros';
 import { blankAttributes, type CFileIndex, type CFunction, type CVariable } from './c-index';
 import { lexCFile } from './c-lex';
@@ -440,8 +441,8 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
         remember({ c: ci });
       }
       index.cFiles.set(f, ci);
-      for (const fn of ci.functions) push(functions, fn.name, fn);
-      for (const v of ci.variables) push(variables, v.name, v);
+      for (const fn of ci.functions) pushTo(functions, fn.name, fn);
+      for (const v of ci.variables) pushTo(variables, v.name, v);
     } else if (lang === 'gas') {
       stats.asmFiles++;
       let ai = cached?.asm;
@@ -474,11 +475,6 @@ function scanFlowMacros(text: string, out: Map<string, 'jmp' | 'call'>): void {
     const after = m[3].slice((flow.index ?? 0) + flow[0].length);
     out.set(m[1], flow[1] === 'jmp' || /^\s*(ud2|BUG|hlt)\b/m.test(after) ? 'jmp' : 'call');
   }
-}
-
-function push<T>(m: Map<string, T[]>, k: string, v: T): void {
-  const a = m.get(k);
-  if (a) a.push(v); else m.set(k, [v]);
 }
 
 function buildUnits(index: WorkspaceIndex, asmFiles: AsmFile[]): void {
