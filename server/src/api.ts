@@ -8,7 +8,7 @@ export { toJson } from './report/json';
 export { toSarif } from './report/sarif';
 export { toText } from './report/text';
 export * as timeline from './ide/timeline';
-export * as navigation from './ide/navigation';
+export * as navigation from './ide/nav/index';
 export * as fixes from './ide/code-actions'; export * as suppress from './rules/suppressions';
 export { lexCFile } from './index/c-lex';
 export { MacroTable, scanMacros } from './index/macros';

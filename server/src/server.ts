@@ -15,7 +15,7 @@ import { IndexCancelled } from './index/index';
 import { RULE_IDS, RULES } from './rules';
 import { toDiagnostics } from './lsp/diagnostics';
 import * as navigation from './lsp/navigation';
-import { prepare as prepareNavigation } from './ide/navigation';
+import { prepare as prepareNavigation } from './ide/nav/index';
 import * as timeline from './ide/timeline';
 import { codeActions, unusedSuppressionAction, type CodeAction as Fix } from './ide/code-actions';
 import type { DiagnosticData } from './lsp/diagnostics';
