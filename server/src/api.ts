@@ -7,7 +7,7 @@ export { reportModel } from './report/model';
 export { toJson } from './report/json';
 export { toSarif } from './report/sarif';
 export { toText } from './report/text';
-export * as timeline from './ide/timeline';
+export * as timeline from './ide/timeline/index';
 export * as navigation from './ide/nav/index';
 export * as fixes from './ide/code-actions'; export * as suppress from './rules/suppressions';
 export { lexCFile } from './index/c-lex';

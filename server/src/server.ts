@@ -16,7 +16,7 @@ import { RULE_IDS, RULES } from './rules';
 import { toDiagnostics } from './lsp/diagnostics';
 import * as navigation from './lsp/navigation';
 import { prepare as prepareNavigation } from './ide/nav/index';
-import * as timeline from './ide/timeline';
+import * as timeline from './ide/timeline/index';
 import { codeActions, unusedSuppressionAction, type CodeAction as Fix } from './ide/code-actions';
 import type { DiagnosticData } from './lsp/diagnostics';
 import { lspRange, uriOf } from './lsp/convert';
