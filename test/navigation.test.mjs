@@ -1,4 +1,4 @@
-// Cross-language navigation (server/src/ide/navigation.ts) through the bundled engine API:
+// Cross-language navigation (server/src/ide/nav/) through the bundled engine API:
 // go to definition, references, the outline of a file and the call hierarchy, across C and
 // GNU assembler, on test/fixtures/navigation (build first: `node scripts/build.mjs`).
 //

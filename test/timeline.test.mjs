@@ -1,4 +1,4 @@
-// The boot timeline as an IDE layer (server/src/ide/timeline.ts) through the bundled engine API:
+// The boot timeline as an IDE layer (server/src/ide/timeline/) through the bundled engine API:
 // the data of `trapline/roles` and `trapline/timeline` (steps with state badges, windows) and the
 // hover markdown, on examples/boot-hazards and test/fixtures/timeline (build first:
 // `node scripts/build.mjs`).

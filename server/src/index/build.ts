@@ -12,6 +12,7 @@ import { WorkspaceIndex, type IndexStats } from './workspace-index';
 import { disposeTrees, forgetMoved, placeOf, type TreeCache } from './parse-cache';
 import { buildUnits } from './asm-units';
 import { noreturnIn, scanFeaturesAndCopies, scanFlowMacros } from './facts';
+import { pushTo } from '../model/maps';
 
 /**
  * What indexing one file produced, reused while its text and the tree's macros are unchanged
@@ -125,8 +126,8 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
         remember({ c: ci });
       }
       index.cFiles.set(f, ci);
-      for (const fn of ci.functions) push(functions, fn.name, fn);
-      for (const v of ci.variables) push(variables, v.name, v);
+      for (const fn of ci.functions) pushTo(functions, fn.name, fn);
+      for (const v of ci.variables) pushTo(variables, v.name, v);
     } else if (lang === 'gas') {
       stats.asmFiles++;
       let ai = cached?.asm;
@@ -147,7 +148,3 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
   return index;
 }
 
-function push<T>(m: Map<string, T[]>, k: string, v: T): void {
-  const a = m.get(k);
-  if (a) a.push(v); else m.set(k, [v]);
-}

@@ -1,6 +1,6 @@
 import { SymbolKind, type CallHierarchyIncomingCall, type CallHierarchyItem, type CallHierarchyOutgoingCall, type DocumentSymbol, type Location } from 'vscode-languageserver/node';
 import type { Analysis } from '../engine';
-import * as nav from '../ide/navigation';
+import * as nav from '../ide/nav/index';
 import { location, lspRange } from './convert';
 
 /** LSP shapes for the IDE navigation layer (which knows nothing of the protocol). */

@@ -73,17 +73,22 @@ export function vectorName(v: number): string {
   return n ? `vector ${v} (${n})` : `vector ${v}`;
 }
 
-/** "20-31, 34" from a sorted vector list. */
-export function formatVectors(vs: number[]): string {
+/** The runs of consecutive numbers in a list, as [first, last] in ascending order (repeats dropped). */
+export function numberRuns(vs: number[]): [number, number][] {
   const sorted = [...new Set(vs)].sort((a, b) => a - b);
-  const parts: string[] = [];
+  const runs: [number, number][] = [];
   for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
-    parts.push(j === i ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);
+    runs.push([sorted[i], sorted[j]]);
     i = j + 1;
   }
-  return parts.join(', ');
+  return runs;
+}
+
+/** "20-31, 34" from a vector list. */
+export function formatVectors(vs: number[]): string {
+  return numberRuns(vs).map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(', ');
 }
 
 /** "vector 2 (NMI)" or "vectors 20-31": the words a message needs. */
