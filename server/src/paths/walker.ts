@@ -12,7 +12,8 @@ import { asmDescriptor, loadedTables } from '../effects/idt-tables';
 import { cr4Readers, cr4Shadows } from '../effects/cr4-shadow';
 import { isMemoryCopy } from '../effects/c-library';
 import { isRelevant } from '../summaries/relevance';
-import { crBits, initialState, setGate, stateKey, joinStates, type GateTables, type State } from './state';
+import { crBits, setGate, stateKey, joinStates, type GateTables, type State } from './state';
+import { seesLateWords } from '../model/roles';
 import { outsSig, readsHold, type MemoEntry, type Trace, type TraceEvent } from './traces';
 import type { CallSite, RolePath, Step, StepEffect } from './steps';
 import { EMPTY_CR, asCr, identicalVal, orVals, sameVal, truth, valKey, vectorsOf, wordOf, type Val } from './values';
@@ -187,8 +188,8 @@ export class PathWalker {
   expired = false;
 
   constructor(private readonly index: WorkspaceIndex, private readonly hints: Hints, readonly role: RoleConfig,
-    /** For an AP: memory as the BSP left it when it started the APs. */
-    private readonly shared: State | null,
+    /** The states the role starts in: the reset state in the memory it starts from (paths/roles.ts). */
+    private readonly start: readonly State[],
     private readonly gates: GateTables,
     /** The previous walk's traces of this role (an editor session), re-used where they still hold. */
     private readonly previous: ReadonlyMap<string, Trace> | null = null,
@@ -197,14 +198,14 @@ export class PathWalker {
     /** The time limit of the analysis (`deadline` in performance.now() time), or none. */
     private readonly timeLimit: { deadline: number; ms: number } | null = null) {}
 
-  private get isAp(): boolean { return this.role.kind === 'ap'; }
+  private get lateWords(): boolean { return seesLateWords(this.role); }
   private shadowWords: ReadonlySet<string> | null = null;
   private get shadows(): ReadonlySet<string> { return this.shadowWords ??= cr4Shadows(this.index); }
 
-  /** The value of a features word as this CPU sees it (an AP also sees every bit ORed in anywhere). */
+  /** The value of a features word as this CPU sees it (an AP, or a role after boot, also sees every bit ORed in anywhere). */
   wordView = (st: State, w: string): bigint => {
     const own = st.features.get(w) ?? this.initialWord(w);
-    return this.isAp ? own | this.wordHull(w) : own;
+    return this.lateWords ? own | this.wordHull(w) : own;
   };
 
   /** Every bit the tree ORs into a features word anywhere. */
@@ -219,10 +220,8 @@ export class PathWalker {
     const entries = Array.isArray(this.role.entry) ? this.role.entry : [this.role.entry];
     const entry = entries.find((e) => this.index.asmLabels.has(e) || this.index.functions.has(e)) ?? null;
     if (entry) {
-      let st = initialState();
-      if (this.shared) st = { ...st, tables: this.shared.tables, features: this.shared.features, initFreed: this.shared.initFreed };
       this.within.push(entry);
-      this.walkSymbol(entry, [{ st, vals: new Map(), stack: [], flags: null }], null, 'top');
+      this.walkSymbol(entry, this.start.map((st) => ({ st, vals: new Map(), stack: [], flags: null })), null, 'top');
     }
     return { role: this.role, entry, steps: this.steps, unresolved: [...this.unresolved].map(([symbol, range]) => ({ symbol, range })), startApsAt: this.startApsAt, calls: this.calls, limits: this.limits };
   }
@@ -322,6 +321,7 @@ export class PathWalker {
       case 'lidt': {
         if (e.desc.kind === 'empty') return { ...st, idt: { kind: 'empty' } };
         if (e.desc.kind === 'unknown') return { ...st, idt: { kind: 'unknown' } };
+        if (e.desc.kind === 'saved') return { ...st, idt: st.savedIdt };
         const r = this.resolveTable(st, e.desc.table);
         return r.name ? { ...r.st, idt: { kind: 'table', name: r.name } } : { ...r.st, idt: { kind: 'unknown' } };
       }
