@@ -281,8 +281,9 @@ test('settings: the schema in package.json offers what the validator takes (role
   const props = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).contributes.configuration.properties;
   assert.deepEqual(Object.keys(props).sort(), ['trapline.exclude', 'trapline.maxFileSize', 'trapline.profile', 'trapline.roles', 'trapline.rules']);
   const role = props['trapline.roles'].items;
-  assert.deepEqual(Object.keys(role.properties).sort(), ['entry', 'kind', 'name', 'via']);
-  assert.deepEqual(role.properties.kind.enum, ['bsp', 'ap', 'other']);
+  assert.deepEqual(Object.keys(role.properties).sort(), ['after', 'entry', 'kind', 'name', 'via']);
+  assert.deepEqual(role.properties.kind.enum, ['bsp', 'ap', 'resume', 'other']);
+  assert.deepEqual(role.properties.after.enum, ['boot']);
   assert.deepEqual(role.properties.entry.items, { type: 'string' });
 });
 

@@ -4,7 +4,7 @@ import type { RoleConfig, Range, Severity } from './model/types';
 import { LineMap } from './model/lines';
 import { isSkipped, readInsideRoot } from './index/read-source';
 import { scanJson, pathKey, type JsonPath } from './config/json-scan';
-import { validateConfig, type ConfigValues } from './config/validate';
+import { roleOf, validateConfig, type ConfigValues, type RoleInput } from './config/validate';
 import xen from './profiles/xen.json';
 import linux from './profiles/linux.json';
 import generic from './profiles/generic.json';
@@ -24,7 +24,11 @@ export interface Hints {
 }
 export interface Profile { name: string; detect: string[]; roles: RoleConfig[]; exclude: string[]; prefer: string[]; hints: Hints }
 
-export const PROFILES: Record<string, Profile> = { xen: xen as Profile, linux: linux as Profile, generic: generic as Profile };
+/** A profile file: its roles are written as `.trapline.json` writes them (`"kind": "resume"`). */
+type ProfileFile = Omit<Profile, 'roles'> & { roles: RoleInput[] };
+const fromFile = (p: ProfileFile): Profile => ({ ...p, roles: p.roles.map(roleOf) });
+
+export const PROFILES: Record<string, Profile> = { xen: fromFile(xen as ProfileFile), linux: fromFile(linux as ProfileFile), generic: fromFile(generic as ProfileFile) };
 
 export interface Config {
   profile: Profile;

@@ -3,9 +3,9 @@ import type { Finding, LimitHit, Severity } from './model/types';
 import { CONFIG_FILE, loadConfig, type Config, type ConfigOverrides } from './config';
 import { buildIndex, IndexCancelled, type IndexCache, type TreeCache, type WorkspaceIndex } from './index/index';
 import { ParserHost, wasmPathsIn } from './parse/parser';
-import { PathWalker } from './paths/walker';
 import { TIME_LIMIT } from './paths/limits';
-import { WalkMemory } from './paths/traces';
+import { runRoles } from './paths/roles';
+import type { WalkMemory } from './paths/traces';
 import type { RolePath } from './paths/steps';
 import { RULES, RULE_IDS } from './rules';
 import { applySuppressions, rulesRun, type UnusedSuppression } from './rules/suppressions';
@@ -43,6 +43,8 @@ export interface AnalyzeOptions {
   timeLimitMs?: number;
 }
 
+export { runRoles, type WalkOptions } from './paths/roles';
+
 let sharedHost: Promise<ParserHost> | null = null;
 export function parserHost(wasmDir: string): Promise<ParserHost> {
   sharedHost ??= ParserHost.create(wasmPathsIn(wasmDir));
@@ -79,41 +81,6 @@ export function conclude(root: string, config: Config, index: WorkspaceIndex, pa
     root, config, index, paths, findings, unusedSuppressions: unused, rules: only, walks,
     stats: { ...index.stats, functions, asmUnits: index.units.length, ms: { index: Math.round(ms.index), paths: Math.round(ms.paths), rules: Math.round(performance.now() - t0) } },
   };
-}
-
-/**
- * How the walks use traces: `previous`, the walks of the analysis an edit replaces, re-used
- * where they still hold (only when the index's workspace-wide facts are the same: see
- * reanalyzeEdit); `keep`, record this walk's traces for the next edit.
- */
-export interface WalkOptions { previous?: WalkMemory | null; keep?: boolean; timeLimitMs?: number }
-
-/** BSP-like roles first: an AP starts with the memory the BSP left when it started the APs. */
-export function runRoles(index: WorkspaceIndex, config: Config, opts: WalkOptions = {}): { paths: RolePath[]; walks: WalkMemory | null } {
-  // the same gate tables as the traces re-used: their states name tables by object
-  const memory = new WalkMemory(opts.previous?.gates);
-  const order = [...config.roles].sort((a, b) => (a.kind === 'bsp' ? 0 : 1) - (b.kind === 'bsp' ? 0 : 1));
-  const out: RolePath[] = [];
-  let bsp: PathWalker | null = null;
-  const timeLimit = opts.timeLimitMs === undefined ? null : { deadline: performance.now() + opts.timeLimitMs, ms: opts.timeLimitMs };
-  let expired = false;
-  for (const role of order) {
-    let shared = null;
-    // APs are started before init memory is freed: without a start point, the memory just before the free
-    if (role.kind === 'ap' && bsp) {
-      const free = bsp.steps.find((s) => s.effect.kind === 'free-init');
-      shared = bsp.apBase ?? free?.before[0] ?? bsp.steps[bsp.steps.length - 1]?.after[0] ?? null;
-    }
-    const w: PathWalker = new PathWalker(index, config.profile.hints, role, shared, memory.gates, opts.previous?.roles.get(role.name) ?? null, opts.keep ?? false, timeLimit);
-    out.push(w.run());
-    expired ||= w.expired;
-    if (opts.keep) memory.roles.set(role.name, w.traces);
-    memory.walked += w.counts.walked;
-    memory.reused += w.counts.reused;
-    if (role.kind === 'bsp' && !bsp) bsp = w;
-  }
-  // the calls of a walk cut short did not finish: none of them is re-used
-  return { paths: config.roles.map((r) => out.find((p) => p.role === r) as RolePath), walks: opts.keep && !expired ? memory : null };
 }
 
 /** Where the time limit stopped the analysis, if it did. */

@@ -1,4 +1,5 @@
-import type { RoleConfig, RoleKind, Severity } from '../model/types';
+import type { RoleConfig, Severity } from '../model/types';
+import type { ConfiguredKind } from '../model/roles';
 import { excludePatternProblem } from '../index/exclude-pattern';
 import type { JsonPath } from './json-scan';
 
@@ -7,7 +8,7 @@ export interface ConfigValues { profile?: string; roles?: RoleConfig[]; rules?: 
 export const CONFIG_KEYS: readonly (keyof ConfigValues)[] = ['profile', 'roles', 'rules', 'exclude', 'maxFileSize'];
 const KNOWN_KEYS = new Set<string>(CONFIG_KEYS);
 const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
-const KINDS = new Set(['bsp', 'ap', 'other']);
+const KINDS = new Set<string>(['bsp', 'ap', 'resume', 'other'] satisfies ConfiguredKind[]);
 
 /** A problem with the configuration: its message and the place it is about. */
 export interface ConfigProblem { message: string; at: JsonPath }
@@ -22,20 +23,31 @@ export const MAX_EXCLUDES = 256;
 /** Problems reported; the rest are counted in one more. */
 export const MAX_PROBLEMS = 100;
 
-/** The kind a role has when it does not say: from its name (`bsp*`/`boot*`, `ap*`/`secondary*`). */
-export function kindFromName(name: string): RoleKind {
-  return /^(bsp|boot)/i.test(name) ? 'bsp' : /^(ap|secondary)/i.test(name) ? 'ap' : 'other';
+/** The kind a role has when it does not say: from its name (`bsp*`/`boot*`, `ap*`/`secondary*`, `resume*`/`s3*`). */
+export function kindFromName(name: string): ConfiguredKind {
+  return /^(bsp|boot)/i.test(name) ? 'bsp' : /^(ap|secondary)/i.test(name) ? 'ap' : /^(resume|s3)/i.test(name) ? 'resume' : 'other';
+}
+
+/** A role as written in a configuration or a profile. */
+export interface RoleInput { name: string; entry: string | string[]; via?: string[]; kind?: ConfiguredKind; after?: 'boot' }
+
+/** A role as the engine takes it: `"kind": "resume"` is the boot CPU started after boot. */
+export function roleOf(r: RoleInput): RoleConfig {
+  const kind = r.kind ?? kindFromName(r.name);
+  const role: RoleConfig = { name: r.name, entry: r.entry, ...(r.via ? { via: r.via } : {}), kind: kind === 'resume' ? 'bsp' : kind };
+  return kind === 'resume' || r.after === 'boot' ? { ...role, after: 'boot' } : role;
 }
 
 const nonEmptyStrings = (x: unknown): x is string[] => Array.isArray(x) && x.every((e) => typeof e === 'string' && e.length > 0);
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
-function isRole(r: unknown): r is RoleConfig {
+function isRole(r: unknown): r is RoleInput {
   if (!isObject(r)) return false;
   return typeof r.name === 'string' && r.name.length > 0
     && ((typeof r.entry === 'string' && r.entry.length > 0) || nonEmptyStrings(r.entry))
     && (r.via === undefined || nonEmptyStrings(r.via))
-    && (r.kind === undefined || (typeof r.kind === 'string' && KINDS.has(r.kind)));
+    && (r.kind === undefined || (typeof r.kind === 'string' && KINDS.has(r.kind)))
+    && (r.after === undefined || r.after === 'boot');
 }
 
 /**
@@ -57,13 +69,13 @@ export function validateConfig(raw: Record<string, unknown>, known: { rules: rea
     const list = raw.roles;
     const bad = Array.isArray(list) ? list.findIndex((r) => !isRole(r)) : -1;
     if (!Array.isArray(list) || bad >= 0) {
-      problem(`${src.key('roles')} must be a list of { "name": string, "entry": string | string[], "via"?: string[], "kind"?: "bsp" | "ap" | "other" }${bad >= 0 ? ` (item ${bad + 1} is not)` : ''}`, ...(bad >= 0 ? ['roles', bad] : ['roles']));
+      problem(`${src.key('roles')} must be a list of { "name": string, "entry": string | string[], "via"?: string[], "kind"?: "bsp" | "ap" | "resume" | "other", "after"?: "boot" }${bad >= 0 ? ` (item ${bad + 1} is not)` : ''}`, ...(bad >= 0 ? ['roles', bad] : ['roles']));
     } else {
       const roles = new Map<string, RoleConfig>();
       let past = -1;
-      (list as RoleConfig[]).forEach((r, i) => {
+      (list as RoleInput[]).forEach((r, i) => {
         if (roles.has(r.name)) problem(`${src.key('roles')}: a second role named ${JSON.stringify(r.name)} (item ${i + 1}) is ignored`, 'roles', i);
-        else if (roles.size < MAX_ROLES) roles.set(r.name, { ...r, kind: r.kind ?? kindFromName(r.name) });
+        else if (roles.size < MAX_ROLES) roles.set(r.name, roleOf(r));
         else if (past < 0) past = i;
       });
       if (past >= 0) problem(`${src.key('roles')}: ${list.length} roles; roles past the ${MAX_ROLES}th are ignored`, 'roles', past);

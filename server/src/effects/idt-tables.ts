@@ -1,7 +1,7 @@
 import type { IdtDesc } from '../model/types';
 import { isTableSymbol, type AsmUnit, type WorkspaceIndex } from '../index/index';
 import type { Operand } from '../index/asm-index';
-import { systemInsn } from './insn';
+import { isIdtStore, systemInsn } from './insn';
 import { MEMORY_COPIES } from './c-library';
 
 /**
@@ -11,11 +11,41 @@ import { MEMORY_COPIES } from './c-library';
  * initialisers (a GDT descriptor's table is counted too: it only makes the walk look closer).
  */
 
-/** `lidt idt_descr(%rip)` / `lidt bootsym(idt_48)`: the descriptor's data words say empty or which table. */
-export function asmDescriptor(index: WorkspaceIndex, op: Operand | undefined): IdtDesc {
+/** The assembler label a memory operand names (`idt_descr(%rip)`, `bootsym(idt_48)`, `REF(saved_idt)`). */
+function labelOf(index: WorkspaceIndex, op: Operand | undefined): string | undefined {
   const syms = op && (op.k === 'mem' || op.k === 'expr' || op.k === 'imm') ? op.syms : [];
-  const label = syms.find((s) => index.asmLabels.has(s));
+  return syms.find((s) => index.asmLabels.has(s));
+}
+
+const storedPerIndex = new WeakMap<WorkspaceIndex, ReadonlySet<string>>();
+
+/** The labels an `sidt` of the tree stores IDTR into: their data words (zeros, as assembled) are not what `lidt` reads. */
+function idtStores(index: WorkspaceIndex): ReadonlySet<string> {
+  let out = storedPerIndex.get(index);
+  if (!out) {
+    const found = new Set<string>();
+    for (const unit of index.units) {
+      for (const { stmt } of unit.stmts) {
+        if (stmt.kind !== 'insn' || !isIdtStore(stmt.mnemonic)) continue;
+        const label = labelOf(index, stmt.operands[0]);
+        if (label) found.add(label);
+      }
+    }
+    out = found;
+    storedPerIndex.set(index, out);
+  }
+  return out;
+}
+
+/**
+ * `lidt idt_descr(%rip)` / `lidt bootsym(idt_48)`: the descriptor's data words say empty or which
+ * table; memory an `sidt` fills (`sidt saved_idt` before suspend, `lidt saved_idt` on resume) holds
+ * the IDT that was live then.
+ */
+export function asmDescriptor(index: WorkspaceIndex, op: Operand | undefined): IdtDesc {
+  const label = labelOf(index, op);
   if (!label) return { kind: 'unknown', text: op?.text ?? '' };
+  if (idtStores(index).has(label)) return { kind: 'saved', text: label };
   const ref = index.asmLabels.get(label);
   if (!ref) return { kind: 'unknown', text: label };
   const stmts = index.units[ref.unit].stmts;

@@ -11,6 +11,8 @@ export type TableRef =
 export type IdtDesc =
   | { kind: 'empty' }
   | { kind: 'table'; table: TableRef }
+  /** Memory an `sidt` stores into (`sidt saved_idt; ...; lidt saved_idt`): the IDT live when it was stored. */
+  | { kind: 'saved'; text: string }
   | { kind: 'unknown'; text: string };
 
 export interface Handler { symbol: string | null; init: boolean }
@@ -41,9 +43,15 @@ export interface CrValue { bits: bigint; words: string[]; keepsCurrent: boolean;
 
 export interface ChainLink { symbol: string; range: Range }
 
+/** Which CPU runs a role: the boot CPU, a secondary CPU, or neither known. */
 export type RoleKind = 'bsp' | 'ap' | 'other';
 
-export interface RoleConfig { name: string; entry: string | string[]; via?: string[]; kind?: RoleKind }
+/**
+ * `after: 'boot'`: the CPU starts from reset once the system has booted (S3 resume, a CPU brought
+ * online later), in the memory the boot CPU's path left. `.trapline.json` spells the boot CPU's
+ * case `"kind": "resume"` (config/validate.ts).
+ */
+export interface RoleConfig { name: string; entry: string | string[]; via?: string[]; kind?: RoleKind; after?: 'boot' }
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint' | 'off';
 

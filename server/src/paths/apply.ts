@@ -77,6 +77,7 @@ export function applyTo(w: PathWalker, st0: State, e: Effect, site: number): Sta
     case 'lidt': {
       if (e.desc.kind === 'empty') return { ...st, idt: { kind: 'empty' } };
       if (e.desc.kind === 'unknown') return { ...st, idt: { kind: 'unknown' } };
+      if (e.desc.kind === 'saved') return { ...st, idt: st.savedIdt };
       const r = resolveTable(w, st, e.desc.table);
       return r.name ? { ...r.st, idt: { kind: 'table', name: r.name } } : { ...r.st, idt: { kind: 'unknown' } };
     }

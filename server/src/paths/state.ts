@@ -25,12 +25,30 @@ export interface State {
   readonly initFreed: boolean;
   /** Per-CPU slots of this CPU that point at a table (`idt_tables[0] = idt_table`, `this_cpu(idt) = bsp_idt`). */
   readonly percpu: ReadonlyMap<string, string>;
+  /** The IDT this CPU's `sidt` stored in memory before the walk began (a resume role's: the running system's); unknown otherwise. */
+  readonly savedIdt: LiveIdt;
 }
 
 export const VECTORS = 256;
 
 export function initialState(): State {
-  return { idt: { kind: 'none' }, tables: new Map(), tssLoaded: false, istSlots: 0, cr4Must: 0n, cr4May: 0n, features: new Map(), iflag: false, initFreed: false, percpu: new Map() };
+  return { idt: { kind: 'none' }, tables: new Map(), tssLoaded: false, istSlots: 0, cr4Must: 0n, cr4May: 0n, features: new Map(), iflag: false, initFreed: false, percpu: new Map(), savedIdt: { kind: 'unknown' } };
+}
+
+/**
+ * A CPU out of reset in memory another CPU's path left (`m`): its own registers in the reset
+ * state (no IDT, no TSS, CR4 and IF clear), the shared gate tables and features words.
+ */
+export function startIn(m: State, initFreed: boolean): State {
+  return { ...initialState(), tables: m.tables, features: m.features, initFreed };
+}
+
+/**
+ * The CPU of `m` back from reset (S3): IDTR, TR, CR4 and IF are lost, its memory is not: the IST
+ * slots of its TSS, its per-CPU table slots, the IDTR it stored with `sidt` (the IDT it ran with).
+ */
+export function resumeFrom(m: State): State {
+  return { ...startIn(m, true), istSlots: m.istSlots, percpu: m.percpu, savedIdt: m.idt };
 }
 
 /**
@@ -132,19 +150,22 @@ function computeKey(s: State): string {
   const tables = [...s.tables].map(([k, g]) => `${k}:${idOf(g)}`).join(',');
   const feats = [...s.features].map(([k, v]) => `${k}=${v}`).join(',');
   const percpu = [...s.percpu].map(([k, v]) => `${k}>${v}`).join(',');
-  const idt = s.idt.kind === 'table' ? `t:${s.idt.name}` : s.idt.kind;
-  return `${idt}|${tables}|${s.tssLoaded}|${s.istSlots}|${s.cr4Must}|${s.cr4May}|${feats}|${s.iflag}|${s.initFreed}|${percpu}`;
+  return `${idtKey(s.idt)}|${tables}|${s.tssLoaded}|${s.istSlots}|${s.cr4Must}|${s.cr4May}|${feats}|${s.iflag}|${s.initFreed}|${percpu}|${idtKey(s.savedIdt)}`;
 }
+
+function idtKey(i: LiveIdt): string { return i.kind === 'table' ? `t:${i.name}` : i.kind; }
+
+function sameIdt(a: LiveIdt, b: LiveIdt): boolean { return idtKey(a) === idtKey(b); }
 
 /** Conservative join of two states (used only when too many distinct paths are alive). */
 export function joinStates(a: State, b: State): State {
-  const idt: LiveIdt = a.idt.kind === b.idt.kind && (a.idt.kind !== 'table' || (b.idt.kind === 'table' && a.idt.name === b.idt.name)) ? a.idt : { kind: 'unknown' };
+  const idt: LiveIdt = sameIdt(a.idt, b.idt) ? a.idt : { kind: 'unknown' };
   const features = new Map(a.features);
   for (const [k, v] of b.features) features.set(k, (features.get(k) ?? 0n) | v);
   return {
     idt, tables: a.tables, tssLoaded: a.tssLoaded && b.tssLoaded, istSlots: a.istSlots & b.istSlots,
     cr4Must: a.cr4Must & b.cr4Must, cr4May: a.cr4May | b.cr4May, features, iflag: a.iflag || b.iflag,
-    initFreed: a.initFreed || b.initFreed, percpu: a.percpu,
+    initFreed: a.initFreed || b.initFreed, percpu: a.percpu, savedIdt: sameIdt(a.savedIdt, b.savedIdt) ? a.savedIdt : { kind: 'unknown' },
   };
 }
 

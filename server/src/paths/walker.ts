@@ -15,7 +15,8 @@ import { walkSymbol } from './calls';
 import { type Ctx, MACRO_FILE } from './context';
 import { CLOCK_EVERY, MAX_DEPTH, MAX_NESTING, TIME_LIMIT, TRACE } from './limits';
 import type { AsmRecord, OpenTrace } from './replay';
-import { type GateTables, type State, initialState, stateKey } from './state';
+import { type GateTables, type State, stateKey } from './state';
+import { seesLateWords } from '../model/roles';
 import type { CallSite, RolePath, Step, StepEffect } from './steps';
 import type { MemoEntry, Trace, TraceEvent } from './traces';
 import { type Val, handsGateMemory } from './values';
@@ -70,8 +71,8 @@ export class PathWalker {
   expired = false;
 
   constructor(readonly index: WorkspaceIndex, readonly hints: Hints, readonly role: RoleConfig,
-    /** For an AP: memory as the BSP left it when it started the APs. */
-    readonly shared: State | null,
+    /** The states the role starts in: the reset state in the memory it starts from (paths/roles.ts). */
+    readonly start: readonly State[],
     readonly gates: GateTables,
     /** The previous walk's traces of this role (an editor session), re-used where they still hold. */
     readonly previous: ReadonlyMap<string, Trace> | null = null,
@@ -80,14 +81,14 @@ export class PathWalker {
     /** The time limit of the analysis (`deadline` in performance.now() time), or none. */
     readonly timeLimit: { deadline: number; ms: number } | null = null) {}
 
-  get isAp(): boolean { return this.role.kind === 'ap'; }
+  get lateWords(): boolean { return seesLateWords(this.role); }
   shadowWords: ReadonlySet<string> | null = null;
   get shadows(): ReadonlySet<string> { return this.shadowWords ??= cr4Shadows(this.index); }
 
-  /** The value of a features word as this CPU sees it (an AP also sees every bit ORed in anywhere). */
+  /** The value of a features word as this CPU sees it (an AP, or a role after boot, also sees every bit ORed in anywhere). */
   wordView = (st: State, w: string): bigint => {
     const own = st.features.get(w) ?? this.initialWord(w);
-    return this.isAp ? own | this.wordHull(w) : own;
+    return this.lateWords ? own | this.wordHull(w) : own;
   };
 
   /** Every bit the tree ORs into a features word anywhere. */
@@ -101,10 +102,8 @@ export class PathWalker {
     const entries = Array.isArray(this.role.entry) ? this.role.entry : [this.role.entry];
     const entry = entries.find((e) => this.index.asmLabels.has(e) || this.index.functions.has(e)) ?? null;
     if (entry) {
-      let st = initialState();
-      if (this.shared) st = { ...st, tables: this.shared.tables, features: this.shared.features, initFreed: this.shared.initFreed };
       this.within.push(entry);
-      walkSymbol(this, entry, [{ st, vals: new Map(), stack: [], flags: null }], null, 'top');
+      walkSymbol(this, entry, this.start.map((st) => ({ st, vals: new Map(), stack: [], flags: null })), null, 'top');
     }
     return { role: this.role, entry, steps: this.steps, unresolved: [...this.unresolved].map(([symbol, range]) => ({ symbol, range })), startApsAt: this.startApsAt, calls: this.calls, limits: this.limits };
   }

@@ -1,4 +1,5 @@
 import type { Range } from '../model/types';
+import type { ConfiguredKind } from '../model/roles';
 import type { ReportFinding, ReportModel } from './model';
 
 export interface JsonLocation { file: string; line: number; column: number; endLine: number; endColumn: number }
@@ -12,7 +13,8 @@ export interface JsonFinding {
 }
 export interface JsonReport {
   version: 1; profile: string;
-  roles: { name: string; entry: string | null; steps: { text: string; file: string; line: number; depth: number }[] }[];
+  /** `kind` and `after` as `.trapline.json` spells them (`after` only for a role that starts after boot). */
+  roles: { name: string; kind: ConfiguredKind; after?: 'boot'; entry: string | null; steps: { text: string; file: string; line: number; depth: number }[] }[];
   findings: JsonFinding[];
   stats: Record<string, unknown>;
 }
@@ -37,7 +39,7 @@ export function jsonFinding(f: ReportFinding): JsonFinding {
 export function toJson(m: ReportModel, findings: ReportFinding[]): JsonReport {
   return {
     version: 1, profile: m.profile,
-    roles: m.roles.map((r) => ({ name: r.name, entry: r.entry, steps: r.steps.map((s) => ({ text: s.text, file: s.file, line: s.line + 1, depth: s.depth })) })),
+    roles: m.roles.map((r) => ({ name: r.name, kind: r.kind, ...(r.afterBoot ? { after: 'boot' as const } : {}), entry: r.entry, steps: r.steps.map((s) => ({ text: s.text, file: s.file, line: s.line + 1, depth: s.depth })) })),
     findings: findings.map(jsonFinding),
     stats: { ...m.stats, findings: findings.length },
   };

@@ -1,13 +1,14 @@
 import type { Analysis, AnalysisStats } from '../engine';
 import type { Config } from '../config';
 import type { Finding } from '../model/types';
+import { configuredKind, startsAfterBoot, type ConfiguredKind } from '../model/roles';
 import { fingerprint } from './fingerprint';
 
 /** A finding with its fingerprint, computed while the line texts were at hand. */
 export interface ReportFinding extends Finding { fingerprint: string }
 
-/** A role's path as the reports show it: each step's text, place (0-based line) and call depth. */
-export interface ReportRole { name: string; entry: string | null; steps: { text: string; file: string; line: number; depth: number }[] }
+/** A role's path as the reports show it: its kind as configured, each step's text, place (0-based line) and call depth. */
+export interface ReportRole { name: string; kind: ConfiguredKind; afterBoot: boolean; entry: string | null; steps: { text: string; file: string; line: number; depth: number }[] }
 
 /**
  * Everything the reporters and the CLI print, and nothing else: plain JSON-serialisable data, so
@@ -34,7 +35,7 @@ export function reportModel(a: Analysis): ReportModel {
   return {
     root: a.root,
     profile: a.config.profile.name,
-    roles: a.paths.map((p) => ({ name: p.role.name, entry: p.entry, steps: p.steps.map((s) => ({ text: s.effect.text, file: s.range.file, line: s.range.line, depth: s.depth })) })),
+    roles: a.paths.map((p) => ({ name: p.role.name, kind: configuredKind(p.role), afterBoot: startsAfterBoot(p.role), entry: p.entry, steps: p.steps.map((s) => ({ text: s.effect.text, file: s.range.file, line: s.range.line, depth: s.depth })) })),
     findings: a.findings.map((f) => ({ ...f, fingerprint: fingerprint(f, lineText) })),
     stats: a.stats,
     configProblems: a.config.problems,

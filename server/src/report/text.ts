@@ -1,3 +1,4 @@
+import { afterBootKind } from '../model/roles';
 import type { ReportFinding, ReportModel } from './model';
 import { escapeControls } from './escape';
 
@@ -10,7 +11,8 @@ export function toText(m: ReportModel, findings: ReportFinding[], sinceBaseline 
     if (f.closes) lines.push(`    closes at ${f.closes.range.file}:${f.closes.range.line + 1}: ${f.closes.text}`);
   }
   const count = (s: string): number => findings.filter((f) => f.severity === s).length;
-  const roles = m.roles.map((r) => `${r.name}${r.entry ? `@${r.entry}` : ' (entry not found)'}`).join(', ');
+  // a role after boot says so: its findings are not boot's
+  const roles = m.roles.map((r) => `${r.name}${r.entry ? `@${r.entry}` : ' (entry not found)'}${r.afterBoot ? ` (${afterBootKind(r.kind)})` : ''}`).join(', ');
   lines.push(`trapline: ${m.stats.files} files, profile ${m.profile}, roles ${roles}: ${count('error')} errors, ${count('warning')} warnings, ${count('information')} notes${sinceBaseline ? ' (new since baseline)' : ''}`);
   // one finding a line, whatever the file names and code hold
   return lines.map(escapeControls).join('\n') + '\n';

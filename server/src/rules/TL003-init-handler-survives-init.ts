@@ -1,5 +1,6 @@
 import { vectorsPhrase, type Finding } from '../model/types';
 import type { Step } from '../paths/steps';
+import { isBootBsp } from '../model/roles';
 import { DOCS_BASE, flowOf, loc, type Rule } from './rule';
 
 export const TL003: Rule = {
@@ -12,7 +13,7 @@ export const TL003: Rule = {
     const reported = new Set<string>();
     // The role that frees init memory judges the tables as they are then; otherwise the end of the BSP path.
     const freeing = paths.filter((p) => p.steps.some((s) => s.effect.kind === 'free-init'));
-    const judges = freeing.length > 0 ? freeing : paths.filter((p) => p.role.kind === 'bsp').slice(0, 1);
+    const judges = freeing.length > 0 ? freeing : paths.filter((p) => isBootBsp(p.role)).slice(0, 1);
     for (const p of judges) {
       const at: Step | undefined = p.steps.find((s) => s.effect.kind === 'free-init') ?? p.steps[p.steps.length - 1];
       if (!at) continue;

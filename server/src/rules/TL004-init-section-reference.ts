@@ -1,6 +1,8 @@
 import type { Finding, Range } from '../model/types';
 import type { CFunction } from '../index/c-index';
-import { DOCS_BASE, flowOf, loc, type Rule } from './rule';
+import type { CallSite, RolePath } from '../paths/steps';
+import { isBootBsp, startsAfterBoot } from '../model/roles';
+import { DOCS_BASE, flowBefore, flowOf, loc, type Rule } from './rule';
 
 /**
  * modpost-style section mismatch, boot-order aware: after init memory is freed, a role's path
@@ -19,6 +21,27 @@ function referenceRange(text: string, fn: CFunction, sym: string): Range {
   return { file: fn.file, line, column, endLine: line, endColumn: column + sym.length };
 }
 
+/**
+ * Where init memory is gone on a path: after its own free step, or from its start for a role
+ * that starts after boot (the boot CPU's path freed it, at its free step if it has one).
+ */
+function freePoint(p: RolePath, paths: readonly RolePath[]): { seq: number; freeText: string; related: Finding['related']; flow: (c: CallSite) => Finding['flow'] } | null {
+  const own = p.steps.find((s) => s.effect.kind === 'free-init');
+  if (own) {
+    return {
+      seq: own.seq, freeText: `init memory is freed by \`${own.effect.text}\` at ${loc(own.range)}`,
+      related: [{ range: own.range, message: `init memory freed here: ${own.effect.text}` }], flow: () => flowOf(p, own, null),
+    };
+  }
+  if (!startsAfterBoot(p.role)) return null;
+  const boot = paths.find((x) => isBootBsp(x.role));
+  const free = boot?.steps.find((s) => s.effect.kind === 'free-init');
+  return {
+    seq: -1, freeText: `init memory was freed at boot${boot && free ? ` (by \`${free.effect.text}\` at ${loc(free.range)} on the ${boot.role.name} path)` : ''}`,
+    related: free ? [{ range: free.range, message: `init memory freed here at boot: ${free.effect.text}` }] : [], flow: (c) => flowBefore(p, c.seq),
+  };
+}
+
 export const TL004: Rule = {
   meta: {
     id: 'TL004', name: 'init-section-reference', defaultSeverity: 'warning', docs: `${DOCS_BASE}TL004.md`,
@@ -28,10 +51,10 @@ export const TL004: Rule = {
     const out: Omit<Finding, 'severity'>[] = [];
     const seen = new Set<string>();
     for (const p of paths) {
-      const free = p.steps.find((s) => s.effect.kind === 'free-init');
-      if (!free) continue;
-      const freeText = `init memory is freed by \`${free.effect.text}\` at ${loc(free.range)}`;
-      for (const c of p.calls.filter((x) => x.seq > free.seq)) {
+      const freed = freePoint(p, paths);
+      if (!freed) continue;
+      const { freeText, related, flow } = freed;
+      for (const c of p.calls.filter((x) => x.seq > freed.seq)) {
         const caller = index.pickFunction(c.caller, c.range.file);
         const callee = index.pickFunction(c.callee, c.range.file);
         if (!callee) continue;
@@ -41,7 +64,7 @@ export const TL004: Rule = {
           out.push({
             rule: 'TL004', name: TL004.meta.name, role: p.role.name,
             message: `[${p.role.name}] ${c.caller} calls ${c.callee} (${index.sectionOf(c.callee)}) after ${freeText}: it jumps into freed memory.`,
-            range: c.range, closes: null, chain: [], related: [{ range: free.range, message: `init memory freed here: ${free.effect.text}` }], vectors: [], flow: flowOf(p, free, null),
+            range: c.range, closes: null, chain: [], related, vectors: [], flow: flow(c),
           });
           continue;
         }
@@ -52,7 +75,7 @@ export const TL004: Rule = {
         out.push({
           rule: 'TL004', name: TL004.meta.name, role: p.role.name,
           message: `[${p.role.name}] ${callee.name} (${callee.section ?? '.text'}) refers to ${bad} (${index.sectionOf(bad)}) and is called by ${c.caller} at ${loc(c.range)} after ${freeText}.`,
-          range: referenceRange(index.texts.get(callee.file) ?? '', callee, bad), closes: null, chain: [], related: [{ range: c.range, message: `${callee.name} called here after the free point` }, { range: free.range, message: `init memory freed here: ${free.effect.text}` }], vectors: [], flow: flowOf(p, free, null),
+          range: referenceRange(index.texts.get(callee.file) ?? '', callee, bad), closes: null, chain: [], related: [{ range: c.range, message: `${callee.name} called here after the free point` }, ...related], vectors: [], flow: flow(c),
         });
       }
     }

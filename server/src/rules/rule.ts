@@ -50,7 +50,16 @@ export function windows(path: RolePath, cond: (s: State) => { detail: string; ve
 /** The role's path from its entry up to and including the closing step, for SARIF code flows. */
 export function flowOf(path: RolePath, open: Step, close: Step | null): Finding['flow'] {
   const last = close?.index ?? open.index;
-  return path.steps.filter((s) => s.index <= last).map((s) => ({ range: s.range, text: s.effect.text, depth: s.depth, essential: s.index === open.index || s.index === close?.index }));
+  return path.steps.filter((s) => s.index <= last).map((s) => flowStep(s, s.index === open.index || s.index === close?.index));
+}
+
+/** The role's path before a point that is no step of its own (a call, by its `seq`). */
+export function flowBefore(path: RolePath, seq: number): Finding['flow'] {
+  return path.steps.filter((s) => s.seq < seq).map((s) => flowStep(s, false));
+}
+
+function flowStep(s: Step, essential: boolean): Finding['flow'][number] {
+  return { range: s.range, text: s.effect.text, depth: s.depth, essential };
 }
 
 export function windowFinding(meta: RuleMeta, path: RolePath, w: Window, message: string, related: Finding['related'] = []): Omit<Finding, 'severity'> {
