@@ -299,3 +299,18 @@ test('Kbuild for Xen: ALL_OBJS-y directories, obj-bin-y, x.init.o built from x.c
   assert.equal(st('xen/xsm/xsm_core.c'), 'not-built');
   assert.equal(s.files.get('xen/lib/memcpy.c').role, 'lib');
 });
+
+test('a tree without .config and Kconfig has no configuration: nothing decided, the build unknown', () => {
+  const none = kconfig.loadKernelConfig({ read: reader('kconfig-xen') }); // the Kconfig root is xen/, not the top
+  assert.deepEqual(none.source, { kind: 'none', kconfig: 'Kconfig' });
+  assert.equal(kconfig.describeConfig(none), 'no kernel configuration (no .config, no Kconfig)');
+  assert.equal(kconfig.evaluateCondition(none, 'defined(CONFIG_SMP)'), undefined);
+  assert.equal(kconfig.evaluateCondition(none, 'defined(CONFIG_SMP)', { defined: () => false }), false);
+  const s = kconfig.selectKbuild({ read: reader('kconfig-xen'), config: none, layout: kconfig.XEN_KBUILD });
+  assert.equal(kconfig.kbuildStatus(s, 'xen/common/kernel.c'), 'unknown');
+  // a top Makefile that names nothing linked says so instead of building nothing
+  const x = kconfig.loadKernelConfig({ read: reader('kconfig-xen'), kconfigRoot: 'xen' });
+  const empty = kconfig.selectKbuild({ read: reader('kconfig-xen', { 'xen/Makefile': 'all:\n\t@true\n' }), config: x, layout: kconfig.XEN_KBUILD });
+  assert.equal(empty.unknownDirs.get('xen'), 'xen/Makefile sets none of ALL_OBJS-y, ALL_LIBS-y');
+  assert.equal(kconfig.kbuildStatus(empty, 'xen/common/kernel.c'), 'unknown');
+});

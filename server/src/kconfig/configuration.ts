@@ -24,7 +24,9 @@ export type ConfigValue =
 
 export type ConfigSource =
   | { readonly kind: 'dotconfig'; readonly path: string }
-  | { readonly kind: 'defaults'; readonly defconfig: string | null; readonly symbols: number; readonly files: number };
+  | { readonly kind: 'defaults'; readonly defconfig: string | null; readonly symbols: number; readonly files: number }
+  /** Neither a .config nor a Kconfig file: the tree decides nothing (every CONFIG_ name is the host's). */
+  | { readonly kind: 'none'; readonly kconfig: string };
 
 export interface UndecidedSymbol {
   readonly name: string;
@@ -102,11 +104,14 @@ function computeDefaults(o: LoadOptions, root: string, problems: string[]): Kern
   const unknowns = new Unknowns();
   const macros = new KconfigMacros(env, unknowns, toolchain ?? undefined);
   const tree = parseKconfig(o.read, root, macros);
+  if (tree.files.length === 0) {
+    return { source: { kind: 'none', kconfig: inRoot(root, 'Kconfig') }, values: new Map(), listed: null, undecided: [], assumptions: [], problems, prefix: CONFIG_PREFIX };
+  }
   problems.push(...tree.problems);
   const modules = finalizeKconfig(tree, (name) => env.get(name) ?? unknowns.marker({ kind: 'env', text: name }));
   const defconfig = o.defconfig ?? `arch/${srcarch}/configs/${arch}_defconfig`;
-  const text = tree.files.length > 0 ? o.read(inRoot(root, defconfig)) : undefined;
-  if (tree.files.length > 0 && text === undefined && o.defconfig) problems.push(`${inRoot(root, defconfig)} cannot be read: Kconfig defaults only`);
+  const text = o.read(inRoot(root, defconfig));
+  if (text === undefined && o.defconfig) problems.push(`${inRoot(root, defconfig)} cannot be read: Kconfig defaults only`);
   const user = text === undefined ? new Map() : parseDotConfig(text, defconfig).entries;
   const ev = new KconfigEvaluator(tree, modules, user);
   const values = new Map<string, ConfigValue>();
@@ -161,6 +166,7 @@ function undecidedSymbols(tree: KconfigTree, computed: ReadonlyMap<KSymbol, Symb
 /** One line for reports: which configuration, and how much of it is undecided. */
 export function describeConfig(c: KernelConfig): string {
   if (c.source.kind === 'dotconfig') return `${c.source.path} (${c.values.size} symbols)`;
+  if (c.source.kind === 'none') return `no kernel configuration (no .config, no ${c.source.kconfig})`;
   const base = c.source.defconfig ? `${c.source.defconfig} + Kconfig defaults` : 'Kconfig defaults';
   const toolchain = c.assumptions.find((a) => a.includes(': '))?.split(':')[0];
   const und = c.undecided.length > 0 ? `; ${c.undecided.length} undecided: ${c.undecided.map((u) => u.name).join(', ')}` : '';

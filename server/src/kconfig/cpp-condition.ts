@@ -23,7 +23,7 @@ export type ConfigMacro =
   | { readonly kind: 'not-config' };
 
 export function configMacro(config: KernelConfig, name: string): ConfigMacro {
-  if (!name.startsWith(config.prefix)) return { kind: 'not-config' };
+  if (!name.startsWith(config.prefix) || config.source.kind === 'none') return { kind: 'not-config' };
   const base = name.slice(config.prefix.length);
   const v = config.values.get(base);
   if (v) {

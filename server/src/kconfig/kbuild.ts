@@ -75,12 +75,12 @@ export function selectKbuild(o: KbuildOptions): KbuildSelection {
     else top.define(n, v.kind === 'string' ? `"${v.value}"` : v.value);
   }
   const topText = io.read(layout.top);
-  if (topText === undefined) {
-    unknownDirs.set(layout.root, `${inRoot(layout.top)} cannot be read`);
-    return { files, dirs, unknownDirs, generated, notes };
-  }
+  const stop = (why: string): KbuildSelection => { unknownDirs.set(layout.root, why); return { files, dirs, unknownDirs, generated, notes }; };
+  if (o.config.source.kind === 'none') return stop('no kernel configuration');
+  if (topText === undefined) return stop(`${inRoot(layout.top)} cannot be read`);
   top.run(layout.top, topText);
   notes.push(...top.notes);
+  if (layout.linkVariables.every((v) => top.wordsOf(v).length === 0)) return stop(`${inRoot(layout.top)} sets none of ${layout.linkVariables.join(', ')}`);
 
   const queue: { dir: string; role: BuildRole; maybe: boolean }[] = [];
   const place = (w: MakeWord, dir: string, role: BuildRole, maybe: boolean, via: MakeLine | null = null): void => {

@@ -21,7 +21,11 @@ const KEYWORDS = new Set([
   'string', 'tristate', 'visible', 'transitional',
 ]);
 const OPS = ['&&', '||', '!=', '<=', '>=', ':=', '+=', '=', '<', '>', '!', '(', ')'];
-const WORD_CHAR = /[A-Za-z0-9_-]/;
+/** [A-Za-z0-9_-] */
+function isWordChar(c: string): boolean {
+  const k = c.charCodeAt(0);
+  return (k >= 97 && k <= 122) || (k >= 65 && k <= 90) || (k >= 48 && k <= 57) || k === 95 || k === 45;
+}
 
 /** Columns of leading white space, a tab to the next multiple of 8 (as the help lexer counts). */
 function indentOf(line: string): number {
@@ -80,9 +84,9 @@ function lexLine(line: string, lineNo: number, macros: KconfigMacros): Statement
       toks.push({ t: 'str', v: s });
       continue;
     }
-    if (WORD_CHAR.test(c) || (c === '$' && line[i + 1] === '(')) {
+    if (isWordChar(c) || (c === '$' && line[i + 1] === '(')) {
       let w = '', literal = true;
-      while (i < line.length && (WORD_CHAR.test(line[i]) || (line[i] === '$' && line[i + 1] === '('))) {
+      while (i < line.length && (isWordChar(line[i]) || (line[i] === '$' && line[i + 1] === '('))) {
         if (line[i] === '$') { const r = macros.expandAt(line, i); w += r.value; i = r.end; literal = false; }
         else w += line[i++];
       }

@@ -41,7 +41,7 @@ class Parser {
     const full = this.kroot ? `${this.kroot}/${path}` : path;
     if (this.open.includes(path)) { this.tree.problems.push(`${from ? `${from.file}:${from.line}: ` : ''}recursive source of ${path}, not read again`); return; }
     const text = this.read(full);
-    if (text === undefined) { if (!optional) this.tree.problems.push(`${from ? `${from.file}:${from.line}: ` : ''}${path} cannot be read`); return; }
+    if (text === undefined) { if (!optional) this.tree.problems.push(`${from ? `${from.file}:${from.line}: ${path}` : full} cannot be read`); return; }
     this.tree.files.push(path);
     this.open.push(path);
     for (const st of lexKconfig(text, path, this.macros)) {

@@ -30,7 +30,9 @@ const ALTERNATIVES = ['y', 'm', ''];
 const MAX_INCLUDE_DEPTH = 16;
 
 export class MakeEvaluator implements MakeScope {
+  /** This make's own variables; an include sees its includer's through `parent` (copied on first write). */
   private readonly vars = new Map<string, Variable>();
+  private readonly parent: MakeEvaluator | null;
   private readonly bound: ReadonlyMap<string, string>[] = [];
   private readonly expander = new MakeExpander(this);
   readonly notes: string[] = [];
@@ -38,7 +40,25 @@ export class MakeEvaluator implements MakeScope {
 
   /** `base`: the make that runs this one; a sub-make sees its exported variables, an include all of them. */
   constructor(private readonly io: MakeIO, private readonly unknowns: Unknowns, base?: MakeEvaluator, inherit: 'exported' | 'all' = 'exported') {
-    if (base) for (const [n, v] of base.vars) if (inherit === 'all' || v.exported || v.fixed) this.vars.set(n, { chunks: [...v.chunks], exported: v.exported, fixed: v.fixed });
+    this.parent = base && inherit === 'all' ? base : null;
+    if (base && inherit === 'exported') for (const [n, v] of base.entries()) if (v.exported || v.fixed) this.vars.set(n, { chunks: [...v.chunks], exported: v.exported, fixed: v.fixed });
+  }
+
+  private *entries(): Generator<[string, Variable]> {
+    yield* this.vars;
+    if (this.parent) for (const [n, v] of this.parent.entries()) if (!this.vars.has(n)) yield [n, v];
+  }
+
+  private lookup(name: string): Variable | undefined { return this.vars.get(name) ?? this.parent?.lookup(name); }
+
+  private writable(name: string): Variable | undefined {
+    const own = this.vars.get(name);
+    if (own) return own;
+    const p = this.parent?.lookup(name);
+    if (!p) return undefined;
+    const copy = { chunks: [...p.chunks], exported: p.exported, fixed: p.fixed };
+    this.vars.set(name, copy);
+    return copy;
   }
 
   /** A variable given from outside: on the command line (`fixed`), or as auto.conf sets it. */
@@ -48,13 +68,13 @@ export class MakeEvaluator implements MakeScope {
 
   value(name: string): string | undefined {
     for (let i = this.bound.length - 1; i >= 0; i--) { const b = this.bound[i].get(name); if (b !== undefined) return b; }
-    const v = this.vars.get(name);
+    const v = this.lookup(name);
     return v ? v.chunks.map((c) => this.chunkText(c)).filter((t) => t !== '').join(' ') : undefined;
   }
 
   raw(name: string): string | undefined {
     for (let i = this.bound.length - 1; i >= 0; i--) { const b = this.bound[i].get(name); if (b !== undefined) return b; }
-    return this.vars.get(name)?.chunks.map((c) => c.text).join(' ');
+    return this.lookup(name)?.chunks.map((c) => c.text).join(' ');
   }
 
   withBound<T>(binding: ReadonlyMap<string, string>, f: () => T): T {
@@ -68,7 +88,7 @@ export class MakeEvaluator implements MakeScope {
 
   /** The words of a variable, each with the line that assigned it. */
   wordsOf(name: string): MakeWord[] {
-    const v = this.vars.get(name);
+    const v = this.lookup(name);
     if (!v) return [];
     return v.chunks.flatMap((c) => words(this.chunkText(c)).map((w) => ({ text: bare(w), maybe: isMaybe(w), where: c.where })));
   }
@@ -129,7 +149,7 @@ export class MakeEvaluator implements MakeScope {
         continue;
       }
       const exp = /^export\s+(.*)$/.exec(t);
-      if (exp) { for (const n of words(this.expand(exp[1]))) { const v = this.vars.get(n); if (v) v.exported = true; else this.vars.set(n, { chunks: [], exported: true, fixed: false }); } continue; }
+      if (exp) { for (const n of words(this.expand(exp[1]))) { const v = this.writable(n); if (v) v.exported = true; else this.vars.set(n, { chunks: [], exported: true, fixed: false }); } continue; }
       if (/^(unexport|vpath|\.)/.test(t)) continue;
       if (hasTopLevelColon(t)) { recipe = true; continue; }
       // a bare function call ($(error ...), $(eval ...)): nothing for the lists, except what eval would define
@@ -150,14 +170,14 @@ export class MakeEvaluator implements MakeScope {
 
   private assign(names: string[], op: string, rhs: string, maybe: boolean, where: MakeLine, exported = false, override = false): void {
     for (const name of names) {
-      const old = this.vars.get(name);
-      if (old?.fixed && !override) { if (exported) old.exported = true; continue; }
+      const old = this.lookup(name);
+      if (old?.fixed && !override) { if (exported) (this.writable(name) as Variable).exported = true; continue; }
       const keepExport = exported || (old?.exported ?? false);
       if (op === '?=' && old) continue;
       const recursive = op === '=' || op === '?=' || (op === '+=' && (!old || old.chunks.every((c) => !c.expanded)));
       const text = op === '!=' ? this.unknown(`shell ${rhs}`) : recursive ? rhs : this.expand(rhs);
       const chunk: Chunk = { text, expanded: !recursive, maybe, where };
-      if (op === '+=') { if (old) { old.chunks.push(chunk); old.exported = keepExport; } else this.vars.set(name, { chunks: [chunk], exported: keepExport, fixed: false }); continue; }
+      if (op === '+=') { const w = this.writable(name); if (w) { w.chunks.push(chunk); w.exported = keepExport; } else this.vars.set(name, { chunks: [chunk], exported: keepExport, fixed: false }); continue; }
       const kept = maybe && old ? old.chunks.map((c) => ({ ...c, maybe: true })) : [];
       this.vars.set(name, { chunks: [...kept, chunk], exported: keepExport, fixed: false });
     }
@@ -166,7 +186,7 @@ export class MakeEvaluator implements MakeScope {
   private condition(kind: string, rest: string): State {
     if (kind === 'ifdef' || kind === 'ifndef') {
       const name = this.expand(rest).trim();
-      const v = this.vars.get(name);
+      const v = this.lookup(name);
       let s: State;
       if (!isDecided(name)) s = 'maybe';
       else if (!v || v.chunks.every((c) => c.text.trim() === '')) s = 'no';
