@@ -70,6 +70,12 @@ test('depends on: a default holds only while the dependencies do; int defaults f
   assert.equal(tri(noSmp, 'SMP'), 'n');
   assert.equal(str(noSmp, 'NR_CPUS'), '1');
   assert.equal(tri(noSmp, 'SCHED_SMT'), 'n'); // inside `if SMP`
+  // an int whose dependencies fail is not set at all (not 0, not ""), as auto.conf leaves it out
+  const ints = kconfig.loadKernelConfig({ read: reader('none', { 'Kconfig': 'config B\n\tbool\n\nconfig A\n\tint\n\tdepends on B\n\tdefault 5\n\nconfig H\n\thex\n\tdefault 1000\n' }) });
+  assert.equal(value(ints, 'A'), undefined);
+  assert.equal(kconfig.evaluateCondition(ints, 'defined(CONFIG_A)'), false);
+  assert.equal(str(ints, 'H'), '0x1000');
+  assert.equal(kconfig.evaluateCondition(ints, 'CONFIG_H == 4096'), true);
 });
 
 test('select forces a symbol on; select ... if only while its condition holds; imply sets a default', () => {

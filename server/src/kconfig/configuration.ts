@@ -11,7 +11,7 @@ import { KconfigMacros } from './kconfig-macros';
 import type { KconfigTree, KExpr, KSymbol } from './kconfig-model';
 import { parseKconfig, type Reader } from './kconfig-parse';
 import { GCC_X86_64, type ToolchainAssumption } from './toolchain';
-import { decided } from './tristate';
+import { decided, letter } from './tristate';
 import { describeUnknown, Unknowns } from './unknowns';
 
 export type { Reader } from './kconfig-parse';
@@ -24,7 +24,7 @@ export type ConfigValue =
 
 export type ConfigSource =
   | { readonly kind: 'dotconfig'; readonly path: string }
-  | { readonly kind: 'defaults'; readonly defconfig: string | null; readonly symbols: number; readonly files: number }
+  | { readonly kind: 'defaults'; readonly defconfig: string | null; readonly symbols: number; readonly files: number; readonly toolchain: string | null }
   /** Neither a .config nor a Kconfig file: the tree decides nothing (every CONFIG_ name is the host's). */
   | { readonly kind: 'none'; readonly kconfig: string };
 
@@ -36,7 +36,7 @@ export interface UndecidedSymbol {
 
 export interface KernelConfig {
   readonly source: ConfigSource;
-  /** Symbol values by name without `CONFIG_`; a name missing here is not set. */
+  /** Symbol values by name without `CONFIG_`, as include/config/auto.conf would set them; a name missing here is not set. */
   readonly values: ReadonlyMap<string, ConfigValue>;
   /** Whether `.config` would list each symbol (computed configurations only; undefined: undecided). */
   readonly listed: ReadonlyMap<string, boolean | undefined> | null;
@@ -118,10 +118,11 @@ function computeDefaults(o: LoadOptions, root: string, problems: string[]): Kern
   const listed = new Map<string, boolean | undefined>();
   const computed = new Map<KSymbol, SymbolValue>();
   for (const sym of tree.symbols.values()) {
-    if (sym.type === 'unknown') continue;
+    if (sym.type === 'unknown' || sym.noWrite) continue;
     const v = ev.value(sym);
     computed.set(sym, v);
-    values.set(sym.name, toConfigValue(v));
+    const c = toConfigValue(v);
+    if (c) values.set(sym.name, c);
     listed.set(sym.name, decided(v.written) ? v.written.lo === 2 : undefined);
   }
   const undecided = undecidedSymbols(tree, computed, ev, unknowns);
@@ -129,14 +130,17 @@ function computeDefaults(o: LoadOptions, root: string, problems: string[]): Kern
     ...(toolchain ? toolchain.facts.map((f) => `${toolchain.name}: ${f}`) : ['no toolchain assumed: every $(shell,...) is undecided']),
     ...[...macros.missingEnv].sort().map((v) => `environment variable ${v} not given: undecided`),
   ];
-  const source: ConfigSource = { kind: 'defaults', defconfig: text === undefined ? null : inRoot(root, defconfig), symbols: values.size, files: tree.files.length };
+  const source: ConfigSource = { kind: 'defaults', defconfig: text === undefined ? null : inRoot(root, defconfig), symbols: computed.size, files: tree.files.length, toolchain: toolchain?.name ?? null };
   return { source, values, listed, undecided, assumptions, problems, prefix: CONFIG_PREFIX };
 }
 
-function toConfigValue(v: SymbolValue): ConfigValue {
-  if (v.type === 'bool' || v.type === 'tristate') return decided(v.tri) ? { kind: 'tristate', value: (['n', 'm', 'y'] as const)[v.tri.lo] } : { kind: 'undecided' };
-  if (v.str === undefined) return { kind: 'undecided' };
-  return v.type === 'string' ? { kind: 'string', value: v.str } : { kind: 'number', value: v.str };
+/** A bool is n when not set; another type is set only when .config would list it (conf_write_autoconf), hex with its 0x. */
+function toConfigValue(v: SymbolValue): ConfigValue | null {
+  if (v.type === 'bool' || v.type === 'tristate') return decided(v.tri) ? { kind: 'tristate', value: letter(v.tri.lo) } : { kind: 'undecided' };
+  if (v.written.hi === 0) return null;
+  if (v.str === undefined || !decided(v.written)) return { kind: 'undecided' };
+  if (v.type === 'string') return { kind: 'string', value: v.str };
+  return { kind: 'number', value: v.type === 'hex' && !/^0[xX]/.test(v.str) ? `0x${v.str}` : v.str };
 }
 
 /** Each undecided symbol with the undecided things its definition reads. */
@@ -168,7 +172,6 @@ export function describeConfig(c: KernelConfig): string {
   if (c.source.kind === 'dotconfig') return `${c.source.path} (${c.values.size} symbols)`;
   if (c.source.kind === 'none') return `no kernel configuration (no .config, no ${c.source.kconfig})`;
   const base = c.source.defconfig ? `${c.source.defconfig} + Kconfig defaults` : 'Kconfig defaults';
-  const toolchain = c.assumptions.find((a) => a.includes(': '))?.split(':')[0];
   const und = c.undecided.length > 0 ? `; ${c.undecided.length} undecided: ${c.undecided.map((u) => u.name).join(', ')}` : '';
-  return `${base} (${c.source.symbols} symbols from ${c.source.files} Kconfig files${toolchain ? `, assuming ${toolchain}` : ''})${und}`;
+  return `${base} (${c.source.symbols} symbols from ${c.source.files} Kconfig files${c.source.toolchain ? `, assuming ${c.source.toolchain}` : ''})${und}`;
 }

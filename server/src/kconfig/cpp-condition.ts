@@ -29,7 +29,7 @@ export function configMacro(config: KernelConfig, name: string): ConfigMacro {
   if (v) {
     if (v.kind === 'undecided') return { kind: 'undecided' };
     if (v.kind === 'tristate') return v.value === 'y' ? { kind: 'defined', value: 1n } : { kind: 'not-defined' };
-    if (v.kind === 'number') return { kind: 'defined', value: BigInt(v.value) };
+    if (v.kind === 'number') return /^-?\d+$|^0[xX][0-9a-fA-F]+$/.test(v.value) ? { kind: 'defined', value: BigInt(v.value) } : { kind: 'undecided' };
     return { kind: 'defined', value: v.value };
   }
   if (base.endsWith('_MODULE')) {
