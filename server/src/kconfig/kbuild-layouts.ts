@@ -20,8 +20,8 @@ export interface BuildLayout {
   readonly lists: readonly { readonly name: string; readonly role: BuildRole }[];
   /** Per-directory lists of directories to build without linking them. */
   readonly subdirLists: readonly string[];
-  /** `foo.o` built from `$(foo-y)` / `$(foo-objs)` (Kbuild's composite objects). */
-  readonly composite: boolean;
+  /** Lists whose `foo.o` may be built from `$(foo-objs)` / `$(foo-y)` (composite objects; `$(foo-m)` too in obj-m). */
+  readonly composite: readonly string[];
   /** The file of a directory that lists its objects, first found wins. */
   readonly dirFiles: readonly string[];
   /** Words that stand for a directory (Xen's `common/built_in.o`): the directory is group 1. */
@@ -51,7 +51,7 @@ export const LINUX_KBUILD: BuildLayout = {
     { name: 'extra-y', role: 'extra' },
   ],
   subdirLists: ['subdir-y', 'subdir-m'],
-  composite: true,
+  composite: ['obj-y', 'obj-m'],
   dirFiles: ['Kbuild', 'Makefile'],
   dirObject: null,
   sources: [{ object: '.lds', source: ['.lds.S'] }, { object: '.o', source: ['.c', '.S'] }],
@@ -74,7 +74,8 @@ export const XEN_KBUILD: BuildLayout = {
     { name: 'extra-y', role: 'extra' },
   ],
   subdirLists: ['subdir-y'],
-  composite: false,
+  // `libelf-objs := ...` under `obj-bin-y := libelf.o` (Xen links the parts with a rule of its own)
+  composite: ['obj-y', 'obj-bin-y'],
   dirFiles: ['Makefile'],
   dirObject: /^(.*\/)(?:built_in(?:_bin)?\.o|lib\.a)$/,
   sources: [{ object: '.init.o', source: ['.c', '.S'] }, { object: '.lds', source: ['.lds.S'] }, { object: '.o', source: ['.c', '.S'] }],

@@ -128,7 +128,7 @@ export function selectKbuild(o: KbuildOptions): KbuildSelection {
       for (const w of ev.wordsOf(list.name)) {
         // obj-m and lib-y drop what obj-y already builds in (Makefile.lib)
         if (list.name !== 'obj-y' && objY.has(w.text)) continue;
-        const parts = layout.composite && w.text.endsWith('.o') && (list.name === 'obj-y' || list.name === 'obj-m') ? compositeParts(ev, w.text, list.name === 'obj-m') : null;
+        const parts = w.text.endsWith('.o') && layout.composite.includes(list.name) ? compositeParts(ev, w.text, list.name === 'obj-m') : null;
         if (parts) { for (const p of parts) place(p, dir, within(list.role), maybe || w.maybe, w.where); }
         else place(w, dir, within(list.role), maybe);
       }
