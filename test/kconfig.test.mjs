@@ -304,6 +304,7 @@ test('Kbuild for Xen: ALL_OBJS-y directories, obj-bin-y, x.init.o built from x.c
   assert.equal(st('xen/common/livepatch.c'), 'maybe');
   assert.equal(st('xen/xsm/xsm_core.c'), 'not-built');
   assert.equal(s.files.get('xen/lib/memcpy.c').role, 'lib');
+  assert.equal(s.files.get('xen/common/libelf/libelf-loader.c').via.text, 'obj-bin-y := libelf.o');
 });
 
 test('a tree without .config and Kconfig has no configuration: nothing decided, the build unknown', () => {
