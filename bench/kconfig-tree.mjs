@@ -1,7 +1,8 @@
 // The kernel configuration module on a real tree (after `npm run build`):
-//   node bench/kconfig-tree.mjs TREE [--kconfig-root DIR] [--reference FILE] [--xen] [--list FILE]
+//   node bench/kconfig-tree.mjs TREE [--kconfig-root DIR] [--config PATH] [--reference FILE] [--xen] [--list FILE]
 // Computes the configuration without a .config (the arch defconfig resolved through the tree's
-// Kconfig files, GCC on x86-64 assumed) and, with --reference (the .config `make
+// Kconfig files, GCC on x86-64 assumed; --config PATH, relative to TREE: that .config or O=
+// folder instead) and, with --reference (the .config `make
 // x86_64_defconfig` wrote), counts the symbols equal, different, undecided and missing, and the
 // entries .config lists that we would not (or the reverse); then selects the Kbuild sources (the
 // Xen layout with --xen) and prints their counts. CPU time and peak RSS for each step.
@@ -14,7 +15,7 @@ const { kconfig } = api;
 const args = process.argv.slice(2);
 const opt = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
 const tree = args[0];
-if (!tree) { console.error('usage: node bench/kconfig-tree.mjs TREE [--kconfig-root DIR] [--reference FILE] [--xen] [--list FILE]'); process.exit(2); }
+if (!tree) { console.error('usage: node bench/kconfig-tree.mjs TREE [--kconfig-root DIR] [--config PATH] [--reference FILE] [--xen] [--list FILE]'); process.exit(2); }
 const xen = args.includes('--xen');
 const kconfigRoot = opt('--kconfig-root') ?? (xen ? 'xen' : '');
 const isFile = (p) => { try { return statSync(join(tree, p)).isFile(); } catch { return false; } };
@@ -22,7 +23,8 @@ const read = (p) => (isFile(p) ? readFileSync(join(tree, p), 'latin1') : undefin
 
 const timed = (f) => { const c0 = process.cpuUsage(); const t0 = performance.now(); const r = f(); const c = process.cpuUsage(c0); return [r, `${(performance.now() - t0).toFixed(0)} ms wall, ${((c.user + c.system) / 1000).toFixed(0)} ms CPU, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`]; };
 
-const [config, tc] = timed(() => kconfig.loadKernelConfig({ read, kconfigRoot }));
+const configPath = opt('--config');
+const [config, tc] = timed(() => kconfig.loadKernelConfig({ read, kconfigRoot, ...(configPath ? { configPath } : {}) }));
 console.log(`configuration: ${kconfig.describeConfig(config).slice(0, 160)}...`);
 console.log(`  ${tc}; ${config.problems.length} problems${config.problems.length ? `: ${config.problems.slice(0, 5).join('; ')}` : ''}`);
 const reference = opt('--reference');
