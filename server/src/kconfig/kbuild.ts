@@ -9,7 +9,8 @@
 import type { KernelConfig } from './configuration';
 import { LINUX_KBUILD, type BuildLayout, type BuildRole } from './kbuild-layouts';
 import { MakeEvaluator, type MakeLine, type MakeWord, type MakeIO } from './make-eval';
-import { isDecided, normalizePath } from './make-text';
+import { isDecided } from './make-text';
+import { normalizePath } from './rel-path';
 import type { Reader } from './kconfig-parse';
 import { Unknowns } from './unknowns';
 

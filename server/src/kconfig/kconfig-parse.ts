@@ -7,6 +7,7 @@
 import { lexKconfig, type Statement, type Tok } from './kconfig-lex';
 import type { KconfigMacros } from './kconfig-macros';
 import { andExpr, symRef, type KconfigTree, type KExpr, type KSymbol, type MenuNode, type NodeKind, type Prop, type PropKind, type SymbolType, type SymRef, type Where } from './kconfig-model';
+import { normalizePath } from './rel-path';
 import { hasUnknown } from './unknowns';
 
 export type Reader = (relPath: string) => string | undefined;
@@ -14,7 +15,7 @@ export type Reader = (relPath: string) => string | undefined;
 const TYPES = new Set(['bool', 'tristate', 'int', 'hex', 'string']);
 const COMPARE = new Set(['=', '!=', '<', '<=', '>', '>=']);
 
-export function newSymbol(name: string, where: Where, isChoice = false): KSymbol {
+function newSymbol(name: string, where: Where, isChoice = false): KSymbol {
   return { name, type: 'unknown', props: [], isChoice, optional: false, choice: null, members: [], modules: false, noWrite: isChoice, env: null, dirDep: null, revDep: null, implied: null, where };
 }
 
@@ -109,7 +110,7 @@ class Parser {
   private source(kw: string, path: string, at: Where): void {
     if (hasUnknown(path)) { this.tree.problems.push(`${at.file}:${at.line}: ${kw} path depends on an undecided value, not read`); return; }
     if (/[*?[]/.test(path)) { this.tree.problems.push(`${at.file}:${at.line}: ${kw} "${path}" is a pattern, not read (files cannot be listed)`); return; }
-    const rel = kw === 'rsource' || kw === 'orsource' ? joinPath(dirOf(at.file), path) : path;
+    const rel = kw === 'rsource' || kw === 'orsource' ? normalizePath(`${dirOf(at.file)}/${path}`) : path;
     this.file(rel, kw === 'osource' || kw === 'orsource', at);
   }
 
@@ -221,9 +222,3 @@ function parseSym(c: Cursor): SymRef {
 }
 
 const dirOf = (f: string): string => (f.includes('/') ? f.slice(0, f.lastIndexOf('/')) : '');
-export function joinPath(dir: string, rel: string): string {
-  const parts = (dir ? `${dir}/${rel}` : rel).split('/');
-  const out: string[] = [];
-  for (const p of parts) { if (p === '..') out.pop(); else if (p !== '.' && p !== '') out.push(p); }
-  return out.join('/');
-}

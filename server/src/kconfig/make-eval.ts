@@ -6,7 +6,8 @@
  * line it came from, so a word of a list can name the Makefile line that put it there.
  */
 import { MakeExpander, type MakeScope } from './make-expand';
-import { bare, isDecided, isMaybe, maybeAll, normalizePath, words } from './make-text';
+import { bare, isDecided, isMaybe, maybeAll, words } from './make-text';
+import { normalizePath } from './rel-path';
 import { hasUnknown, type Unknowns } from './unknowns';
 
 export interface MakeLine { readonly file: string; readonly line: number; readonly text: string }

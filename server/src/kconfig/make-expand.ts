@@ -4,7 +4,8 @@
  * object lists. What make would learn from the system (`$(shell ...)`, a glob, `$(eval ...)`)
  * or from functions defined where we do not read (`$(call cc-option,...)`) is an unknown.
  */
-import { asMaybe, bare, isDecided, isMaybe, mapWords, matchPattern, maybeAll, normalizePath, patsubst, words } from './make-text';
+import { asMaybe, bare, isDecided, isMaybe, mapWords, matchPattern, maybeAll, patsubst, words } from './make-text';
+import { normalizePath } from './rel-path';
 
 export interface MakeScope {
   /** A variable's value, expanded; undefined when it is not defined. */

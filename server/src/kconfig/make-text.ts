@@ -6,7 +6,7 @@
  */
 import { hasUnknown } from './unknowns';
 
-export const MAYBE = '\u0003';
+const MAYBE = '\u0003';
 
 export const words = (text: string): string[] => text.split(/[ \t\n]+/).filter((w) => w !== '');
 export const isMaybe = (w: string): boolean => w.startsWith(MAYBE);
@@ -32,13 +32,4 @@ export function patsubst(pattern: string, replacement: string, word: string): st
   const stem = matchPattern(pattern, word);
   if (stem === null) return word;
   return pattern.includes('%') ? replacement.replace('%', stem) : replacement;
-}
-
-export function normalizePath(p: string): string {
-  const out: string[] = [];
-  for (const part of p.split('/')) {
-    if (part === '..') { if (out.length > 0 && out[out.length - 1] !== '..') out.pop(); else out.push('..'); }
-    else if (part !== '.' && part !== '') out.push(part);
-  }
-  return out.join('/');
 }
