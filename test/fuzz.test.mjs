@@ -107,8 +107,8 @@ function baseTrees() {
     for (const name of readdirSync(dir).sort()) {
       if (name === 'fuzz' || !statSync(join(dir, name)).isDirectory()) continue;
       const sub = join(dir, name);
-      // test/fixtures/fixes holds several trees, one per directory
-      const trees = existsSync(join(sub, '.trapline.json')) || readdirSync(sub).some((f) => /\.(c|S)$/.test(f)) ? [sub] : readdirSync(sub).sort().map((d) => join(sub, d));
+      // test/fixtures/fixes holds several trees, one per directory (and no file of its own)
+      const trees = existsSync(join(sub, '.trapline.json')) || readdirSync(sub, { withFileTypes: true }).some((e) => e.isFile()) ? [sub] : readdirSync(sub).sort().map((d) => join(sub, d));
       for (const t of trees) out.push({ name: t.slice(ROOT.length + 1), files: readTree(t) });
     }
   }

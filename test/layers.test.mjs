@@ -34,6 +34,8 @@ const layerOf = (m) => (m.includes('/') ? m.split('/')[0] : m.replace(/\.ts$/, '
 // what each layer may import from server/src (besides itself)
 const ALLOWED = new Map(Object.entries({
   model: [],
+  // the kernel configuration reads files through the caller's reader and imports nothing of the server
+  kconfig: [],
   parse: ['model'],
   config: ['model', 'index', 'profiles'],
   index: ['model', 'parse', 'config'],

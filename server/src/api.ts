@@ -19,3 +19,4 @@ export { newTreeCache } from './index/index';
 export { LayeredMap } from './index/layered-map';
 export { excludeMatcher } from './index/exclude-matcher';
 export { excludePatternProblem } from './index/exclude-pattern';
+export * as kconfig from './kconfig/kconfig';
