@@ -38,7 +38,7 @@ const ALLOWED = new Map(Object.entries({
   kconfig: [],
   parse: ['model'],
   config: ['model', 'index', 'profiles'],
-  index: ['model', 'parse', 'config'],
+  index: ['model', 'parse', 'config', 'kconfig'],
   effects: ['model', 'parse', 'index', 'config'],
   summaries: ['model', 'parse', 'index', 'config', 'effects'],
   paths: ['model', 'parse', 'index', 'config', 'effects', 'summaries'],

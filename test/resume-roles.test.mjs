@@ -269,3 +269,18 @@ test('config: the settings schema in package.json offers the same kinds and "aft
   assert.deepEqual(role.properties.kind.enum, ['bsp', 'ap', 'resume', 'other']);
   assert.deepEqual(role.properties.after.enum, ['boot']);
 });
+
+test('faces: the panel\'s roles and the hover name a role that starts after boot as such', async () => {
+  const a = await api.analyze(join(FIXTURES, 'resume-ist-stale'), { wasmDir: join(ROOT, 'dist') });
+  try {
+    const s3 = api.timeline.roles(a).find((r) => r.afterBoot);
+    assert.ok(s3, JSON.stringify(api.timeline.roles(a)));
+    assert.equal(s3.kind, 'bsp');
+    assert.ok(api.timeline.roles(a).filter((r) => r.name !== s3.name).every((r) => r.afterBoot === false));
+    // hover on a step only the resume path reaches: the role header says it resumes after boot
+    const p = a.paths.find((x) => x.role.name === s3.name);
+    const own = p.steps.find((s) => !a.paths.some((q) => q !== p && q.steps.some((t) => t.range.file === s.range.file && t.range.line === s.range.line)));
+    const md = api.timeline.hover(a, own.range.file, own.range.line, own.range.column);
+    assert.match(md, new RegExp(`\\*\\*${s3.name}\\*\\* \\(boot CPU, resuming after boot`));
+  } finally { a.index.dispose(); }
+});

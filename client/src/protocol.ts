@@ -3,7 +3,8 @@
 export type RoleKind = 'bsp' | 'ap' | 'other';
 
 /** `trapline/roles` (no params) */
-export interface RoleInfo { name: string; entry: string | null; kind: RoleKind; steps: number; findings: number }
+/** `afterBoot`: the CPU starts from reset after boot, in the booted system's memory (a resume role, a hot-plugged AP). */
+export interface RoleInfo { name: string; entry: string | null; kind: RoleKind; afterBoot?: boolean; steps: number; findings: number }
 
 export interface StepState {
   idt: 'none' | 'empty' | 'table' | 'unknown';

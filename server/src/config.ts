@@ -22,7 +22,9 @@ export interface Hints {
   /** Calls that end a boot path with an error (panic, BUG): the path is not followed into them. */
   exitFunctions: string[];
 }
-export interface Profile { name: string; detect: string[]; roles: RoleConfig[]; exclude: string[]; prefer: string[]; hints: Hints }
+/** Where the tree keeps its Kconfig files (`''`: the root, Linux; `xen`: Xen) and whose Makefile layout it builds with. */
+export interface KconfigLayout { root: string; layout: 'linux' | 'xen' }
+export interface Profile { name: string; detect: string[]; roles: RoleConfig[]; exclude: string[]; prefer: string[]; hints: Hints; kconfig?: KconfigLayout }
 
 /** A profile file: its roles are written as `.trapline.json` writes them (`"kind": "resume"`). */
 type ProfileFile = Omit<Profile, 'roles'> & { roles: RoleInput[] };

@@ -23,7 +23,8 @@ export function renderLane(page: Page, r: RoleInfo, tl: Timeline, limit: number 
   li.tabIndex = -1;
   const collapsed = view.collapsedLanes[name] === true;
   li.setAttribute('aria-expanded', collapsed ? 'false' : 'true');
-  const kind = r.kind === 'bsp' ? 'boot CPU' : r.kind === 'ap' ? 'secondary CPUs' : 'other role';
+  const after = r.afterBoot === true;
+  const kind = (r.kind === 'bsp' ? 'boot CPU' : r.kind === 'ap' ? 'secondary CPUs' : 'other role') + (after ? (r.kind === 'bsp' ? ', resuming after boot' : ', after boot') : '');
   const steps = Array.isArray(tl.steps) ? tl.steps : [];
   const windows = (Array.isArray(tl.windows) ? tl.windows : []).filter((w) => w && (!view.rule || str(w.rule) === view.rule));
   const nfind = num(r.findings, 0);
@@ -33,7 +34,7 @@ export function renderLane(page: Page, r: RoleInfo, tl: Timeline, limit: number 
   head.setAttribute('aria-hidden', 'true');
   head.appendChild(el('span', 'twisty' + (collapsed ? ' collapsed' : '')));
   head.appendChild(el('span', 'lane-name', name));
-  head.appendChild(el('span', 'badge kind', r.kind === 'bsp' ? 'BSP' : r.kind === 'ap' ? 'AP' : 'other'));
+  head.appendChild(el('span', 'badge kind', r.kind === 'bsp' ? (after ? 'BSP · resume' : 'BSP') : r.kind === 'ap' ? (after ? 'AP · after boot' : 'AP') : after ? 'other · after boot' : 'other'));
   head.appendChild(el('span', 'lane-entry', r.entry ? 'from ' + str(r.entry) : 'entry not found'));
   head.appendChild(el('span', 'lane-count', num(r.steps, steps.length) + ' steps · ' + nfind + (nfind === 1 ? ' finding' : ' findings')));
   li.appendChild(head);

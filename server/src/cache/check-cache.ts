@@ -6,6 +6,7 @@ import type { Config } from '../config';
 import { isSkipped, withSource, type SourceStat } from '../index/read-source';
 import { listSourceFiles } from '../index/workspace';
 import type { ReportModel } from '../report/model';
+import { configInputs } from '../index/tree-config';
 
 /** Bumped whenever the entry layout changes: an entry of another format is a miss. */
 const FORMAT = 1;
@@ -88,7 +89,7 @@ export class CheckCache {
     this.key = {
       version: id.version,
       build: sha256(id.buildFiles.map((f) => { try { return sha256(readFileSync(f)); } catch { return `${f}: unreadable`; } }).join('\n')),
-      config: sha256(JSON.stringify({ profile: c.profile.name, roles: c.roles, rules: c.rules, exclude: c.exclude, maxFileSize: c.maxFileSize, text: c.text, problems: c.problems.map((p) => p.message) })),
+      config: sha256(JSON.stringify({ profile: c.profile.name, roles: c.roles, rules: c.rules, exclude: c.exclude, maxFileSize: c.maxFileSize, text: c.text, problems: c.problems.map((p) => p.message), kernel: configInputs(root, c.profile) })),
       rules: [...new Set(id.rules)].sort().join(','),
     };
     this.maxBytes = c.maxFileSize;

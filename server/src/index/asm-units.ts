@@ -4,12 +4,13 @@ import * as path from 'node:path';
 import type { MacroTable } from './macros';
 import type { AsmFile, AsmStmt } from './asm-index';
 import type { AsmUnit, WorkspaceIndex } from './workspace-index';
+import { decideDirective, PREDEFINED_ASM } from './cpp-decide';
+import { notBuilt } from './tree-config';
 
 const MAX_INCLUDE_DEPTH = 8;
 /** Statements read into one assembly unit, its includes spliced in (xen.git's largest unit, boot/head.S, has about 1,800): against include fan-outs. */
 const MAX_UNIT_STMTS = 200000;
 /** Predefined by the compiler for `.S` files on x86-64. */
-const PREDEFINED = new Set(['__ASSEMBLY__', '__x86_64__', '__ELF__', '__GNUC__']);
 
 /** Makes the index's assembly units and the labels they define; a limit that stops a unit's reading is recorded. */
 export function buildUnits(index: WorkspaceIndex, asmFiles: AsmFile[]): void {
@@ -25,8 +26,10 @@ export function buildUnits(index: WorkspaceIndex, asmFiles: AsmFile[]): void {
   const reached = new Set<string>();
   const reach = (f: string): void => { if (reached.has(f)) return; reached.add(f); for (const g of edges.get(f) ?? []) reach(g); };
   const roots: AsmFile[] = [];
-  for (const a of asmFiles) if (!included.has(a.file)) { roots.push(a); reach(a.file); }
-  for (const a of asmFiles) if (!reached.has(a.file)) { roots.push(a); reach(a.file); }
+  // a root the configuration's Makefiles do not build (a 32-bit or EFI variant) is no unit
+  const built = (a: AsmFile): boolean => !notBuilt(index.kernelConfig, a.file);
+  for (const a of asmFiles) if (!included.has(a.file) && built(a)) { roots.push(a); reach(a.file); }
+  for (const a of asmFiles) if (!reached.has(a.file) && !included.has(a.file) && built(a)) { roots.push(a); reach(a.file); }
   for (const a of roots) {
     const unit: AsmUnit = { root: a.file, stmts: [], labels: new Map() };
     let section = '.text', previous = '.text', bits: 16 | 32 | 64 = 64;
@@ -48,13 +51,13 @@ export function buildUnits(index: WorkspaceIndex, asmFiles: AsmFile[]): void {
         if (s.kind === 'cpp') {
           if (s.directive === 'if' || s.directive === 'ifdef' || s.directive === 'ifndef') {
             const parent = active();
-            const v = s.directive === 'if' ? evalCond(s.cond, index.macros) : isDefined(s.cond, index.macros);
-            const truth = v === undefined ? true : s.directive === 'ifndef' ? !v : v;
+            const v = decideDirective(s.directive, s.cond, index.macros, index.kernelConfig?.config ?? null, PREDEFINED_ASM);
+            const truth = v ?? true;
             conds.push({ active: parent && truth, taken: truth, parentActive: parent });
           } else if (s.directive === 'elif' || s.directive === 'else') {
             const top = conds[conds.length - 1];
             if (!top) continue;
-            const v = s.directive === 'else' ? true : (evalCond(s.cond, index.macros) ?? false);
+            const v = s.directive === 'else' ? true : (decideDirective('elif', s.cond, index.macros, index.kernelConfig?.config ?? null, PREDEFINED_ASM) ?? false);
             top.active = top.parentActive && !top.taken && v;
             top.taken = top.taken || v;
           } else conds.pop();
@@ -103,20 +106,3 @@ function sectionMacro(s: AsmStmt, macros: MacroTable): Extract<AsmStmt, { kind: 
   return { kind: 'section', op, name: m[1] === 'section' || m[1] === 'pushsection' ? m[2] : op === 'set' ? `.${m[1]}` : null, range: s.range };
 }
 
-function isDefined(name: string, macros: MacroTable): boolean | undefined {
-  if (PREDEFINED.has(name) || macros.get(name)) return true;
-  if (/^CONFIG_/.test(name)) return undefined;
-  return false;
-}
-
-function evalCond(cond: string, macros: MacroTable): boolean | undefined {
-  let undecidable = false;
-  const replaced = cond.replace(/defined\s*\(?\s*([A-Za-z_]\w*)\s*\)?/g, (_m, n: string) => {
-    const d = isDefined(n, macros);
-    if (d === undefined) undecidable = true;
-    return d ? '1' : '0';
-  });
-  if (undecidable) return undefined;
-  const v = macros.evaluate(replaced);
-  return v === undefined ? undefined : v !== 0n;
-}

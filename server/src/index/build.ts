@@ -13,6 +13,7 @@ import { disposeTrees, forgetMoved, placeOf, type TreeCache } from './parse-cach
 import { buildUnits } from './asm-units';
 import { noreturnIn, scanFeaturesAndCopies, scanFlowMacros } from './facts';
 import { pushTo } from '../model/maps';
+import { notBuilt, treeConfig } from './tree-config';
 
 /**
  * What indexing one file produced, reused while its text and the tree's macros are unchanged
@@ -63,13 +64,20 @@ export interface BuildOptions {
   cancelled?: () => boolean;
   /** The previous run's macros: what it evaluated is kept when the definitions are the same. */
   previousMacros?: MacroTable;
+  /** The `.config` to read the tree under (a file or an `O=` build folder, relative to the root), when the user names one. */
+  kconfig?: string;
 }
 
 export class IndexCancelled extends Error { constructor() { super('indexing cancelled'); } }
 
 export async function buildIndex(root: string, host: ParserHost, profile: Profile, opts: BuildOptions): Promise<WorkspaceIndex> {
   const stats: IndexStats = { files: 0, cFiles: 0, asmFiles: 0, bytes: 0, skipped: [] };
-  const files = byPreference(listSourceFiles(root, opts.exclude, stats.skipped), profile.prefer);
+  // the kernel configuration first: the C sources its Makefiles do not build are not read (an
+  // assembler file may be included by one that is built: it is read, and is no unit of its own)
+  const tc = treeConfig(root, profile, opts.kconfig);
+  const listed = byPreference(listSourceFiles(root, opts.exclude, stats.skipped), profile.prefer);
+  const files = tc ? listed.filter((f) => !f.endsWith('.c') || !notBuilt(tc, f)) : listed;
+  stats.notBuilt = listed.length - files.length;
   const texts = new Map<string, string>();
   const utf8 = new TextDecoder('utf-8', { fatal: true });
   const macros = new MacroTable();
@@ -102,6 +110,7 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
   }
   const functions = new Map<string, CFunction[]>(), variables = new Map<string, CVariable[]>();
   const index = new WorkspaceIndex(root, texts, macros, host, profile, stats, opts.trees, { functions, variables });
+  index.kernelConfig = tc;
   for (const n of noreturn) index.noreturn.add(n);
   const asmFiles: AsmFile[] = [];
   let done = 0;

@@ -9,6 +9,7 @@ import type { AsmStmt } from './asm-index';
 import { LayeredMap } from './layered-map';
 import { disposeTrees, fileTree, forgetMoved, functionSyntax, newTreeCache, placeOf, type TreeCache } from './parse-cache';
 import { recipesIn } from './facts';
+import type { TreeConfig } from './tree-config';
 
 export interface UnitStmt { stmt: AsmStmt; section: string; bits: 16 | 32 | 64 }
 /** A root `.S` file with its `#include`d `.S` files spliced in where they are included. */
@@ -28,7 +29,8 @@ export interface Lineage { readonly redefined: Map<string, number> }
 /** A definition `pickFunction` answered, in which index. */
 export interface Picked { fn: CFunction; lineage: Lineage; version: number }
 
-export interface IndexStats { files: number; cFiles: number; asmFiles: number; bytes: number; skipped: { file: string; reason: string }[] }
+/** `notBuilt`: sources the kernel configuration's Makefiles do not build, not read. */
+export interface IndexStats { files: number; cFiles: number; asmFiles: number; bytes: number; skipped: { file: string; reason: string }[]; notBuilt?: number }
 
 export class WorkspaceIndex {
   readonly functions: ReadonlyMap<string, CFunction[]>;
@@ -55,6 +57,8 @@ export class WorkspaceIndex {
 
   /** The build this index comes from by edits of function bodies (`withCFile`), and how many edits on. */
   readonly lineage: Lineage;
+  /** The kernel configuration the tree is read under (cpp conditions, built files), when it has one. */
+  kernelConfig: TreeConfig | null = null;
   readonly version: number;
 
   constructor(readonly root: string, readonly texts: Map<string, string>, readonly macros: MacroTable,
@@ -139,6 +143,7 @@ export class WorkspaceIndex {
     const functions = new LayeredMap(this.functions), variables = new LayeredMap(this.variables);
     const version = this.version + 1;
     const next = new WorkspaceIndex(this.root, texts, this.macros, this.host, this.profile, this.stats, this.trees, { functions, variables, lineage: this.lineage, version });
+    next.kernelConfig = this.kernelConfig;
     const old = this.cFiles.get(file);
     // replace the file's definitions in place of the old ones (preference order is kept)
     const swap = <T extends { file: string; name: string }>(m: LayeredMap<string, T[]>, before: T[], after: T[]): void => {

@@ -12,6 +12,7 @@ import { evalC } from './eval-c';
 import { MAX_NESTING } from './limits';
 import { type Val, truth } from './values';
 import type { PathWalker } from './walker';
+import { decideDirective, PREDEFINED_C_SET } from '../index/cpp-decide';
 import type { CallOut } from './traces';
 
 /**
@@ -193,12 +194,14 @@ function execStmtInner(w: PathWalker, n: SyntaxNode, ctxs: Ctx[], fn: CFunction)
       return { ...flow(dedupe([...ctxs, ...r.normal, ...r.brk, ...r.cont])), ret: r.ret };
     }
     case 'preproc_if': case 'preproc_ifdef': {
-      // the first branch: the configuration most trees build
+      // the branch the tree's kernel configuration builds; undecided (or no configuration): the first
+      const branch = builtBranch(w, n);
       const acc = flow();
       let cur = ctxs;
-      for (const c of n.namedChildren) {
+      if (!branch) return flow(ctxs);
+      for (const c of branch.namedChildren) {
         if (!c || c.type === 'preproc_else' || c.type === 'preproc_elif' || c.type === 'preproc_elifdef') break;
-        if (c.id === n.childForFieldName('condition')?.id || c.id === n.childForFieldName('name')?.id) continue;
+        if (c.id === branch.childForFieldName('condition')?.id || c.id === branch.childForFieldName('name')?.id) continue;
         const r = execStmt(w, c, cur, fn);
         acc.ret.push(...r.ret); acc.brk.push(...r.brk); acc.cont.push(...r.cont);
         cur = r.normal;
@@ -306,4 +309,23 @@ function walkRecords(w: PathWalker, body: SyntaxNode, records: { name: string; i
   }
   acc.normal = dedupe([...acc.normal, ...cur]).map((c) => withLocal(c, records.name, { k: 'unknown' }));
   return acc;
+}
+
+/**
+ * The branch of an `#if` chain the configuration builds: the first whose condition holds, the
+ * `#else`, or none; a condition it cannot decide (or a tree without a configuration) takes that
+ * branch, as every tree's first branch was read before.
+ */
+function builtBranch(w: PathWalker, n: SyntaxNode): SyntaxNode | null {
+  const config = w.index.kernelConfig?.config ?? null;
+  if (!config) return n;
+  for (let cur: SyntaxNode | null = n; cur; cur = cur.childForFieldName('alternative')) {
+    if (cur.type === 'preproc_else') return cur;
+    const ifdef = cur.type === 'preproc_ifdef' || cur.type === 'preproc_elifdef';
+    const text = (ifdef ? cur.childForFieldName('name') : cur.childForFieldName('condition'))?.text ?? '';
+    const directive = ifdef ? (/^#\s*(el)?ifndef/.test(cur.text) ? 'ifndef' : 'ifdef') : cur.type === 'preproc_elif' ? 'elif' : 'if';
+    const v = decideDirective(directive, text, w.index.macros, config, PREDEFINED_C_SET);
+    if (v !== false) return cur;
+  }
+  return null;
 }

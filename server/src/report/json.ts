@@ -13,6 +13,8 @@ export interface JsonFinding {
 }
 export interface JsonReport {
   version: 1; profile: string;
+  /** The kernel configuration the tree was read under, or null (no Kconfig). */
+  configuration: string | null;
   /** `kind` and `after` as `.trapline.json` spells them (`after` only for a role that starts after boot). */
   roles: { name: string; kind: ConfiguredKind; after?: 'boot'; entry: string | null; steps: { text: string; file: string; line: number; depth: number }[] }[];
   findings: JsonFinding[];
@@ -38,7 +40,7 @@ export function jsonFinding(f: ReportFinding): JsonFinding {
 /** `findings`: the model's findings, or those of them left after a baseline. */
 export function toJson(m: ReportModel, findings: ReportFinding[]): JsonReport {
   return {
-    version: 1, profile: m.profile,
+    version: 1, profile: m.profile, configuration: m.configuration,
     roles: m.roles.map((r) => ({ name: r.name, kind: r.kind, ...(r.afterBoot ? { after: 'boot' as const } : {}), entry: r.entry, steps: r.steps.map((s) => ({ text: s.text, file: s.file, line: s.line + 1, depth: s.depth })) })),
     findings: findings.map(jsonFinding),
     stats: { ...m.stats, findings: findings.length },

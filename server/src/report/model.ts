@@ -18,6 +18,8 @@ export interface ReportModel {
   /** Absolute path of the analysed root. */
   root: string;
   profile: string;
+  /** The kernel configuration the tree was read under (`.config`, or a defconfig resolved through Kconfig), or null. */
+  configuration: string | null;
   roles: ReportRole[];
   findings: ReportFinding[];
   stats: AnalysisStats;
@@ -35,6 +37,7 @@ export function reportModel(a: Analysis): ReportModel {
   return {
     root: a.root,
     profile: a.config.profile.name,
+    configuration: a.index.kernelConfig?.description ?? null,
     roles: a.paths.map((p) => ({ name: p.role.name, kind: configuredKind(p.role), afterBoot: startsAfterBoot(p.role), entry: p.entry, steps: p.steps.map((s) => ({ text: s.effect.text, file: s.range.file, line: s.range.line, depth: s.depth })) })),
     findings: a.findings.map((f) => ({ ...f, fingerprint: fingerprint(f, lineText) })),
     stats: a.stats,

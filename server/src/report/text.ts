@@ -13,7 +13,7 @@ export function toText(m: ReportModel, findings: ReportFinding[], sinceBaseline 
   const count = (s: string): number => findings.filter((f) => f.severity === s).length;
   // a role after boot says so: its findings are not boot's
   const roles = m.roles.map((r) => `${r.name}${r.entry ? `@${r.entry}` : ' (entry not found)'}${r.afterBoot ? ` (${afterBootKind(r.kind)})` : ''}`).join(', ');
-  lines.push(`trapline: ${m.stats.files} files, profile ${m.profile}, roles ${roles}: ${count('error')} errors, ${count('warning')} warnings, ${count('information')} notes${sinceBaseline ? ' (new since baseline)' : ''}`);
+  lines.push(`trapline: ${m.stats.files} files, profile ${m.profile}${m.configuration ? `, configuration ${m.configuration}` : ''}, roles ${roles}: ${count('error')} errors, ${count('warning')} warnings, ${count('information')} notes${sinceBaseline ? ' (new since baseline)' : ''}`);
   // one finding a line, whatever the file names and code hold
   return lines.map(escapeControls).join('\n') + '\n';
 }

@@ -4,8 +4,17 @@ import type { StepEffect } from '../../paths/steps';
 import type { Gates, State } from '../../paths/state';
 import { code } from './markdown';
 import { badges } from './model';
+import { startsAfterBoot } from '../../model/roles';
+import type { RoleConfig } from '../../model/types';
 
 export const KIND_NAME: Record<RoleKind, string> = { bsp: 'boot CPU', ap: 'secondary CPU', other: 'other path' };
+
+/** A role's kind in words, with when it starts: `boot CPU, resuming after boot`, `secondary CPU, brought online after boot`. */
+export function roleKindName(r: RoleConfig): string {
+  const k = KIND_NAME[r.kind ?? 'other'];
+  if (!startsAfterBoot(r)) return k;
+  return r.kind === 'bsp' ? `${k}, resuming after boot` : r.kind === 'ap' ? `${k}, brought online after boot` : `${k}, after boot`;
+}
 
 const CR4_BITS: Record<number, string> = {
   0: 'VME', 1: 'PVI', 2: 'TSD', 3: 'DE', 4: 'PSE', 5: 'PAE', 6: 'MCE', 7: 'PGE', 8: 'PCE', 9: 'OSFXSR', 10: 'OSXMMEXCPT',

@@ -10,6 +10,7 @@ import { CR4_FRED, CR4_MCE, type Finding, type Range, type RoleKind } from '../.
 import type { RolePath, Step, StepEffect } from '../../paths/steps';
 import type { State } from '../../paths/state';
 import { calleeOf, sameRange, siteRange } from './chain';
+import { startsAfterBoot } from '../../model/roles';
 
 export type IdtBadge = 'none' | 'empty' | 'table' | 'unknown';
 
@@ -86,11 +87,12 @@ export interface Timeline {
   windows: TimelineWindow[];
 }
 
-export interface RoleSummary { name: string; entry: string | null; kind: RoleKind; steps: number; findings: number }
+/** `afterBoot`: the CPU starts from reset after boot, in the booted system's memory (a resume role, a hot-plugged AP). */
+export interface RoleSummary { name: string; entry: string | null; kind: RoleKind; afterBoot: boolean; steps: number; findings: number }
 
 export function roles(analysis: Analysis): RoleSummary[] {
   return analysis.paths.map((p) => ({
-    name: p.role.name, entry: p.entry, kind: kindOf(p), steps: p.steps.length,
+    name: p.role.name, entry: p.entry, kind: kindOf(p), afterBoot: startsAfterBoot(p.role), steps: p.steps.length,
     findings: analysis.findings.filter((f) => f.role === p.role.name).length,
   }));
 }

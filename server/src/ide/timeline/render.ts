@@ -1,10 +1,9 @@
 /** A hover's facts (hover.ts) as markdown. */
 import type { Step } from '../../paths/steps';
 import type { State } from '../../paths/state';
-import { KIND_NAME, effectText, stateWords } from './describe';
+import { effectText, roleKindName, stateWords } from './describe';
 import type { FreeWhen, HoverFacts, StepHover, StepOnRole, SymbolHover, SymbolOnRole, WindowAtStep } from './hover';
 import { code, esc, link, mdMessage } from './markdown';
-import { kindOf } from './model';
 import { numberRuns } from '../../model/types';
 
 /** At most this many windows in a step's hover, per role (the rest are counted). */
@@ -42,7 +41,7 @@ function renderStep(root: string, h: StepHover): string {
 
 function stepOnRoleLines(root: string, first: Step, r: StepOnRole): string[] {
   const p = r.path, s = r.steps[0], span = r.span;
-  const roleHead = `**${esc(p.role.name)}** (${KIND_NAME[kindOf(p)]}${p.entry ? `, entry ${code(p.entry)}` : ''})`;
+  const roleHead = `**${esc(p.role.name)}** (${roleKindName(p.role)}${p.entry ? `, entry ${code(p.entry)}` : ''})`;
   const out = ['', '---', '', `${roleHead}: step ${s.index + 1} of ${p.steps.length}, in ${code(s.within) || 'the entry'}${chainText(root, r.chain, s.within)}.`];
   if (r.steps.length > 1) {
     out.push('', `Reached ${r.steps.length} times on this path (steps ${runs(r.steps.map((x) => x.index))}); the first is shown.`);
@@ -123,7 +122,7 @@ function symbolOnRoleLines(root: string, sym: string, r: SymbolOnRole): string[]
   } else if (p.steps.length > 0) {
     parts.push(`its first step is ${link(root, p.steps[0].range)} ${code(p.steps[0].effect.text)} in ${code(p.steps[0].within)}`);
   }
-  const out = [`- **${esc(p.role.name)}** (${KIND_NAME[kindOf(p)]}): ${parts.join('; ')}.`];
+  const out = [`- **${esc(p.role.name)}** (${roleKindName(p.role)}): ${parts.join('; ')}.`];
   if (n === 0) return out;
   if (r.via.length > 0) out.push(`  - Path: ${r.via.map(code).join(' → ')}`);
   const shortStep = (s: Step): string => `${link(root, s.range)} ${code(s.effect.text)}`;
