@@ -179,7 +179,7 @@ test('item 15: the CLI stops a walk past --time-limit, says where on stderr and 
   for (let i = 1; i < 30; i++) c += `void hz${i}(unsigned int v) { _set_gate(&idt_table[v], 14, 0, 0); hz${i + 1}(v * 2); hz${i + 1}(v * 2 + 1); }\n`;
   writeFileSync(join(dir, 'setup.c'), `${c}void hz30(unsigned int v) { _set_gate(&idt_table[v], 14, 0, 0); }\n`);
   writeFileSync(join(dir, 'boot/head.S'), headWith(dir, '\tcall hz0\n'));
-  const run = () => spawnSync(process.execPath, ['--max-old-space-size=512', CLI, 'check', dir, '--format', 'json', '--time-limit', '1'], { encoding: 'utf8', timeout: 20000, env: { ...process.env, TRAPLINE_CACHE_TRACE: '1' } });
+  const run = () => spawnSync(process.execPath, ['--max-old-space-size=512', CLI, 'check', dir, '--format', 'json', '--time-limit', '1'], { encoding: 'utf8', timeout: 20000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, TRAPLINE_CACHE_TRACE: '1' } });
   const r = run();
   assert.ok(r.status === 0 || r.status === 1, `exit ${r.status}, signal ${r.signal}: ${r.stderr}`);
   // (inside an hz function, or inside the gate writer one of them called)

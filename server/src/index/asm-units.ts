@@ -29,7 +29,7 @@ export function buildUnits(index: WorkspaceIndex, asmFiles: AsmFile[]): void {
   // a root the configuration's Makefiles do not build (a 32-bit or EFI variant) is no unit
   const built = (a: AsmFile): boolean => !notBuilt(index.kernelConfig, a.file);
   for (const a of asmFiles) if (!included.has(a.file) && built(a)) { roots.push(a); reach(a.file); }
-  for (const a of asmFiles) if (!reached.has(a.file) && !included.has(a.file) && built(a)) { roots.push(a); reach(a.file); }
+  for (const a of asmFiles) if (!reached.has(a.file) && built(a)) { roots.push(a); reach(a.file); }
   for (const a of roots) {
     const unit: AsmUnit = { root: a.file, stmts: [], labels: new Map() };
     let section = '.text', previous = '.text', bits: 16 | 32 | 64 = 64;
