@@ -5,7 +5,7 @@
  */
 import type { Profile } from '../config';
 import { describeConfig, kbuildStatus, loadKernelConfig, selectKbuild, LINUX_KBUILD, XEN_KBUILD, type KbuildSelection, type KernelConfig } from '../kconfig/kconfig';
-import { isSkipped, readInsideRoot } from './read-source';
+import { readInsideRoot } from './read-source';
 
 export interface TreeConfig {
   readonly config: KernelConfig;
@@ -21,10 +21,7 @@ const MAX_BUILD_FILE = 4 * 1024 * 1024;
 export function treeConfig(root: string, profile: Profile, configPath?: string): TreeConfig | null {
   const k = profile.kconfig;
   if (!k) return null;
-  const read = (rel: string): string | undefined => {
-    const r = readInsideRoot(root, rel, MAX_BUILD_FILE);
-    return Buffer.isBuffer(r) ? r.toString('utf8') : isSkipped(r) ? undefined : undefined;
-  };
+  const read = (rel: string): string | undefined => readBuildFile(root, rel);
   if (read(k.root ? `${k.root}/Kconfig` : 'Kconfig') === undefined) return null;
   const config = loadKernelConfig({ read, kconfigRoot: k.root, configPath, env: new Map(process.env.KCONFIG_CONFIG ? [['KCONFIG_CONFIG', process.env.KCONFIG_CONFIG]] : []) });
   if (config.source.kind === 'none') return null;
@@ -56,6 +53,11 @@ export function configInputs(root: string, profile: Profile): string {
   if (!k) return '';
   const rel = (p: string): string => (k.root ? `${k.root}/${p}` : p);
   const file = process.env.KCONFIG_CONFIG ? rel(process.env.KCONFIG_CONFIG) : rel('.config');
-  const r = readInsideRoot(root, file, MAX_BUILD_FILE);
-  return `${file}:${Buffer.isBuffer(r) ? r.toString('utf8') : 'absent'}`;
+  return `${file}:${readBuildFile(root, file) ?? 'absent'}`;
+}
+
+/** A Kconfig file, Makefile or `.config` of the tree, through the one safe reader; undefined when absent or not a regular file. */
+function readBuildFile(root: string, rel: string): string | undefined {
+  const r = readInsideRoot(root, rel, MAX_BUILD_FILE);
+  return Buffer.isBuffer(r) ? r.toString('utf8') : undefined;
 }
