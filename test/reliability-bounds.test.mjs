@@ -156,6 +156,24 @@ test('item 13: a C call chain deeper than 48 ends with a note at the call the li
   assert.match(lineOf(dir, hit[0]), /c\d+\(\);/);
 });
 
+test('item 13: a limit met at many places of one path is one note: the count, the first place, the others as related information', () => {
+  let c = '';
+  for (let i = 0; i < 47; i++) c += `void c${i}(void) { c${i + 1}(); }\n`;
+  // the deepest caller makes six calls the limit stops, on six lines
+  c += `void c47(void)\n{\n${Array.from({ length: 6 }, (_, k) => `\td${k}();\n`).join('')}}\n`;
+  for (let k = 0; k < 6; k++) c += `void d${k}(void) { asm volatile ("lidt %0" :: "m" (x)); }\n`;
+  const dir = tree(null, { 'boot.S': '.text\n.globl start\nstart:\n\tcall c0\n\tud2\n', 'chain.c': c });
+  const { report: rep } = check(dir);
+  const depth = notes(rep).filter((f) => /call depth limit 48/.test(f.message));
+  assert.equal(depth.length, 1, JSON.stringify(notes(rep).map((f) => f.message)));
+  assert.match(depth[0].message, /^\[bsp\] call depth limit 48 reached at 6 places, first at `d0`: the call is not followed there\.$/);
+  assert.match(lineOf(dir, depth[0]), /d0\(\);/);
+  // the other places go with it (SARIF related locations, LSP related information)
+  const sarif = JSON.parse(spawnSync(process.execPath, [CLI, 'check', dir, '--no-cache', '--format', 'sarif'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).stdout);
+  const result = sarif.runs[0].results.find((r) => /call depth limit 48/.test(r.message.text));
+  assert.deepEqual(result.relatedLocations.map((l) => l.message.text), ['d1', 'd2', 'd3', 'd4', 'd5'].map((d) => `also reached at \`${d}\``));
+});
+
 test('item 13: statements nested deeper than 200 end with a note where the nesting limit stopped the walk', () => {
   const body = `${'{ '.repeat(230)}asm volatile ("sti");${' }'.repeat(230)}`;
   const dir = tree(null, { 'boot.S': '.text\n.globl start\nstart:\n\tcall deep\n\tud2\n', 'deep.c': `void deep(void)\n{\n${body}\n}\n` });

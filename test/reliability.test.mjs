@@ -51,13 +51,18 @@ test('limits: a binary file (NUL bytes) is skipped and listed', () => {
   assert.equal(linesAbout(stderr, 'blob.S').length, 1, stderr);
 });
 
-test('limits: a file that is not UTF-8 (Latin-1 bytes) is skipped and listed, not decoded into U+FFFD silently', () => {
-  const dir = tempCopy(FIXED);
-  writeFileSync(join(dir, 'latin1.c'), Buffer.from('/* Fran\xe7ois M\xfcller */\nint latin1_counter;\n', 'latin1'));
+test('source bytes: a file that is not UTF-8 (Latin-1 in a comment) is analysed as Latin-1, one character per byte, its findings where they are', () => {
+  const dir = tempCopy(join(ROOT, 'test/fixtures/tl001-ap-lidt-before-ltr'));
+  const before = report(dir).report.findings.filter((f) => f.rule === 'TL001');
+  const file = join(dir, 'smpboot.c');
+  writeFileSync(file, Buffer.concat([Buffer.from('/* Fran\xe7ois M\xfcller: caf\xe9 */ ', 'latin1'), readFileSync(file)]));
   const { report: rep, stderr } = report(dir);
-  assert.deepEqual(skippedOf(rep), ['latin1.c'], `stats.skipped: ${JSON.stringify(rep.stats.skipped)}; stderr: ${stderr}`);
-  assert.match(rep.stats.skipped[0].reason, /utf-?8|encoding/i);
-  assert.equal(linesAbout(stderr, 'latin1.c').length, 1, stderr);
+  assert.deepEqual(skippedOf(rep), [], `stats.skipped: ${JSON.stringify(rep.stats.skipped)}; stderr: ${stderr}`);
+  assert.equal(linesAbout(stderr, 'smpboot.c').length, 0, stderr);
+  const after = rep.findings.filter((f) => f.rule === 'TL001');
+  assert.equal(after.length, 1);
+  // the comment opens the first line (no line added): the finding stays where it was
+  assert.deepEqual(after.map((f) => f.location), before.map((f) => f.location));
 });
 
 test('limits: a symlink loop (ln -s . loop) does not hang and is not followed', () => {

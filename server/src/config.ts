@@ -17,6 +17,11 @@ export interface Hints {
   freeInit: string[];
   initBoundarySymbols: string[];
   startAps: string[];
+  /**
+   * Calls that start their function argument on this CPU as the next part of boot
+   * (`kernel_thread(kernel_init, ...)` in `rest_init`: where Linux starts the APs and frees init memory).
+   */
+  runsNext: string[];
   /** Return 0 on the boot CPU and non-zero on the others: decides `if (cpu == 0)`. */
   cpuId: string[];
   /** Calls that end a boot path with an error (panic, BUG): the path is not followed into them. */

@@ -3,6 +3,7 @@ import { isTableSymbol, type AsmUnit, type WorkspaceIndex } from '../index/index
 import type { Operand } from '../index/asm-index';
 import { isIdtStore, systemInsn } from './insn';
 import { MEMORY_COPIES } from './c-library';
+import { dataWordsAt } from '../index/asm-facts';
 
 /**
  * IDTs found from use: a table is an IDT because a descriptor that `lidt` loads names it, not
@@ -46,17 +47,7 @@ export function asmDescriptor(index: WorkspaceIndex, op: Operand | undefined): I
   const label = labelOf(index, op);
   if (!label) return { kind: 'unknown', text: op?.text ?? '' };
   if (idtStores(index).has(label)) return { kind: 'saved', text: label };
-  const ref = index.asmLabels.get(label);
-  if (!ref) return { kind: 'unknown', text: label };
-  const stmts = index.units[ref.unit].stmts;
-  const words: { size: number; value: string; syms: string[] }[] = [];
-  for (let p = ref.pos; p < stmts.length && words.length < 4; p++) {
-    const s = stmts[p].stmt;
-    if (s.kind === 'label' && p !== ref.pos) { if (words.length > 0) break; continue; }
-    if (s.kind === 'data') { for (const v of s.values) words.push({ size: s.size, value: v, syms: s.syms }); continue; }
-    if (s.kind === 'label') continue;
-    break;
-  }
+  const words = dataWordsAt(index, label);
   if (words.length === 0) return { kind: 'unknown', text: label };
   const limit = index.macros.evaluate(words[0].value);
   const baseSym = words.slice(1).find((w) => w.size >= 4)?.syms[0];

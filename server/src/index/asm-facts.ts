@@ -1,7 +1,7 @@
 /**
  * Queries over the assembly units of a `WorkspaceIndex`: where a file's statements sit in the
  * units, every label definition, the statement at a position, the numeric label a `1b`/`1f`
- * reference means, and which sections hold code.
+ * reference means, which sections hold code, and what data words hold as assembled.
  *
  * The tables are built once per index and kept in a WeakMap keyed by the index.
  */
@@ -79,11 +79,55 @@ export function stmtAt(index: WorkspaceIndex, file: string, line: number, column
   return { unit, at: found >= 0 ? idx[found] : idx[0] - 1 };
 }
 
+/**
+ * The position of the numeric label a `Nb`/`Nf` reference at `pos` means (`ref`: `1b`, `2f`): the
+ * nearest definition at or before it, or after it. One search for the walk and for navigation.
+ */
+export function numericLabel(stmts: readonly { kind: string; name?: string | null }[], pos: number, ref: string): number | undefined {
+  const name = ref.slice(0, -1);
+  if (ref.endsWith('f')) { for (let p = pos + 1; p < stmts.length; p++) if (stmts[p].kind === 'label' && stmts[p].name === name) return p; }
+  else for (let p = pos; p >= 0; p--) if (stmts[p].kind === 'label' && stmts[p].name === name) return p;
+  return undefined;
+}
+
 /** The statement index of the numeric label `name` that a `Nb`/`Nf` reference at (unit, at) means, -1 if none. */
 export function numericTarget(index: WorkspaceIndex, unit: number, at: number, name: string, dir: 'b' | 'f'): number {
-  const stmts = index.units[unit].stmts;
-  const isIt = (i: number): boolean => { const s = stmts[i].stmt; return s.kind === 'label' && s.name === name; };
-  if (dir === 'b') { for (let i = at; i >= 0; i--) if (isIt(i)) return i; }
-  else { for (let i = at + 1; i < stmts.length; i++) if (isIt(i)) return i; }
-  return -1;
+  return numericLabel(index.units[unit].stmts.map((s) => s.stmt), at, `${name}${dir}`) ?? -1;
+}
+
+/*
+ * Assembler data words as assembled: what a data label's first words hold. The descriptors `lidt`
+ * reads (`idt_descr: .word LIMIT; .quad idt_table`) and the code pointers a CPU jumps through
+ * (`initial_code: .quad x86_64_start_kernel`, reached by `movq initial_code(%rip),%rax; ...; lretq`).
+ */
+
+export interface DataWord { size: number; value: string; syms: string[] }
+
+/** The data words that follow `label` up to the next label that ends them (at most `max`). */
+export function dataWordsAt(index: WorkspaceIndex, label: string, max = 4): DataWord[] {
+  const ref = index.asmLabels.get(label);
+  if (!ref) return [];
+  const stmts = index.units[ref.unit].stmts;
+  const words: DataWord[] = [];
+  for (let p = ref.pos; p < stmts.length && words.length < max; p++) {
+    const s = stmts[p].stmt;
+    if (s.kind === 'label' && p !== ref.pos) { if (words.length > 0) break; continue; }
+    if (s.kind === 'data') { for (const v of s.values) words.push({ size: s.size, value: v, syms: s.syms }); continue; }
+    if (s.kind === 'label') continue;
+    break;
+  }
+  return words.slice(0, max);
+}
+
+/** Code the index can walk: a C function or an assembler label in a code section. */
+export function isCode(index: WorkspaceIndex, sym: string): boolean {
+  const l = index.asmLabels.get(sym);
+  return index.functions.has(sym) || (l !== undefined && /text/.test(l.section));
+}
+
+/** The code address a pointer-sized data word holds as assembled (`.quad x86_64_start_kernel`), if it holds one. */
+export function codeWordInit(index: WorkspaceIndex, label: string): string | undefined {
+  const [first] = dataWordsAt(index, label, 1);
+  if (!first || first.size < 4 || first.syms.length !== 1 || first.value.trim() !== first.syms[0]) return undefined;
+  return isCode(index, first.syms[0]) ? first.syms[0] : undefined;
 }

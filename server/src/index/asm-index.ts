@@ -87,6 +87,27 @@ function labelMacro(name: string, macros: MacroTable): boolean {
   return LABEL_MACRO_FALLBACK.test(name);
 }
 
+/**
+ * A macro that defines a data label with its contents, `SYM_DATA(initial_code, .quad
+ * x86_64_start_kernel)`: its expansion names the first argument as a label, then data directives.
+ */
+function dataMacro(text: string, args: readonly string[], macros: MacroTable): { label: string; words: Omit<Extract<AsmStmt, { kind: 'data' }>, 'range'>[] } | null {
+  const label = args[0];
+  if (!label || !/^[A-Za-z_][\w$]*$/.test(label) || !args.slice(1).some((a) => /^\s*\.\w/.test(a))) return null;
+  const expanded = macros.expand(text);
+  const at = new RegExp(`(?:^|[;\\s])${label.replace(/\$/g, '\\$')}\\s*:`).exec(expanded);
+  if (!at) return null;
+  const words: Omit<Extract<AsmStmt, { kind: 'data' }>, 'range'>[] = [];
+  for (const part of expanded.slice(at.index + at[0].length).split(/;|\n/)) {
+    const d = /^\s*(\.[a-z]+)\s+(.*?)\s*$/.exec(part);
+    const size = d ? DATA_SIZES.get(d[1]) : undefined;
+    if (!d || size === undefined) continue;
+    const values = d[2].split(',').map((v) => v.trim()).filter((v) => v !== '');
+    words.push({ kind: 'data', size, values, syms: values.flatMap((v) => v.match(/[A-Za-z_.$][\w.$]*/g) ?? []), text: part.trim() });
+  }
+  return words.length > 0 ? { label, words } : null;
+}
+
 /** Flattens a GNU as tree into statements, in order. `.macro` bodies are templates and are skipped. */
 export function indexAsmTree(file: string, tree: Tree, macros: MacroTable): AsmFile {
   const stmts: AsmStmt[] = [];
@@ -136,7 +157,11 @@ export function indexAsmTree(file: string, tree: Tree, macros: MacroTable): AsmF
           const argList = n.childForFieldName('arguments');
           const args = argList ? (argList.namedChildren.filter((c) => c !== null) as Node[]).map((c) => c.text) : [];
           if (labelMacro(name, macros) && args[0] && /^[A-Za-z_.$][\w.$]*$/.test(args[0])) stmts.push({ kind: 'label', name: args[0], range, global: true });
-          else stmts.push({ kind: 'macro', name, args, range, text: n.text });
+          else {
+            const data = dataMacro(n.text, args, macros);
+            if (data) stmts.push({ kind: 'label', name: data.label, range, global: true }, ...data.words.map((d) => ({ ...d, range })));
+            else stmts.push({ kind: 'macro', name, args, range, text: n.text });
+          }
           break;
         }
         case 'preproc_include': {

@@ -46,9 +46,12 @@ function readText(root: string, f: string, limit: number, hit: CachedFile | unde
     const buf = src.read();
     if (isSkipped(buf)) return buf;
     if (buf.includes(0)) return { skipped: 'binary (NUL bytes)' };
-    try { return { text: utf8.decode(buf), disk: now }; } catch { return { skipped: 'not valid UTF-8' }; }
+    // a file that is not UTF-8 (Latin-1 in a comment) is read byte for byte, one character each
+    try { return { text: utf8.decode(buf), disk: now }; } catch { return { text: LATIN1.decode(buf), disk: now }; }
   });
 }
+const LATIN1 = new TextDecoder('latin1');
+
 export type IndexCache = Map<string, CachedFile>;
 
 export interface BuildOptions {

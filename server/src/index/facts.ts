@@ -1,6 +1,9 @@
 // Workspace-wide facts read from the tree's text rather than from the syntax: features words
 // loaded into CR4 and the bits ORed into them (directly or through a helper), table copies,
-// noreturn functions, assembler macros that jump to or call their argument.
+// code addresses stored into assembler code words, noreturn functions, assembler macros that
+// jump to or call their argument.
+import { codeWordInit, isCode } from './asm-facts';
+import { pushTo } from '../model/maps';
 import { splitArgs, matchParen } from './macros';
 import type { CFunction } from './c-index';
 import type { CopyRecipe, FeatureHelper, WorkspaceIndex } from './workspace-index';
@@ -8,10 +11,12 @@ import type { CopyRecipe, FeatureHelper, WorkspaceIndex } from './workspace-inde
 /** Workspace-wide facts read from function bodies as text: features-word ORs and table copies. */
 export function scanFeaturesAndCopies(index: WorkspaceIndex): void {
   for (const [file, text] of index.texts) for (const w of featureWordsIn(index, file, text, index.cFiles.get(file)?.functions ?? [])) index.featureWords.add(w);
+  const words = codeWords(index);
   const bodies: { fn: CFunction; text: string }[] = [];
   for (const defs of index.functions.values()) for (const fn of defs) {
     const text = index.texts.get(fn.file)?.slice(fn.startIndex, fn.endIndex) ?? '';
     bodies.push({ fn, text });
+    for (const [word, target] of codeStoresIn(index, words, text)) pushTo(index.codeStores, word, { fn: fn.name, target });
     for (const [word, rhs] of orsIn(text)) {
       if (!isScalarWord(index, word)) continue;
       const param = fn.params.indexOf(rhs);
@@ -51,7 +56,7 @@ export function scanFlowMacros(text: string, out: Map<string, 'jmp' | 'call'>): 
 export function scanFactsOf(index: WorkspaceIndex, file: string, text: string, functions: readonly CFunction[]): string {
   const perFunction = functions.map((fn) => {
     const body = text.slice(fn.startIndex, fn.endIndex);
-    return JSON.stringify([fn.name, orsIn(body), copiesIn(body).map((c) => [c.dst, c.src]), helperCallsIn(body, index.featureHelpers).map((h) => [h.word, h.arg])]);
+    return JSON.stringify([fn.name, orsIn(body), copiesIn(body).map((c) => [c.dst, c.src]), helperCallsIn(body, index.featureHelpers).map((h) => [h.word, h.arg]), codeStoresIn(index, codeWords(index), body)]);
   });
   const flowMacros = new Map<string, 'jmp' | 'call'>();
   if (text.includes('.macro')) scanFlowMacros(text, flowMacros);
@@ -88,6 +93,30 @@ function featureWordsIn(index: WorkspaceIndex, file: string, text: string, funct
 function isScalarWord(index: WorkspaceIndex, name: string): boolean {
   const v = index.variable(name);
   return v !== undefined && !v.isArray && index.featureWords.has(name);
+}
+
+const codeWordsPerIndex = new WeakMap<WorkspaceIndex, ReadonlySet<string>>();
+
+/** Assembler data words assembled with a code address (`initial_code: .quad x86_64_start_kernel`). */
+function codeWords(index: WorkspaceIndex): ReadonlySet<string> {
+  let out = codeWordsPerIndex.get(index);
+  if (!out) {
+    const found = new Set<string>();
+    for (const [name, l] of index.asmLabels) if (!/text/.test(l.section) && codeWordInit(index, name) !== undefined) found.add(name);
+    out = found;
+    codeWordsPerIndex.set(index, out);
+  }
+  return out;
+}
+
+/** `initial_code = (unsigned long)start_secondary;` in a function body: [code word, code stored]. */
+function codeStoresIn(index: WorkspaceIndex, words: ReadonlySet<string>, body: string): [string, string][] {
+  if (words.size === 0) return [];
+  const out: [string, string][] = [];
+  for (const m of body.matchAll(/(?<![\w.>])([A-Za-z_]\w*)\s*=\s*(?:\(\s*[A-Za-z_][\w\s]*\*?\s*\)\s*)?&?\s*([A-Za-z_]\w*)\s*;/g)) {
+    if (words.has(m[1]) && isCode(index, m[2])) out.push([m[1], m[2]]);
+  }
+  return out;
 }
 
 /** `word |= rhs;` in a function body: [word, rhs]. */

@@ -163,8 +163,8 @@ export class MacroTable {
       const ids = body.match(/[A-Za-z_]\w*/g) ?? [];
       const first = ids[0];
       result = body.length === 0
-        ? /^_*[a-z]/.test(name) || name.startsWith('__') // empty: `#define __init` (not feature flags like CONFIG_X)
-        : /^__attribute__\b/.test(body) || (first !== undefined && first !== name && this.isAttributeLike(first, depth + 1) && /^[\w\s(),"]*$/.test(body));
+        ? /^_*[a-z]/.test(name) || name.startsWith('__') // empty: `#define __init` (not feature flags like CONFIG_X; one reached through another, `asmlinkage` -> `CPP_ASMLINKAGE`, is)
+        : /^__attribute__\b/.test(body) || (first !== undefined && first !== name && (this.isAttributeLike(first, depth + 1) || this.defs.get(first)?.body.trim() === '') && /^[\w\s(),".]*$/.test(body));
     }
     this.attrCache.set(name, result);
     return result;

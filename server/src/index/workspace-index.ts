@@ -32,6 +32,9 @@ export interface Picked { fn: CFunction; lineage: Lineage; version: number }
 /** `notBuilt`: sources the kernel configuration's Makefiles do not build, not read. */
 export interface IndexStats { files: number; cFiles: number; asmFiles: number; bytes: number; skipped: { file: string; reason: string }[]; notBuilt?: number }
 
+/** A C store of a code address into an assembler code word, and the function that makes it. */
+export interface CodeStore { fn: string; target: string }
+
 export class WorkspaceIndex {
   readonly functions: ReadonlyMap<string, CFunction[]>;
   readonly variables: ReadonlyMap<string, CVariable[]>;
@@ -44,6 +47,8 @@ export class WorkspaceIndex {
   /** Bits ORed into each features word anywhere in the tree (directly or through a helper such as set_in_cr4). */
   readonly featuresOrs = new Map<string, bigint>();
   readonly copyRecipes: CopyRecipe[] = [];
+  /** Code addresses C stores into assembler code words, by word: `initial_code = (unsigned long)start_secondary` in `do_boot_cpu`. */
+  readonly codeStores = new Map<string, CodeStore[]>();
   readonly featureHelpers: FeatureHelper[] = [];
   /** Assembler macros that jump to or call their first argument (`tailcall fn`). */
   readonly asmFlowMacros = new Map<string, 'jmp' | 'call'>();
@@ -170,6 +175,8 @@ export class WorkspaceIndex {
     for (const [k, v] of this.asmLabels) next.asmLabels.set(k, v);
     for (const w of this.featureWords) next.featureWords.add(w);
     for (const [k, v] of this.featuresOrs) next.featuresOrs.set(k, v);
+    // the same in the edited file as before (the caller compared its facts)
+    for (const [k, v] of this.codeStores) next.codeStores.set(k, v);
     // the file's table copies, made by its new definitions (the caller checked they copy the same)
     const remade = new Map<CFunction, CopyRecipe[]>();
     for (const r of this.copyRecipes) {

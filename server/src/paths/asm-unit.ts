@@ -3,6 +3,7 @@
  */
 import type { AsmStmt } from '../index/asm-index';
 import type { AsmUnit } from '../index/index';
+import { numericLabel } from '../index/asm-facts';
 import { regFamily } from './asm-insn';
 
 type FillLoops = ReturnType<typeof fillLoops>;
@@ -11,13 +12,6 @@ const unitCache = new WeakMap<AsmUnit, { stmts: AsmStmt[]; loops: FillLoops }>()
 
 export function nameAt(s: { kind: string; name?: string | null } | undefined): string | undefined {
   return s?.kind === "label" && s.name ? s.name : undefined;
-}
-
-export function numericLabel(stmts: { kind: string; name?: string | null }[], pos: number, ref: string): number | undefined {
-  const name = ref.slice(0, -1);
-  if (ref.endsWith('f')) { for (let p = pos + 1; p < stmts.length; p++) if (stmts[p].kind === 'label' && stmts[p].name === name) return p; }
-  else for (let p = pos; p >= 0; p--) if (stmts[p].kind === 'label' && stmts[p].name === name) return p;
-  return undefined;
 }
 
 /** A unit's statements and fill loops, computed once per unit (every asm call walks the unit again). */
@@ -42,7 +36,7 @@ function fillLoops(stmts: AsmStmt[]): Map<number, { end: number; baseReg: string
     if (s.kind !== 'insn' || !/^(loop|j[a-z]+)$/.test(s.mnemonic) || s.mnemonic === 'jmp') continue;
     const op = s.operands[0];
     if (op?.k !== 'expr' || !op.numeric || !op.numeric.endsWith('b')) continue;
-    const start = numericLabel(stmts as { kind: string; name?: string | null }[], j, op.numeric);
+    const start = numericLabel(stmts, j, op.numeric);
     if (start === undefined) continue;
     const stores = stmts.slice(start, j).filter((x): x is Extract<typeof x, { kind: 'insn' }> => x.kind === 'insn' && /^mov/.test(x.mnemonic) && x.operands[1]?.k === 'mem' && x.operands[0]?.k === 'reg');
     const offs = stores.map((x) => { const m = x.operands[1]; return m.k === 'mem' ? { base: m.base, disp: m.disp ?? '0' } : null; });

@@ -50,8 +50,18 @@ export function walkCall(w: PathWalker, n: SyntaxNode, ctxs0: Ctx[], fn: CFuncti
   const c0 = ctxs[0];
   const h = w.hints;
   if (h.startAps.includes(name)) return w.apply({ kind: 'start-aps', text }, range, ctxs);
-  const boundaryArg = argNodes.some((a) => h.initBoundarySymbols.includes(a.text.replace(/^\(\s*[\w\s*]+\)\s*|^&\s*/g, '').trim()));
-  if (h.freeInit.includes(name) || boundaryArg) {
+  if (h.runsNext.includes(name)) {
+    // the thread runs on this CPU after the caller: walked here, as a call (the caller only waits for it)
+    const started = argNodes.map((a) => evalC(w, a, c0, fn)).find((v) => v?.k === 'addr' && w.index.functions.has(v.sym));
+    if (started?.k === 'addr') {
+      w.record({ kind: 'call', callee: started.sym, text }, range, ctxs, ctxs);
+      const mark = w.steps.length;
+      const back = walkSymbol(w, started.sym, ctxs, { file: fn.file, range }, 'sub');
+      if (w.steps.length === mark) w.steps.pop();
+      return back;
+    }
+  }
+  if (freesInit(w, name, argNodes)) {
     const after = w.apply({ kind: 'free-init', text }, range, ctxs);
     return walkSymbol(w, name, after, { file: fn.file, range }, 'sub', []);
   }
@@ -118,6 +128,21 @@ export function walkCall(w: PathWalker, n: SyntaxNode, ctxs0: Ctx[], fn: CFuncti
     }
   }
   return ctxs;
+}
+
+/**
+ * Does this call free init memory? What is freed is the range its arguments name: a call passed
+ * an init-section boundary (`free_kernel_image_pages(..., &__init_begin, &__init_end)`,
+ * `memset(__init_begin, ...)`), or one the profile names as freeing init memory called without
+ * a range (`free_initmem()`). The same function freeing another range (`free_init_pages("SMP
+ * alternatives", __smp_locks, __smp_locks_end)`, an initrd) frees no init code; a macro that
+ * only compares addresses with the bounds (`adj_init_size(__init_begin, __init_end, ...)`) frees nothing.
+ */
+function freesInit(w: PathWalker, name: string, argNodes: readonly SyntaxNode[]): boolean {
+  const h = w.hints;
+  if (!w.index.functions.has(name) && w.index.macros.get(name)?.params) return false;
+  const boundaryArg = argNodes.some((a) => h.initBoundarySymbols.includes(a.text.replace(/^\(\s*[\w\s*]+\)\s*|^&\s*/g, '').trim()));
+  return boundaryArg || (h.freeInit.includes(name) && argNodes.length === 0);
 }
 
 function macroStatement(w: PathWalker, name: string, callText: string): SyntaxNode | null {

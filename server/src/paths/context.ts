@@ -3,7 +3,7 @@
  * flags, return value), control flow out of a statement, and the join that keeps paths few.
  */
 import { type State, joinStates, stateKey } from './state';
-import { type Val, identicalVal, sameVal, valKey } from './values';
+import { type Val, boundedVal, identicalVal, sameVal, valKey } from './values';
 
 /** One path through the code: the machine state plus what the code's variables or registers hold. */
 export interface Ctx {
@@ -76,8 +76,9 @@ export function dedupe(ctxs: Ctx[]): Ctx[] {
 export function flow(normal: Ctx[] = []): Flow { return { normal, ret: [], brk: [], cont: [] }; }
 
 /** The context with local `name` set to `v` (value maps are copied on write; one that already holds exactly that is kept). */
-export function withLocal(c: Ctx, name: string, v: Val): Ctx {
-  if (c.vals.has(name) && identicalVal(c.vals.get(name), v)) return c;
+export function withLocal(c: Ctx, name: string, v0: Val): Ctx {
+  if (c.vals.has(name) && identicalVal(c.vals.get(name), v0)) return c;
+  const v = boundedVal(v0);
   const vals = new Map(c.vals);
   vals.set(name, v);
   return { ...c, vals };

@@ -3,8 +3,9 @@
  */
 import type { Operand } from '../index/asm-index';
 import type { Range, TableRef } from '../model/types';
-import { asmInsn, regFamily } from './asm-insn';
-import { lastLea, nameAt, numericLabel, unitFacts } from './asm-unit';
+import { asmInsn, codeWordValue, regFamily } from './asm-insn';
+import { numericLabel } from '../index/asm-facts';
+import { lastLea, nameAt, unitFacts } from './asm-unit';
 import { walkSymbol } from './calls';
 import { type Ctx, dedupe } from './context';
 import { ASM_BUDGET, MAX_DEPTH, TRACE } from './limits';
@@ -128,8 +129,11 @@ function asmTarget(w: PathWalker, unitIdx: number, pos: number, op: Operand | un
   const unit = w.index.units[unitIdx];
   if (op.k === 'ind') {
     const inner = op.inner;
-    if (inner.k === 'reg') { const v = c?.vals.get(regFamily(inner.reg)); if (v?.k === 'addr') return asmTarget(w, unitIdx, pos, { k: 'expr', text: v.sym, syms: [v.sym], numeric: null }, c); }
-    return {};
+    // through a register that holds a code address (`movq $1f, %rax; jmp *%rax`), or a code word in memory (`jmp *initial_code(%rip)`)
+    const v = inner.k === 'reg' ? c?.vals.get(regFamily(inner.reg)) : undefined;
+    const sym = v?.k === 'addr' ? v.sym : inner.k === 'mem' && inner.syms.length === 1 ? codeWordValue(w, inner.syms[0]) : undefined;
+    if (sym?.startsWith('@')) return { pos: Number(sym.slice(1)) };
+    return sym ? asmTarget(w, unitIdx, pos, { k: 'expr', text: sym, syms: [sym], numeric: null }, c) : {};
   }
   if ((op.k === 'expr' || op.k === 'imm') && op.numeric) return { pos: numericLabel(unitFacts(unit).stmts, pos, op.numeric) };
   const syms = op.k === 'imm' || op.k === 'expr' || op.k === 'mem' ? op.syms : [];

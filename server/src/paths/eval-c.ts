@@ -9,7 +9,7 @@ import type { TableRef } from '../model/types';
 import type { SyntaxNode } from '../parse/syntax';
 import type { Ctx } from './context';
 import { MAX_NESTING } from './limits';
-import { EMPTY_CR, type Val, asCr, orVals, truth, valKey, vectorsOf, wordOf } from './values';
+import { EMPTY_CR, type Val, asCr, boundedVal, orVals, truth, valKey, vectorsOf, wordOf } from './values';
 import type { PathWalker } from './walker';
 import { recordOf, structInitialiser, tableRecords } from './c-records';
 
@@ -37,7 +37,7 @@ export function isCurrentCpu(w: PathWalker, v: Val | undefined): boolean {
 export function evalC(w: PathWalker, n: SyntaxNode | null | undefined, c: Ctx | undefined, fn: CFunction): Val | undefined {
   if (!n || !c || w.nesting >= MAX_NESTING) return undefined;
   if (++w.nesting > w.peak) w.peak = w.nesting;
-  try { return evalInner(w, n, c, fn); } finally { w.nesting--; }
+  try { const v = evalInner(w, n, c, fn); return v && boundedVal(v); } finally { w.nesting--; }
 }
 
 function evalInner(w: PathWalker, n: SyntaxNode, c: Ctx, fn: CFunction): Val | undefined {

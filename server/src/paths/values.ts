@@ -121,3 +121,29 @@ export function wordOf(v: Val | undefined): Word | undefined {
 export function handsGateMemory(args: readonly (Val | undefined)[]): boolean {
   return args.some((a) => a?.k === 'gate') || (args.some((a) => a?.k === 'table') && args.some((a) => a?.k === 'num' || a?.k === 'range'));
 }
+
+/** How deep structs may nest in a value a local holds: a record inside a table inside a local. */
+const MAX_NESTING = 3;
+
+/**
+ * A value as a local may hold it: structs nested deeper than MAX_NESTING are unknown there. Code
+ * that links locals to each other in a loop (`a.next = &b; b.prev = &a`) would nest them without end.
+ */
+export function boundedVal(v: Val, depth = 0): Val {
+  if (v.k !== 'struct' && v.k !== 'recs') return v;
+  if (depth >= MAX_NESTING) return { k: 'unknown' };
+  if (nestingOf(v, depth) < MAX_NESTING) return v;
+  if (v.k === 'recs') return { k: 'recs', items: v.items.map((x) => boundedVal(x, depth + 1)) };
+  const fields = new Map<string, Val>();
+  for (const [k, x] of v.fields) fields.set(k, boundedVal(x, depth + 1));
+  return { ...v, fields };
+}
+
+/** The depth `v` reaches from `depth`, counted no further than MAX_NESTING. */
+function nestingOf(v: Val, depth: number): number {
+  if (v.k !== 'struct' && v.k !== 'recs') return depth;
+  if (depth >= MAX_NESTING) return depth;
+  let deepest = depth + 1;
+  for (const x of v.k === 'recs' ? v.items : v.fields.values()) { deepest = Math.max(deepest, nestingOf(x, depth + 1)); if (deepest >= MAX_NESTING) break; }
+  return deepest;
+}

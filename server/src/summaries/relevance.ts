@@ -157,7 +157,9 @@ export function isRelevant(index: WorkspaceIndex, hints: Hints, fn: CFunction, o
     const facts = factsOf(f);
     let r = facts.own || facts.irq || f.refs.some((x) => hintNames.has(x)) || copiers.has(f) || facts.elementAddrs.some((x) => idts.has(x));
     if (!r && depth < 64) {
-      const callees = facts.asmFlow ? [...f.callees, ...f.refs.filter((x) => index.functions.has(x))] : f.callees;
+      // functions it names run too where it jumps to them or hands them to a call that runs them next (`kernel_thread(kernel_init, ...)`)
+      const runs = facts.asmFlow || f.callees.some((c) => hints.runsNext.includes(c));
+      const callees = runs ? [...f.callees, ...f.refs.filter((x) => index.functions.has(x))] : f.callees;
       for (const c of callees) {
         if (hints.exitFunctions.includes(c)) continue;
         const callee = index.pickFunction(c, f.file);
