@@ -11,7 +11,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -175,6 +176,22 @@ test('TL004: a non-init function that runs after the free point and calls an __i
   const f = r.findings.filter((x) => x.rule === 'TL004' && x.location.file === 'idle.c');
   assert.deepEqual(f.map(at), [{ rule: 'TL004', role: 'bsp', file: 'idle.c', line: lineOf(fx, 'idle.c', '    parse_idle_param(opt_idle);') }]);
   assert.match(f[0].message, /parse_idle_param/);
+});
+
+test('TL004: a non-init function that calls the boot allocator only while system_state says boot is on is fine after the free point, the state set before it', () => {
+  assert.deepEqual(warningsAt(check('tl004-guarded-by-state')), []);
+});
+
+test('TL004: the same guard with the state set only after the free point: the call after the free reaches the init allocator', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trapline-tl004-'));
+  try {
+    cpSync(join(FIXTURES, 'tl004-guarded-by-state'), dir, { recursive: true });
+    const mm = join(dir, 'mm.c');
+    writeFileSync(mm, readFileSync(mm, 'utf8').replace('    system_state = SYS_STATE_active;\n\n', '').replace('    alloc_pagetable();\n', '    alloc_pagetable();\n    system_state = SYS_STATE_active;\n'));
+    const f = check(dir).findings.filter((x) => x.rule === 'TL004');
+    assert.deepEqual(f.map(at), [{ rule: 'TL004', role: 'bsp', file: 'pagetable.c', line: lineOf('tl004-guarded-by-state', 'pagetable.c', '    return alloc_boot_pages(1);') }]);
+    assert.match(f[0].message, /alloc_pagetable calls alloc_boot_pages \(\.init\.text\) after init memory is freed/);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 
 test('TL004 fixed: the same calls made before free_init_memory() are fine', () => {

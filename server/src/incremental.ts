@@ -4,6 +4,7 @@ import { languageOf } from './parse/parser';
 import { lexCFile } from './index/c-lex';
 import type { CFileIndex, CFunction } from './index/c-index';
 import { scanFactsOf, type IndexCache, type WorkspaceIndex } from './index/index';
+import { outlineText } from './index/config-regions';
 import { scanMacros, type MacroDef } from './index/macros';
 import { followSummaries, isRelevant } from './summaries/relevance';
 
@@ -24,12 +25,15 @@ export function reanalyzeEdit(prev: Analysis, file: string, text: string, cache?
   if (before === text) return prev;
   const change = changedLines(before, text);
   // lines of the preprocessor or suppression comments: re-analyse
-  if (/^[ \t]*#|trapline|\\$/m.test(change.old + '\n' + change.new)) return null;
-  const defs = scanMacros(file, text);
+  // (enumeration constants are read from the whole text, like the macros)
+  if (/^[ \t]*#|trapline|\\$|\benum\b/m.test(change.old + '\n' + change.new)) return null;
+  const config = prev.index.kernelConfig?.config ?? null;
+  const outline = outlineText(config, file, text);
+  const defs = scanMacros(file, outline);
   const hit = cache?.get(file);
   // the previous text's definitions were scanned when it was read or edited
-  if (macroKey(hit?.text === before ? hit.defs : scanMacros(file, before)) !== macroKey(defs)) return null;
-  const ci = lexCFile(file, text, prev.index.macros);
+  if (macroKey(hit?.text === before ? hit.defs : scanMacros(file, outlineText(config, file, before))) !== macroKey(defs)) return null;
+  const ci = lexCFile(file, outline, prev.index.macros);
   if (ci.functions.length !== oldIndex.functions.length || ci.variables.length !== oldIndex.variables.length) return null;
   // what the file gives the index's text scans (features words, ORs into them, calls of the helpers
   // that OR, table copies, noreturn, flow macros) stays: compared whole, since a helper's name or
@@ -57,7 +61,7 @@ export function reanalyzeEdit(prev: Analysis, file: string, text: string, cache?
   const offPath = !changed.some(([a]) => isRelevant(prev.index, hints, a) || walkedAsWriter(prev, a, before)) && !changed.some(([, b]) => isRelevant(index, hints, b, { aside: true })) && unmoved(prev, file, change);
   if (!offPath && !prev.walks) return null;
   // same macros by name and body (their lines may have moved): the tree's macro key holds
-  if (hit) cache?.set(file, { text, macroKey: hit.macroKey, defs, c: ci });
+  if (hit) cache?.set(file, { text, macroKey: hit.macroKey, configKey: hit.configKey, defs, c: ci });
   if (offPath) return conclude(prev.root, prev.config, index, prev.paths, prev.walks, prev.rules, { index: performance.now() - t0, paths: 0 });
   const t1 = performance.now();
   const { paths, walks } = runRoles(index, prev.config, { previous: prev.walks, keep: true, timeLimitMs });

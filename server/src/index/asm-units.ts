@@ -37,7 +37,9 @@ export function buildUnits(index: WorkspaceIndex, asmFiles: AsmFile[]): void {
     // cpp conditionals: an undecidable condition keeps its first branch (the configuration most trees build).
     const conds: { active: boolean; taken: boolean; parentActive: boolean }[] = [];
     const active = (): boolean => conds.length === 0 || conds[conds.length - 1].active;
-    const emitSection = (s: Extract<AsmStmt, { kind: 'section' }>): void => {
+    const emitSection = (s0: Extract<AsmStmt, { kind: 'section' }>): void => {
+      // `.section ".init.text","ax"` names the section `.init.text`
+      const s = s0.name === null ? s0 : { ...s0, name: s0.name.replace(/^"(.*)"$/, '$1') };
       if (s.op === 'set') { previous = section; section = s.name ?? section; }
       else if (s.op === 'previous') [section, previous] = [previous, section];
       else if (s.op === 'push') { pushed.push([section, previous]); previous = section; section = s.name ?? section; }

@@ -2,7 +2,7 @@
 // by size and mtime), macros scanned, C lexed, assembly parsed, then the units and text facts.
 import { languageOf, type ParserHost } from '../parse/parser';
 import { DEFAULT_MAX_FILE_SIZE, type Profile } from '../config';
-import { MacroTable, scanMacros, type MacroDef } from './macros';
+import { MacroTable, scanEnums, scanMacros, type MacroDef } from './macros';
 import type { CFileIndex, CFunction, CVariable } from './c-index';
 import { lexCFile } from './c-lex';
 import { indexAsmTree, type AsmFile } from './asm-index';
@@ -14,12 +14,13 @@ import { buildUnits } from './asm-units';
 import { noreturnIn, scanFeaturesAndCopies, scanFlowMacros } from './facts';
 import { pushTo } from '../model/maps';
 import { notBuilt, treeConfig } from './tree-config';
+import { configKey, outlineText } from './config-regions';
 
 /**
  * What indexing one file produced, reused while its text and the tree's macros are unchanged
  * (an edit re-parses one file, not the tree).
  */
-export interface CachedFile { text: string; macroKey: string; defs: MacroDef[]; c?: CFileIndex; asm?: AsmFile; disk?: DiskStamp }
+export interface CachedFile { text: string; macroKey: string; configKey: string; defs: MacroDef[]; c?: CFileIndex; asm?: AsmFile; disk?: DiskStamp }
 /** A file's size and mtime when it was read, and when that was. */
 export interface DiskStamp { size: number; mtimeMs: number; readAt: number }
 /** A file's mtime this close to the moment it was read may hide a later change of the same size. */
@@ -82,6 +83,9 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
   const files = tc ? listed.filter((f) => !f.endsWith('.c') || !notBuilt(tc, f)) : listed;
   stats.notBuilt = listed.length - files.length;
   const texts = new Map<string, string>();
+  // a C file's outline (its definitions, its #defines) as the configuration builds it
+  const cfgKey = configKey(tc?.config ?? null);
+  const outline = (f: string, text: string): string => outlineText(tc?.config ?? null, f, text);
   const utf8 = new TextDecoder('utf-8', { fatal: true });
   const macros = new MacroTable();
   const noreturn = new Set<string>();
@@ -100,11 +104,12 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
     stats.bytes += text.length;
     for (const n of noreturnIn(text)) noreturn.add(n);
     const hit = opts.cache?.get(f);
-    const defs = hit && hit.text === text ? hit.defs : scanMacros(f, text);
+    const defs = hit && hit.text === text && hit.configKey === cfgKey ? hit.defs : scanMacros(f, outline(f, text));
     defsOf.set(f, defs);
     macros.add(defs);
   }
   macros.seal();
+  for (const [f, text] of texts) if (languageOf(f) === 'c') macros.addEnums(scanEnums(outline(f, text)));
   const macroKey = macros.fingerprint();
   if (opts.previousMacros?.fingerprint() === macroKey) macros.adoptValues(opts.previousMacros);
   if (opts.trees && opts.cache && [...opts.cache.values()].some((c) => c.macroKey !== macroKey)) {
@@ -126,15 +131,15 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
     const lang = languageOf(f);
     stats.files++;
     const hit = opts.cache?.get(f);
-    const cached = hit && hit.text === text && hit.macroKey === macroKey ? hit : undefined;
-    const remember = (made: { c: CFileIndex } | { asm: AsmFile }): void => { opts.cache?.set(f, { text, macroKey, defs: defsOf.get(f) ?? [], ...made, disk: stamps.get(f) }); };
+    const cached = hit && hit.text === text && hit.macroKey === macroKey && hit.configKey === cfgKey ? hit : undefined;
+    const remember = (made: { c: CFileIndex } | { asm: AsmFile }): void => { opts.cache?.set(f, { text, macroKey, configKey: cfgKey, defs: defsOf.get(f) ?? [], ...made, disk: stamps.get(f) }); };
     if (lang === 'c') {
       stats.cFiles++;
       // Cheap pre-filter: a file with no function body and no variable adds nothing.
       if (!/[{;]/.test(text)) continue;
       let ci = cached?.c;
       if (!ci) {
-        ci = lexCFile(f, text, macros);
+        ci = lexCFile(f, outline(f, text), macros);
         remember({ c: ci });
       }
       index.cFiles.set(f, ci);

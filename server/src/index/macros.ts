@@ -17,6 +17,29 @@ export interface MacroDef {
 
 const DEFINE_RE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(\(([^)]*)\))?[ \t]*((?:[^\n\\]|\\\n|\\(?!\n))*)/gm;
 
+/**
+ * Enumeration constants a text defines, in order, each with the expression of its value (an
+ * implicit one is the previous plus one): `enum { GATE_INTERRUPT = 0xE, GATE_TRAP = 0xF }`.
+ */
+export function scanEnums(text: string): { name: string; value: string }[] {
+  if (!text.includes('enum')) return [];
+  const out: { name: string; value: string }[] = [];
+  for (const m of text.matchAll(/\benum\s*[A-Za-z_]?\w*\s*\{([^{}]*)\}/g)) {
+    const body = stripComments(m[1]).replace(/^[ \t]*#[^\n]*$/gm, '');
+    // the last explicit value, and how far past it the next item is (`A = 4, B, C`: C is 4 + 2)
+    let base: string | null = '0', step = 0;
+    for (const item of splitArgs(body)) {
+      if (item.trim() === '') continue;
+      const e = /^([A-Za-z_]\w*)\s*(?:=\s*([\s\S]+))?$/.exec(item.trim());
+      if (!e) { base = null; continue; }
+      if (e[2] !== undefined) { base = `(${e[2].trim()})`; step = 0; }
+      if (base !== null) out.push({ name: e[1], value: step === 0 ? base : `${base} + ${step}` });
+      step++;
+    }
+  }
+  return out;
+}
+
 export function scanMacros(file: string, text: string): MacroDef[] {
   if (!text.includes('define')) return [];
   const out: MacroDef[] = [];
@@ -82,13 +105,52 @@ export class MacroTable {
   private readonly sectionCache = new Map<string, string | null>();
 
   private readonly guarded: MacroDef[] = [];
+  /**
+   * What a source file (`.c`, `.S`) defines for itself: inside that file its own definition is
+   * the one the preprocessor uses (`#define G(...)` in idt.c, not a crypto `.S` file's `G`).
+   */
+  private readonly own = new Map<string, Map<string, MacroDef>>();
+  /** What headers define: all a source file sees besides its own (another `.S` file's `#define p 0` is not in it). */
+  private readonly shared = new Map<string, MacroDef>();
+  /** Enumeration constants (`enum { GATE_INTERRUPT = 0xE, ... }`): values an `#if` cannot see but C expressions can. */
+  private readonly enums = new Map<string, bigint>();
 
   /** First definition wins; callers add files in a deterministic, preference order. */
   add(defs: MacroDef[]): void {
     for (const d of defs) {
-      if (d.requires.length > 0) this.guarded.push(d);
-      else if (!this.defs.has(d.name)) this.defs.set(d.name, d);
+      if (d.requires.length > 0) { this.guarded.push(d); continue; }
+      if (!this.defs.has(d.name)) this.defs.set(d.name, d);
+      if (/\.(c|S|s)$/.test(d.file)) {
+        let mine = this.own.get(d.file);
+        if (!mine) { mine = new Map(); this.own.set(d.file, mine); }
+        if (!mine.has(d.name)) mine.set(d.name, d);
+      } else if (!this.shared.has(d.name)) this.shared.set(d.name, d);
     }
+  }
+
+  /** Enumeration constants, first definition winning (their value expressions are read once the macros are sealed). */
+  addEnums(entries: readonly { name: string; value: string }[]): void {
+    for (const e of entries) {
+      if (this.enums.has(e.name) || this.defs.has(e.name)) continue;
+      const v = this.evaluate(e.value);
+      if (v !== undefined) this.enums.set(e.name, v);
+    }
+  }
+
+  /**
+   * The definitions a file's text sees: its own, then the headers' (no other source file's). With
+   * no file (an assembler unit, which may include other `.S` files): every definition, first wins.
+   */
+  private lookup(file: string | undefined): (name: string) => MacroDef | undefined {
+    if (file === undefined || !/\.(c|S|s)$/.test(file)) return (name) => this.defs.get(name);
+    const mine = this.own.get(file);
+    return mine ? (name) => mine.get(name) ?? this.shared.get(name) : (name) => this.shared.get(name);
+  }
+
+  /** Cache key of a text read in a file: a source file sees its own definitions and the headers'. */
+  private scoped(text: string, file: string | undefined): string {
+    if (file === undefined || !/\.(c|S|s)$/.test(file)) return text;
+    return this.own.has(file) ? `${file}\0${text}` : `\0${text}`;
   }
 
   /**
@@ -99,12 +161,15 @@ export class MacroTable {
   seal(): void {
     for (const d of this.guarded) {
       if (this.defs.has(d.name)) continue;
-      if (d.requires.every((r) => this.defs.has(r) || r.startsWith('CONFIG_') || COMPILER_DEFINED.has(r))) this.defs.set(d.name, d);
+      if (!d.requires.every((r) => this.defs.has(r) || r.startsWith('CONFIG_') || COMPILER_DEFINED.has(r))) continue;
+      this.defs.set(d.name, d);
+      if (!/\.(c|S|s)$/.test(d.file) && !this.shared.has(d.name)) this.shared.set(d.name, d);
     }
     this.guarded.length = 0;
   }
 
-  get(name: string): MacroDef | undefined { return this.defs.get(name); }
+  /** The definition of `name` (as `file` sees it, when given). */
+  get(name: string, file?: string): MacroDef | undefined { return this.lookup(file)(name); }
 
   private key: string | null = null;
 
@@ -113,6 +178,9 @@ export class MacroTable {
     if (this.key === null) {
       const h = createHash('sha1');
       for (const d of this.defs.values()) h.update(`${d.name}(${d.params?.join(',') ?? ''})${d.body}\n`);
+      for (const [file, mine] of this.own) for (const d of mine.values()) if (this.defs.get(d.name) !== d) h.update(`${file}:${d.name}(${d.params?.join(',') ?? ''})${d.body}\n`);
+      for (const d of this.shared.values()) if (this.defs.get(d.name) !== d) h.update(`header:${d.name}(${d.params?.join(',') ?? ''})${d.body}\n`);
+      for (const [name, v] of this.enums) h.update(`enum ${name}=${v}\n`);
       this.key = h.digest('hex');
     }
     return this.key;
@@ -173,18 +241,19 @@ export class MacroTable {
   private readonly values = new Map<string, bigint | undefined>();
 
   /** Evaluates an integer constant expression, expanding macros of the tree. Undefined when it cannot. */
-  evaluate(expr: string): bigint | undefined {
-    if (this.values.has(expr)) return this.values.get(expr);
-    const v = this.evaluateUncached(expr);
-    this.values.set(expr, v);
+  evaluate(expr: string, file?: string): bigint | undefined {
+    const key = this.scoped(expr, file);
+    if (this.values.has(key)) return this.values.get(key);
+    const v = this.evaluateUncached(expr, file);
+    this.values.set(key, v);
     return v;
   }
 
-  private evaluateUncached(expr: string): bigint | undefined {
-    const expanded = expandMacros(stripComments(expr), (name) => this.defs.get(name));
+  private evaluateUncached(expr: string, file: string | undefined): bigint | undefined {
+    const expanded = expandMacros(stripComments(expr), this.lookup(file));
     if (expanded === null) return undefined;
     try {
-      const toks = tokenize(expanded);
+      const toks = tokenize(expanded).map((t) => (t.t === 'id' && this.enums.has(t.v) ? { t: 'num' as const, v: this.enums.get(t.v) as bigint } : t));
       const p = new ExprParser(toks);
       const v = p.parseTernary();
       return p.atEnd() ? v : undefined;
@@ -194,9 +263,10 @@ export class MacroTable {
   }
 
   /** Text expansion of object- and function-like macros (see macro-expand.ts); the text itself when the expansion passes the bound. */
-  expand(text: string): string {
-    let e = this.expansions.get(text);
-    if (e === undefined) { e = expandMacros(text, (name) => this.defs.get(name)) ?? text; this.expansions.set(text, e); }
+  expand(text: string, file?: string): string {
+    const key = this.scoped(text, file);
+    let e = this.expansions.get(key);
+    if (e === undefined) { e = expandMacros(text, this.lookup(file)) ?? text; this.expansions.set(key, e); }
     return e;
   }
 

@@ -36,7 +36,9 @@ export type Effect =
   | { kind: 'free-init'; text: string }
   | { kind: 'table-copy'; dst: TableRef; src: TableRef; text: string }
   | { kind: 'percpu-alias'; slot: string; table: string; text: string }
-  | { kind: 'start-aps'; text: string };
+  | { kind: 'start-aps'; text: string }
+  /** A global set to a named constant (`system_state = SYS_STATE_active`): the state later code tests. Not a step of the timeline. */
+  | { kind: 'global'; name: string; value: bigint; text: string };
 
 /** A CR4 value: bits known from constants, features words it reads, and whether it keeps the current CR4 bits. */
 export interface CrValue { bits: bigint; words: string[]; keepsCurrent: boolean; cleared: bigint }

@@ -103,6 +103,12 @@ export function applyTo(w: PathWalker, st0: State, e: Effect, site: number): Sta
       return { ...st, features };
     }
     case 'irq': return { ...st, iflag: e.enabled };
+    case 'global': {
+      if (st.globals.get(e.name) === e.value) return st;
+      const globals = new Map(st.globals);
+      globals.set(e.name, e.value);
+      return { ...st, globals };
+    }
     case 'free-init': return { ...st, initFreed: true };
     case 'table-copy': {
       const src = resolveTable(w, st, e.src);

@@ -80,6 +80,11 @@ export function assign(w: PathWalker, n: SyntaxNode, ctxs: Ctx[], fn: CFunction)
       return withLocal(c, lhs.text, merged ?? { k: 'unknown' });
     });
   }
+  // a global set to a named constant, the state later code tests: `system_state = SYS_STATE_active`
+  if (lhs.type === 'identifier' && op === '=' && rhs.type === 'identifier' && !w.index.variable(lhs.text)?.isArray) {
+    const v = w.index.variable(rhs.text) ? undefined : w.index.macros.evaluate(rhs.text, fn.file);
+    if (v !== undefined) return w.apply({ kind: 'global', name: lhs.text, value: v, text: text() }, range(), ctxs);
+  }
   const rv = evalC(w, rhs, ctxs[0], fn);
   // this CPU's per-CPU table slot: idt_tables[0] = idt_table; this_cpu(idt) = bsp_idt
   const slot = slotOf(w, lhs, ctxs[0], fn);

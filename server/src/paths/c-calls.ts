@@ -6,7 +6,7 @@ import { isMemoryCopy } from '../effects/c-library';
 import { forwardedTo, vocabularyOf } from '../effects/vocabulary';
 import type { CFunction } from '../index/c-index';
 import { type SyntaxNode, snapshot } from '../parse/syntax';
-import { mayWriteGates, relevant, walkSymbol } from './calls';
+import { walkSymbol, worthWalking } from './calls';
 import { type Ctx, MACRO_FILE, dedupe } from './context';
 import { execExpr, execStmt } from './drive-c';
 import { RETURNED, evalC, retKey, withReturn } from './eval-c';
@@ -61,7 +61,7 @@ export function walkCall(w: PathWalker, n: SyntaxNode, ctxs0: Ctx[], fn: CFuncti
       return back;
     }
   }
-  if (freesInit(w, name, argNodes)) {
+  if (freesInit(w, name, argNodes, fn.file)) {
     const after = w.apply({ kind: 'free-init', text }, range, ctxs);
     return walkSymbol(w, name, after, { file: fn.file, range }, 'sub', []);
   }
@@ -76,7 +76,7 @@ export function walkCall(w: PathWalker, n: SyntaxNode, ctxs0: Ctx[], fn: CFuncti
   if (h.exitFunctions.includes(name) || (w.condDepth > 0 && w.index.noreturn.has(name))) return [];
   const callee = w.index.pickFunction(name, fn.file);
   if (callee) {
-    if ((!relevant(w, name, fn.file, callee) && !mayWriteGates(w, callee, argNodes.map((a) => evalC(w, a, c0, fn)), c0.st)) || w.callStack.includes(name)) return ctxs;
+    if (!worthWalking(w, name, fn.file, callee, argNodes.map((a) => evalC(w, a, c0, fn)), ctxs) || w.callStack.includes(name)) return ctxs;
     // group paths by argument values so each distinct call is walked once
     const groups = new Map<string, { args: (Val | undefined)[]; ctxs: Ctx[] }>();
     for (const c of ctxs) {
@@ -103,10 +103,10 @@ export function walkCall(w: PathWalker, n: SyntaxNode, ctxs0: Ctx[], fn: CFuncti
   }
   if (w.index.asmLabels.has(name)) return walkSymbol(w, name, ctxs, { file: fn.file, range }, 'sub');
   // a function-like macro at statement position: expand it and walk the expansion
-  const m = w.index.macros.get(name);
-  if (m && m.params !== null && /\bjmp\b/.test(m.body + (w.index.macros.get(m.body.match(/^\s*(\w+)/)?.[1] ?? '')?.body ?? ''))) {
+  const m = w.index.macros.get(name, fn.file);
+  if (m && m.params !== null && /\bjmp\b/.test(m.body + (w.index.macros.get(m.body.match(/^\s*(\w+)/)?.[1] ?? '', fn.file)?.body ?? ''))) {
     // a stack-switching tail jump (reset_stack_and_jump(fn)): the path continues in fn and never comes back
-    const target = tailJumpTarget(w.index.macros.expand(n.text));
+    const target = tailJumpTarget(w.index.macros.expand(n.text, fn.file));
     if (target && (w.index.functions.has(target) || w.index.asmLabels.has(target))) {
       walkSymbol(w, target, ctxs, { file: fn.file, range }, 'sub');
       return [];
@@ -116,7 +116,7 @@ export function walkCall(w: PathWalker, n: SyntaxNode, ctxs0: Ctx[], fn: CFuncti
   // a macro), or one that forwards to a function (`#define load_idt(dtr) native_load_idt(dtr)`)
   const args = m && m.params !== null ? argNodes.map((a) => evalC(w, a, c0, fn)) : [];
   if (m && m.params !== null && (vocabularyOf(h).macro.test(m.body) || args.some((a) => a?.k === 'gate') || forwardedTo(w.index, m.body) !== null) && !w.callStack.includes(name)) {
-    const node = macroStatement(w, name, n.text);
+    const node = macroStatement(w, name, n.text, fn.file);
     if (node) {
       w.callStack.push(name);
       const outer = w.macroSite;
@@ -138,15 +138,25 @@ export function walkCall(w: PathWalker, n: SyntaxNode, ctxs0: Ctx[], fn: CFuncti
  * alternatives", __smp_locks, __smp_locks_end)`, an initrd) frees no init code; a macro that
  * only compares addresses with the bounds (`adj_init_size(__init_begin, __init_end, ...)`) frees nothing.
  */
-function freesInit(w: PathWalker, name: string, argNodes: readonly SyntaxNode[]): boolean {
+function freesInit(w: PathWalker, name: string, argNodes: readonly SyntaxNode[], file: string): boolean {
   const h = w.hints;
-  if (!w.index.functions.has(name) && w.index.macros.get(name)?.params) return false;
+  if (!w.index.functions.has(name) && w.index.macros.get(name, file)?.params) return false;
   const boundaryArg = argNodes.some((a) => h.initBoundarySymbols.includes(a.text.replace(/^\(\s*[\w\s*]+\)\s*|^&\s*/g, '').trim()));
-  return boundaryArg || (h.freeInit.includes(name) && argNodes.length === 0);
+  if (h.freeInit.includes(name) && argNodes.length === 0) return true;
+  // a function that only computes from the bounds (`memory_contains(__init_begin, __init_end, p, n)`) frees nothing
+  const callee = w.index.pickFunction(name, file);
+  return boundaryArg && (callee === undefined || !onlyComputes(w.index.texts.get(callee.file)?.slice(callee.startIndex, callee.endIndex) ?? ''));
 }
 
-function macroStatement(w: PathWalker, name: string, callText: string): SyntaxNode | null {
-  const expanded = w.index.macros.expand(callText);
+/** A body that calls nothing and stores nothing: it can only compute its result. */
+function onlyComputes(def: string): boolean {
+  const body = def.slice(def.indexOf('{'));
+  const calls = [...body.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)].some((m) => !/^(if|while|for|switch|return|sizeof|__builtin_\w+|likely|unlikely)$/.test(m[1]));
+  return !calls && !/[^=!<>]=[^=]|\+\+|--/.test(body);
+}
+
+function macroStatement(w: PathWalker, name: string, callText: string, file: string): SyntaxNode | null {
+  const expanded = w.index.macros.expand(callText, file);
   const key = `${name}:${expanded}`;
   if (!w.macroTrees.has(key)) {
     const source = `void __m(void) { ${expanded}; }`;

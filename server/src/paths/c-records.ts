@@ -26,7 +26,12 @@ export function recordOf(w: PathWalker, n: SyntaxNode, c: Ctx, fn: CFunction): V
       const value = p.childForFieldName('value');
       if (!path || !value) continue;
       if (value.type === 'initializer_list') fill(value, `${prefix}${path}.`);
-      else { const v = evalC(w, value, c, fn); if (v) fields.set(`${prefix}${path}`, v); }
+      else {
+        // a static initialiser holds link-time constants: a name nothing in the tree defines is a
+        // symbol's address (`.addr = asm_exc_nmi`, declared by a macro: `DECLARE_IDTENTRY(...)`)
+        const v = evalC(w, value, c, fn) ?? (value.type === 'identifier' && !w.index.macros.get(value.text, fn.file) ? { k: 'addr', sym: value.text } as const : undefined);
+        if (v) fields.set(`${prefix}${path}`, v);
+      }
     }
   };
   fill(n, '');
@@ -70,7 +75,7 @@ export function structInitialiser(w: PathWalker, v: CVariable, at: Ctx, fn: CFun
 /** A variable's braced initialiser, macros expanded, parsed on its own (`suffix`: `[]` for an array). */
 function initialiserOf(w: PathWalker, v: CVariable, suffix: string): SyntaxNode | null {
   const init = v.init?.trim();
-  const expanded = init?.startsWith('{') ? w.index.macros.expand(init.replace(/^[ \t]*#[^\n]*$/gm, '')) : '';
+  const expanded = init?.startsWith('{') ? w.index.macros.expand(init.replace(/^[ \t]*#[^\n]*$/gm, ''), v.file) : '';
   if (!expanded.includes('.')) return null;
   const source = `static int __t${suffix} = ${expanded};`;
   const tree = w.index.host.parse('c', source);

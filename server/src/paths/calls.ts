@@ -30,7 +30,7 @@ export function walkSymbol(w: PathWalker, sym: string, ctxs: Ctx[], from: { file
   }
   const fn = w.index.pickFunction(sym, from?.file);
   if (fn) {
-    if (mode === 'sub' && !relevant(w, sym, from?.file, fn) && !mayWriteGates(w, fn, args, ctxs[0]?.st)) return ctxs;
+    if (mode === 'sub' && !worthWalking(w, sym, from?.file, fn, args, ctxs)) return ctxs;
     const writer = w.writer;
     const key = `${fn.file}:${sym}|${args.map(valKey).join(',')}|${ctxs.map((c) => stateKey(c.st)).join(';')}${writer ? `@${writer.range.file}:${writer.range.line}:${writer.range.column}` : ''}`;
     const known = w.memo.get(key);
@@ -77,6 +77,17 @@ export function relevant(w: PathWalker, sym: string, from: string | undefined, f
   // the same name from the same file picks the same function in any index with these workspace-wide facts
   if (w.recording && firstRead(w, (o) => o.asked, fn)) w.log.push({ k: 'relevant', sym, from, is, picked: { fn, lineage: w.index.lineage, version: w.index.version } });
   return is;
+}
+
+/**
+ * Is a callee walked? When it may change boot state (the relevance summary), when it is handed
+ * what a gate write needs, or once init memory is freed, when it calls init code itself: what
+ * it calls then (`if (system_state != SYS_STATE_early_boot) ... else alloc_boot_pages()`) is
+ * decided by the state the path left, and TL004 reads the calls it made (not the ones it could make).
+ */
+export function worthWalking(w: PathWalker, sym: string, from: string | undefined, fn: CFunction, args: readonly (Val | undefined)[], ctxs: readonly Ctx[]): boolean {
+  if (relevant(w, sym, from, fn) || mayWriteGates(w, fn, args, ctxs[0]?.st)) return true;
+  return ctxs.some((c) => c.st.initFreed) && !w.index.isInit(sym, fn.file) && fn.callees.some((x) => x !== sym && w.index.visibleFunction(x, fn.file) !== undefined && w.index.isInit(x, fn.file));
 }
 
 /**

@@ -56,6 +56,8 @@ function evalInner(w: PathWalker, n: SyntaxNode, c: Ctx, fn: CFunction): Val | u
       if (own) return own.k === 'unknown' ? undefined : own;
       if (fn.params.includes(n.text)) return undefined;
       const v = w.index.variable(n.text);
+      const set = c.st.globals.get(n.text);
+      if (set !== undefined) return { k: 'num', v: set };
       const f = w.index.pickFunction(n.text, fn.file);
       if (f && (!v || closeness(f.file, fn.file) >= closeness(v.file, fn.file))) return { k: 'addr', sym: n.text };
       if (v) {
@@ -73,7 +75,7 @@ function evalInner(w: PathWalker, n: SyntaxNode, c: Ctx, fn: CFunction): Val | u
       }
       if (w.index.functions.has(n.text) || isDeclaredHandler(w.index, fn.file, n.text)) return { k: 'addr', sym: n.text };
       if (w.index.asmLabels.has(n.text)) return isTableSymbol(w.index, n.text) ? { k: 'table', ref: { kind: 'symbol', name: n.text } } : { k: 'addr', sym: n.text };
-      const k = w.index.macros.evaluate(n.text);
+      const k = w.index.macros.evaluate(n.text, fn.file);
       return k === undefined ? undefined : { k: 'num', v: k };
     }
     case 'parenthesized_expression': return evalC(w, n.namedChildren[n.namedChildren.length - 1], c, fn);
@@ -117,7 +119,7 @@ function evalInner(w: PathWalker, n: SyntaxNode, c: Ctx, fn: CFunction): Val | u
         return x ? { k: 'cr', cr: x } : undefined;
       }
       if (l?.k === 'num' && r?.k === 'num') {
-        const v = w.index.macros.evaluate(`(${l.v}) ${op} (${r.v})`);
+        const v = w.index.macros.evaluate(`(${l.v}) ${op} (${r.v})`, fn.file);
         return v === undefined ? undefined : { k: 'num', v };
       }
       if ((op === '==' || op === '!=') && l?.k === 'range' && r?.k === 'num') return undefined;
@@ -135,7 +137,7 @@ function evalInner(w: PathWalker, n: SyntaxNode, c: Ctx, fn: CFunction): Val | u
       const args = (n.childForFieldName('arguments')?.namedChildren ?? []);
       // `(u16) (addr >> 16)`: a cast to a typedef name reads as a call of a parenthesised name
       const callee = n.childForFieldName('function');
-      if (callee?.type === 'parenthesized_expression' && args.length === 1 && isTypeName(w, callee.namedChildren[0], c)) return evalC(w, args[0], c, fn);
+      if (callee?.type === 'parenthesized_expression' && args.length === 1 && isTypeName(w, callee.namedChildren[0], c, fn)) return evalC(w, args[0], c, fn);
       if (cr4Readers(w.index).has(name)) return { k: 'cr', cr: { ...EMPTY_CR, keepsCurrent: true } };
       if (w.hints.cpuId.includes(name)) return w.role.kind === 'bsp' ? { k: 'num', v: 0n } : w.role.kind === 'ap' ? { k: 'nonzero' } : undefined;
       if (w.hints.percpuAccessors.includes(name) && args[0]) {
@@ -146,7 +148,7 @@ function evalInner(w: PathWalker, n: SyntaxNode, c: Ctx, fn: CFunction): Val | u
       const returned = c.vals.get(retKey(n));
       if (returned) return returned;
       if (c.ret && /^(_|ACCESS_ONCE|READ_ONCE)/.test(name)) return c.ret;
-      const k = w.index.macros.evaluate(n.text);
+      const k = w.index.macros.evaluate(n.text, fn.file);
       return k === undefined ? undefined : { k: 'num', v: k };
     }
     case 'initializer_list': {
@@ -294,9 +296,13 @@ export function isCodeLabel(w: PathWalker, name: string): boolean {
   return l !== undefined && /text/.test(l.section);
 }
 
-/** A name that is nothing the code can call or read (no function, variable, local or macro): a type name. */
-function isTypeName(w: PathWalker, n: SyntaxNode | null | undefined, c: Ctx): boolean {
+/** A macro that names a type (`#define u16 unsigned short`). */
+const TYPE_MACRO = /^\s*(?:(?:unsigned|signed|short|long|int|char|void|const|volatile|_Bool|bool|float|double|(?:struct|union|enum)\s+\w+|\w+_t)\s*\**\s*)+$/;
+
+/** A name that is nothing the code can call or read (no function, variable, local or macro but one naming a type): a type name. */
+function isTypeName(w: PathWalker, n: SyntaxNode | null | undefined, c: Ctx, fn: CFunction): boolean {
   if (n?.type !== 'identifier') return false;
   const name = n.text;
-  return !c.vals.has(name) && !w.index.functions.has(name) && !w.index.variable(name) && !w.index.macros.get(name) && !w.index.asmLabels.has(name);
+  const m = w.index.macros.get(name, fn.file);
+  return !c.vals.has(name) && !w.index.functions.has(name) && !w.index.variable(name) && (!m || (m.params === null && TYPE_MACRO.test(m.body))) && !w.index.asmLabels.has(name);
 }

@@ -27,12 +27,14 @@ export interface State {
   readonly percpu: ReadonlyMap<string, string>;
   /** The IDT this CPU's `sidt` stored in memory before the walk began (a resume role's: the running system's); unknown otherwise. */
   readonly savedIdt: LiveIdt;
+  /** Globals the path set to a named constant (`system_state = SYS_STATE_active`): shared memory, as later code tests it. */
+  readonly globals: ReadonlyMap<string, bigint>;
 }
 
 export const VECTORS = 256;
 
 export function initialState(): State {
-  return { idt: { kind: 'none' }, tables: new Map(), tssLoaded: false, istSlots: 0, cr4Must: 0n, cr4May: 0n, features: new Map(), iflag: false, initFreed: false, percpu: new Map(), savedIdt: { kind: 'unknown' } };
+  return { idt: { kind: 'none' }, tables: new Map(), tssLoaded: false, istSlots: 0, cr4Must: 0n, cr4May: 0n, features: new Map(), iflag: false, initFreed: false, percpu: new Map(), savedIdt: { kind: 'unknown' }, globals: new Map() };
 }
 
 /**
@@ -40,7 +42,7 @@ export function initialState(): State {
  * state (no IDT, no TSS, CR4 and IF clear), the shared gate tables and features words.
  */
 export function startIn(m: State, initFreed: boolean): State {
-  return { ...initialState(), tables: m.tables, features: m.features, initFreed };
+  return { ...initialState(), tables: m.tables, features: m.features, globals: m.globals, initFreed };
 }
 
 /**
@@ -150,7 +152,8 @@ function computeKey(s: State): string {
   const tables = [...s.tables].map(([k, g]) => `${k}:${idOf(g)}`).join(',');
   const feats = [...s.features].map(([k, v]) => `${k}=${v}`).join(',');
   const percpu = [...s.percpu].map(([k, v]) => `${k}>${v}`).join(',');
-  return `${idtKey(s.idt)}|${tables}|${s.tssLoaded}|${s.istSlots}|${s.cr4Must}|${s.cr4May}|${feats}|${s.iflag}|${s.initFreed}|${percpu}|${idtKey(s.savedIdt)}`;
+  const globals = [...s.globals].map(([k, v]) => `${k}=${v}`).join(',');
+  return `${idtKey(s.idt)}|${tables}|${s.tssLoaded}|${s.istSlots}|${s.cr4Must}|${s.cr4May}|${feats}|${s.iflag}|${s.initFreed}|${percpu}|${idtKey(s.savedIdt)}|${globals}`;
 }
 
 function idtKey(i: LiveIdt): string { return i.kind === 'table' ? `t:${i.name}` : i.kind; }
@@ -166,6 +169,7 @@ export function joinStates(a: State, b: State): State {
     idt, tables: a.tables, tssLoaded: a.tssLoaded && b.tssLoaded, istSlots: a.istSlots & b.istSlots,
     cr4Must: a.cr4Must & b.cr4Must, cr4May: a.cr4May | b.cr4May, features, iflag: a.iflag || b.iflag,
     initFreed: a.initFreed || b.initFreed, percpu: a.percpu, savedIdt: sameIdt(a.savedIdt, b.savedIdt) ? a.savedIdt : { kind: 'unknown' },
+    globals: new Map([...a.globals].filter(([k, v]) => b.globals.get(k) === v)),
   };
 }
 

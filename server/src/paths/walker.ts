@@ -121,6 +121,8 @@ export class PathWalker {
     const site = this.steps.length;
     if (effect.kind === 'gate' || effect.kind === 'ist') this.siteWrites++;
     const next = ctxs.map((c) => ({ ...c, st: applyTo(this, c.st, effect, site) }));
+    // the boot state code tests later is memory, not an operation of the timeline
+    if (effect.kind === 'global') return next;
     // a CR4 rewrite with the bits it already had, or IF set to what it was, is not a step of the timeline
     const quiet = (effect.kind === 'cr4' || effect.kind === 'irq' || effect.kind === 'features-or' || effect.kind === 'tss-ist')
       && next.every((n, i) => stateKey(n.st) === stateKey(ctxs[i].st));

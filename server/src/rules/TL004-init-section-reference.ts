@@ -54,7 +54,9 @@ export const TL004: Rule = {
       const freed = freePoint(p, paths);
       if (!freed) continue;
       const { freeText, related, flow } = freed;
-      for (const c of p.calls.filter((x) => x.seq > freed.seq)) {
+      const after = p.calls.filter((x) => x.seq > freed.seq);
+      const walkedAfter = new Set(after.map((x) => x.caller));
+      for (const c of after) {
         const caller = index.pickFunction(c.caller, c.range.file);
         const callee = index.pickFunction(c.callee, c.range.file);
         if (!callee) continue;
@@ -68,8 +70,10 @@ export const TL004: Rule = {
           });
           continue;
         }
-        // calls and functions whose address is taken: modpost's "references", without type names
-        const bad = [...new Set([...callee.callees, ...callee.refs])].find((r) => r !== callee.name && index.visibleFunction(r, callee.file) !== undefined && index.isInit(r, callee.file));
+        // calls and functions whose address is taken: modpost's "references", without type names;
+        // of a callee the path walked after the free, only the addresses (its calls are call sites of their own)
+        const refs = walkedAfter.has(callee.name) ? callee.refs.filter((r) => !callee.callees.includes(r)) : [...callee.callees, ...callee.refs];
+        const bad = [...new Set(refs)].find((r) => r !== callee.name && !callee.params.includes(r) && index.visibleFunction(r, callee.file) !== undefined && index.isInit(r, callee.file));
         if (!bad || seen.has(`${callee.name}>${bad}`)) continue;
         seen.add(`${callee.name}>${bad}`);
         out.push({

@@ -66,6 +66,7 @@ export function effectText(e: StepEffect): string {
       return e.ist === 0 ? `clears the IST index of ${vectorsText(e.vectors)} in ${tableText(e.table)}` : `sets IST ${e.ist} on ${vectorsText(e.vectors)} in ${tableText(e.table)}`;
     case 'tss-ist': return `writes TSS IST slot ${e.slot}`;
     case 'cr4': return `writes CR4: ${crValueText(e.value)}`;
+    case 'global': return `sets ${code(e.name)} to ${e.value}`;
     case 'features-or': return `ORs ${bitsText(e.bits) || 'no known bit'} into the features word ${code(e.word)}`;
     case 'irq': return e.enabled ? 'enables maskable interrupts (IF=1)' : 'disables maskable interrupts (IF=0)';
     case 'free-init': return 'frees init memory: init-section code and data are gone after this';
