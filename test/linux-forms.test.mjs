@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,5 +44,24 @@ test('forms-linux-config: without a Kconfig, every branch of desc.h is read and 
     assert.equal(rep.configuration ?? null, null);
     assert.deepEqual(places(rep), []);
     assert.ok(rep.findings.some((f) => f.rule === 'TL900' && /pv_cpu_ops\.\w+\(\)/.test(f.message)), JSON.stringify(rep.findings.map((f) => f.message)));
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('forms-linux-config: "kconfig" in .trapline.json names a build folder (O=) whose .config decides: with PARAVIRT_XXL the lidt is behind pv_ops (a TL900 note), and the report says which .config', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trapline-linux-forms-'));
+  try {
+    cpSync(TREE, dir, { recursive: true });
+    mkdirSync(join(dir, 'build'));
+    writeFileSync(join(dir, 'build/.config'), 'CONFIG_X86_64=y\nCONFIG_PARAVIRT=y\nCONFIG_PARAVIRT_XXL=y\n');
+    writeFileSync(join(dir, '.trapline.json'), JSON.stringify({ kconfig: 'build' }));
+    const rep = check(dir);
+    assert.match(rep.configuration ?? '', /build\/\.config/);
+    assert.deepEqual(places(rep).filter((p) => p.startsWith('TL001')), []);
+    assert.ok(rep.findings.some((f) => f.rule === 'TL900' && /pv_cpu_ops\.\w+\(\)/.test(f.message)));
+    // a path out of the tree is refused, with the defaults used
+    writeFileSync(join(dir, '.trapline.json'), JSON.stringify({ kconfig: '../elsewhere' }));
+    const r = spawnSync(process.execPath, [CLI, 'check', dir, '--format', 'json', '--no-cache'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    assert.match(r.stderr, /\.trapline\.json:1:\d+: error: \.trapline\.json: "kconfig" must be the path of a \.config or of a build folder holding one, relative to the workspace root and inside it; using the defaults/);
+    assert.match(JSON.parse(r.stdout).configuration ?? '', /x86_64_defconfig/);
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });

@@ -279,7 +279,7 @@ for (const [what, settings, message] of [
 
 test('settings: the schema in package.json offers what the validator takes (roles with their kind)', () => {
   const props = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).contributes.configuration.properties;
-  assert.deepEqual(Object.keys(props).sort(), ['trapline.exclude', 'trapline.maxFileSize', 'trapline.profile', 'trapline.roles', 'trapline.rules']);
+  assert.deepEqual(Object.keys(props).sort(), ['trapline.exclude', 'trapline.kconfig', 'trapline.maxFileSize', 'trapline.profile', 'trapline.roles', 'trapline.rules']);
   const role = props['trapline.roles'].items;
   assert.deepEqual(Object.keys(role.properties).sort(), ['after', 'entry', 'kind', 'name', 'via']);
   assert.deepEqual(role.properties.kind.enum, ['bsp', 'ap', 'resume', 'other']);

@@ -44,6 +44,8 @@ export interface Config {
   exclude: string[];
   /** Files larger than this (bytes) are skipped and reported. */
   maxFileSize: number;
+  /** The `.config` (or `O=` build folder) named by `.trapline.json` or the settings; null: the tree's own, else its defconfig. */
+  kconfig: string | null;
   /** Problems found in `.trapline.json`; the defaults are used for what they concern. */
   problems: { message: string; range: Range }[];
   configFile: string | null;
@@ -121,6 +123,7 @@ export function loadConfig(root: string, ruleIds: readonly string[], overrides?:
     rules: { ...theirs.rules, ...mine.rules },
     exclude: [...new Set([...profile.exclude, ...(theirs.exclude ?? []), ...(mine.exclude ?? [])])],
     maxFileSize: mine.maxFileSize ?? theirs.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
+    kconfig: mine.kconfig ?? theirs.kconfig ?? null,
     problems,
     configFile: read ? file : null,
     text,

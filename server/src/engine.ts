@@ -60,7 +60,7 @@ export async function analyze(root: string, opts: AnalyzeOptions = {}): Promise<
   const config = opts.config ?? loadConfig(absRoot, RULE_IDS, opts.settings, opts.overlay?.get(CONFIG_FILE));
   const host = opts.host ?? await parserHost(opts.wasmDir ?? defaultWasmDir());
   const t0 = performance.now();
-  const index = await buildIndex(absRoot, host, config.profile, { exclude: config.exclude, maxFileBytes: config.maxFileSize, overlay: opts.overlay, cache: opts.cache, trees: opts.trees, previousMacros: opts.previous?.macros, onProgress: opts.onProgress, cancelled: opts.cancelled });
+  const index = await buildIndex(absRoot, host, config.profile, { exclude: config.exclude, maxFileBytes: config.maxFileSize, kconfig: config.kconfig ?? undefined, overlay: opts.overlay, cache: opts.cache, trees: opts.trees, previousMacros: opts.previous?.macros, onProgress: opts.onProgress, cancelled: opts.cancelled });
   // a change that came while indexing finished supersedes this analysis before its walk
   await new Promise((r) => setImmediate(r));
   if (opts.cancelled?.()) { index.dispose(); throw new IndexCancelled(); }

@@ -89,7 +89,7 @@ export class CheckCache {
     this.key = {
       version: id.version,
       build: sha256(id.buildFiles.map((f) => { try { return sha256(readFileSync(f)); } catch { return `${f}: unreadable`; } }).join('\n')),
-      config: sha256(JSON.stringify({ profile: c.profile.name, roles: c.roles, rules: c.rules, exclude: c.exclude, maxFileSize: c.maxFileSize, text: c.text, problems: c.problems.map((p) => p.message), kernel: configInputs(root, c.profile) })),
+      config: sha256(JSON.stringify({ profile: c.profile.name, roles: c.roles, rules: c.rules, exclude: c.exclude, maxFileSize: c.maxFileSize, text: c.text, problems: c.problems.map((p) => p.message), kernel: configInputs(root, c.profile, c.kconfig) })),
       rules: [...new Set(id.rules)].sort().join(','),
     };
     this.maxBytes = c.maxFileSize;

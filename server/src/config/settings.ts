@@ -5,7 +5,7 @@ const SETTINGS = { label: 'settings', key: (k: string): string => JSON.stringify
 
 /** VS Code's defaults of the settings (package.json `contributes.configuration`): not set. */
 function unset(key: string, v: unknown): boolean {
-  return v === undefined || v === null || (key === 'profile' && v === 'auto') || (key === 'roles' && Array.isArray(v) && v.length === 0);
+  return v === undefined || v === null || (key === 'profile' && v === 'auto') || (key === 'kconfig' && v === '') || (key === 'roles' && Array.isArray(v) && v.length === 0);
 }
 
 /**

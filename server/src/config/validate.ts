@@ -4,8 +4,12 @@ import { excludePatternProblem } from '../index/exclude-pattern';
 import type { JsonPath } from './json-scan';
 
 /** The settings a configuration can make, each checked: `.trapline.json` and the editor's `trapline.*` alike. */
-export interface ConfigValues { profile?: string; roles?: RoleConfig[]; rules?: Record<string, Severity>; exclude?: string[]; maxFileSize?: number }
-export const CONFIG_KEYS: readonly (keyof ConfigValues)[] = ['profile', 'roles', 'rules', 'exclude', 'maxFileSize'];
+export interface ConfigValues {
+  profile?: string; roles?: RoleConfig[]; rules?: Record<string, Severity>; exclude?: string[]; maxFileSize?: number;
+  /** The kernel configuration to read the tree under: a `.config`, or a build folder (`O=`) holding one, relative to the root. */
+  kconfig?: string;
+}
+export const CONFIG_KEYS: readonly (keyof ConfigValues)[] = ['profile', 'roles', 'rules', 'exclude', 'maxFileSize', 'kconfig'];
 const KNOWN_KEYS = new Set<string>(CONFIG_KEYS);
 const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
 const KINDS = new Set<string>(['bsp', 'ap', 'resume', 'other'] satisfies ConfiguredKind[]);
@@ -108,6 +112,13 @@ export function validateConfig(raw: Record<string, unknown>, known: { rules: rea
       if (raw.exclude.length > MAX_EXCLUDES) problem(`${src.key('exclude')}: ${raw.exclude.length} patterns; patterns past the ${MAX_EXCLUDES}th are ignored`, 'exclude', MAX_EXCLUDES);
       values.exclude = kept;
     }
+  }
+
+  if (raw.kconfig !== undefined) {
+    // read through the safe reader, inside the root: a relative path that stays in it
+    const k = raw.kconfig;
+    if (typeof k === 'string' && k.length > 0 && k.length <= 4096 && !k.startsWith('/') && !k.split(/[\\/]/).includes('..')) values.kconfig = k;
+    else problem(`${src.key('kconfig')} must be the path of a .config or of a build folder holding one, relative to the workspace root and inside it`, 'kconfig');
   }
 
   if (raw.maxFileSize !== undefined) {

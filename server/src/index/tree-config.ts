@@ -48,10 +48,13 @@ function summary(c: KernelConfig): string {
  * `.config` (root's or KCONFIG_CONFIG's) as it is now. (The Kconfig files and Makefiles are not
  * in it: a change there alone is seen at the next change of a source, or with --no-cache.)
  */
-export function configInputs(root: string, profile: Profile): string {
+export function configInputs(root: string, profile: Profile, configPath?: string | null): string {
   const k = profile.kconfig;
   if (!k) return '';
   const rel = (p: string): string => (k.root ? `${k.root}/${p}` : p);
+  // the one the configuration is read from first: named (a file or a build folder), KCONFIG_CONFIG, the root's
+  const named = configPath ? [configPath, `${configPath.replace(/\/$/, '')}/.config`] : [];
+  for (const file of named) { const text = readBuildFile(root, file); if (text !== undefined) return `${file}:${text}`; }
   const file = process.env.KCONFIG_CONFIG ? rel(process.env.KCONFIG_CONFIG) : rel('.config');
   return `${file}:${readBuildFile(root, file) ?? 'absent'}`;
 }
