@@ -265,6 +265,14 @@ test('hover: a call step shows what the call performs, the state when it returns
   assert.ok(md.includes(`Opens inside this call at ${linkTo(EXAMPLE, 'traps.c', setIst)} \`set_ist(&idt_table[TRAP_double_fault], IST_DF)\``), md);
 });
 
+test('hover: a step of a tree read under a kernel configuration names the configuration', async () => {
+  const dir = join(ROOT, 'test/fixtures/forms-linux-config');
+  const an = await api.analyze(dir, { wasmDir: join(ROOT, 'dist') });
+  const p = posOf(dir, 'arch/x86/include/asm/desc.h', 'asm volatile("lidt %0"::"m" (*dtr));', 'lidt');
+  const md = T.hover(an, 'arch/x86/include/asm/desc.h', p.line, p.column);
+  assert.match(md, /Reached by roles \*\*bsp\*\*, \*\*ap\*\*, under the kernel configuration arch\/x86\/configs\/x86\\_64\\_defconfig \+ Kconfig defaults/);
+});
+
 test('hover: a helper reached many times names every occurrence; a gate write names the vector and handler', () => {
   const p = posOf(EXAMPLE, 'traps.c', '_set_gate(&idt_table[n], SYS_DESC_irq_gate, 0, addr)', '_set_gate');
   const md = T.hover(a, 'traps.c', p.line, p.column);

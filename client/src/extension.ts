@@ -3,7 +3,7 @@ import { window, workspace, type ExtensionContext } from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { CMD, registerCommands } from './commands';
 import { TimelinePanel, VIEW_ID } from './panel';
-import { NOTE_TIMELINE_CHANGED } from './protocol';
+import { NOTE_TIMELINE_CHANGED, REQ_PROFILE, type ProfileInfo } from './protocol';
 import { TraplineStatus } from './status';
 
 let client: LanguageClient | undefined;
@@ -19,13 +19,19 @@ export async function activate(context: ExtensionContext): Promise<void> {
       fileEvents: [workspace.createFileSystemWatcher('**/*.{c,h,S,s,inc}'), workspace.createFileSystemWatcher('**/.trapline.json')],
     },
   };
-  client = new LanguageClient('trapline', 'Trapline', serverOptions, clientOptions);
+  const lc = new LanguageClient('trapline', 'Trapline', serverOptions, clientOptions);
+  client = lc;
 
   const status = new TraplineStatus(CMD.showTimeline);
   const panel = new TimelinePanel(context.extensionUri, client);
   context.subscriptions.push(status, panel, window.registerWebviewViewProvider(VIEW_ID, panel));
   registerCommands(context, client, status);
-  context.subscriptions.push(client.onNotification(NOTE_TIMELINE_CHANGED, () => { status.analysed(); panel.refresh(); }));
+  context.subscriptions.push(client.onNotification(NOTE_TIMELINE_CHANGED, () => {
+    status.analysed();
+    panel.refresh();
+    // which configuration the tree was read under, for the status bar's tooltip
+    void lc.sendRequest<ProfileInfo | null>(REQ_PROFILE).then((p) => status.configured(p?.configuration ?? null), () => undefined);
+  }));
 
   if (!workspace.workspaceFolders?.length) status.analysed(); // no folder: nothing to index
   try {

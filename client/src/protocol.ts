@@ -55,6 +55,8 @@ export const REQ_ROLES = 'trapline/roles';
 export const REQ_TIMELINE = 'trapline/timeline';
 export const REQ_REANALYZE = 'trapline/reanalyze';
 export const REQ_PROFILE = 'trapline/profile';
+/** `trapline/profile`: the profile in use, and the kernel configuration the tree is read under (null: none). */
+export interface ProfileInfo { name: string; configuration?: string | null }
 export const NOTE_TIMELINE_CHANGED = 'trapline/timelineChanged';
 
 /** JSON-RPC "method not found": a server without this request. */

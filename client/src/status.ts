@@ -10,6 +10,8 @@ export class TraplineStatus implements Disposable {
   private phase: 'starting' | 'indexing' | 'ready' | 'failed' = 'starting';
   private timer: NodeJS.Timeout | undefined;
   private readonly subscriptions: Disposable[] = [];
+  /** The kernel configuration of the last analysis, in words (null: the tree has none). */
+  private configuration: string | null = null;
 
   constructor(command: string) {
     this.item = window.createStatusBarItem('trapline.status', StatusBarAlignment.Left, 10);
@@ -35,6 +37,13 @@ export class TraplineStatus implements Disposable {
   /** The server finished an analysis (`trapline/timelineChanged`). */
   analysed(): void {
     this.phase = 'ready';
+    this.update();
+  }
+
+  /** The kernel configuration the last analysis read the tree under (`trapline/profile`). */
+  configured(configuration: string | null): void {
+    if (configuration === this.configuration) return;
+    this.configuration = configuration;
     this.update();
   }
 
@@ -73,8 +82,9 @@ export class TraplineStatus implements Disposable {
     const count = errors + warnings;
     this.item.text = count === 0 ? '$(pass) Trapline' : `$(warning) Trapline: ${plural(count, 'warning')}`;
     const words = [errors ? plural(errors, 'error') : '', plural(warnings, 'warning'), notes ? plural(notes, 'note') : ''].filter(Boolean).join(', ');
-    this.item.tooltip = `Trapline: ${words}. Click to show the Boot Timeline.`;
-    this.item.accessibilityInformation = { label: `Trapline: ${words}. Show the Boot Timeline.` };
+    const under = this.configuration ? ` Kernel configuration: ${this.configuration}.` : '';
+    this.item.tooltip = `Trapline: ${words}.${under} Click to show the Boot Timeline.`;
+    this.item.accessibilityInformation = { label: `Trapline: ${words}.${under} Show the Boot Timeline.` };
   }
 
   dispose(): void {

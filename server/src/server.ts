@@ -295,7 +295,7 @@ function fixesFor(a: Analysis, d: Diagnostic): CodeAction[] {
 }
 // the Boot Timeline panel's data (docs/protocol.md)
 connection.onRequest('trapline/roles', () => (current ? timeline.roles(current) : null));
-connection.onRequest('trapline/profile', () => (current ? { name: current.config.profile.name } : null));
+connection.onRequest('trapline/profile', () => (current ? { name: current.config.profile.name, configuration: current.index.kernelConfig?.description ?? null } : null));
 connection.onRequest('trapline/timeline', (p: { role: string }) => (current ? timeline.timeline(current, p.role) : null));
 connection.onRequest('trapline/reanalyze', () => { cache.clear(); schedule(0); return null; });
 documents.listen(connection);

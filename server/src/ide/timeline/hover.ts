@@ -21,6 +21,8 @@ export interface StepHover {
   /** The first step under the cursor: its effect heads the hover. */
   first: Step;
   roles: StepOnRole[];
+  /** The kernel configuration the tree was read under (which branches the walk took), when it has one. */
+  configuration: string | null;
 }
 
 /** The hovered code on one role's path. */
@@ -161,7 +163,7 @@ function stepHover(a: Analysis, hits: Occ[]): StepHover {
     if (!l.includes(o.step)) l.push(o.step);
     byRole.set(o.role, l);
   }
-  return { kind: 'step', first: hits[0].step, roles: [...byRole].map(([ri, all]) => stepOnRole(a, ri, all)) };
+  return { kind: 'step', first: hits[0].step, roles: [...byRole].map(([ri, all]) => stepOnRole(a, ri, all)), configuration: a.index.kernelConfig?.description ?? null };
 }
 
 function stepOnRole(a: Analysis, ri: number, all: Step[]): StepOnRole {

@@ -33,7 +33,7 @@ function renderStep(root: string, h: StepHover): string {
   const out: string[] = [
     `${code(h.first.effect.text)} — ${effectText(h.first.effect)}`,
     '',
-    `Reached by ${plural(h.roles.length, 'role')} ${roleNames(h.roles.map((r) => r.path.role.name))}.`,
+    `Reached by ${plural(h.roles.length, 'role')} ${roleNames(h.roles.map((r) => r.path.role.name))}${h.configuration ? `, under the kernel configuration ${esc(h.configuration)}` : ''}.`,
   ];
   for (const r of h.roles) out.push(...stepOnRoleLines(root, h.first, r));
   return out.join('\n');
