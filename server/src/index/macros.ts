@@ -99,6 +99,9 @@ const BUILTIN_ATTRIBUTES = [
 /** Defined by the compiler, not in any file: `__ASSEMBLY__` for `.S` files, the target's names. */
 const COMPILER_DEFINED = new Set(['__ASSEMBLY__', '__ASSEMBLER__', '__x86_64__', '__GNUC__', '__ELF__', '__STDC__']);
 
+/** A source file (`.c`, `.S`): its definitions are its own; a header's are everyone's who includes it. */
+const isSource = (file: string): boolean => /\.(c|S|s)$/.test(file);
+
 export class MacroTable {
   private readonly defs = new Map<string, MacroDef>();
   private readonly attrCache = new Map<string, boolean>();
@@ -117,14 +120,18 @@ export class MacroTable {
 
   /** First definition wins; callers add files in a deterministic, preference order. */
   add(defs: MacroDef[]): void {
+    // (a file's definitions come together: whether it is a source file is asked once)
+    let file: string | null = null, mine: Map<string, MacroDef> | null = null;
     for (const d of defs) {
       if (d.requires.length > 0) { this.guarded.push(d); continue; }
       if (!this.defs.has(d.name)) this.defs.set(d.name, d);
-      if (/\.(c|S|s)$/.test(d.file)) {
-        let mine = this.own.get(d.file);
-        if (!mine) { mine = new Map(); this.own.set(d.file, mine); }
-        if (!mine.has(d.name)) mine.set(d.name, d);
-      } else if (!this.shared.has(d.name)) this.shared.set(d.name, d);
+      if (d.file !== file) {
+        file = d.file;
+        mine = isSource(file) ? this.own.get(file) ?? new Map() : null;
+        if (mine) this.own.set(file, mine);
+      }
+      if (mine) { if (!mine.has(d.name)) mine.set(d.name, d); }
+      else if (!this.shared.has(d.name)) this.shared.set(d.name, d);
     }
   }
 
@@ -142,14 +149,14 @@ export class MacroTable {
    * no file (an assembler unit, which may include other `.S` files): every definition, first wins.
    */
   private lookup(file: string | undefined): (name: string) => MacroDef | undefined {
-    if (file === undefined || !/\.(c|S|s)$/.test(file)) return (name) => this.defs.get(name);
+    if (file === undefined || !isSource(file)) return (name) => this.defs.get(name);
     const mine = this.own.get(file);
     return mine ? (name) => mine.get(name) ?? this.shared.get(name) : (name) => this.shared.get(name);
   }
 
   /** Cache key of a text read in a file: a source file sees its own definitions and the headers'. */
   private scoped(text: string, file: string | undefined): string {
-    if (file === undefined || !/\.(c|S|s)$/.test(file)) return text;
+    if (file === undefined || !isSource(file)) return text;
     return this.own.has(file) ? `${file}\0${text}` : `\0${text}`;
   }
 
@@ -163,7 +170,7 @@ export class MacroTable {
       if (this.defs.has(d.name)) continue;
       if (!d.requires.every((r) => this.defs.has(r) || r.startsWith('CONFIG_') || COMPILER_DEFINED.has(r))) continue;
       this.defs.set(d.name, d);
-      if (!/\.(c|S|s)$/.test(d.file) && !this.shared.has(d.name)) this.shared.set(d.name, d);
+      if (!isSource(d.file) && !this.shared.has(d.name)) this.shared.set(d.name, d);
     }
     this.guarded.length = 0;
   }

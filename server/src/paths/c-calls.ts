@@ -143,9 +143,10 @@ function freesInit(w: PathWalker, name: string, argNodes: readonly SyntaxNode[],
   if (!w.index.functions.has(name) && w.index.macros.get(name, file)?.params) return false;
   const boundaryArg = argNodes.some((a) => h.initBoundarySymbols.includes(a.text.replace(/^\(\s*[\w\s*]+\)\s*|^&\s*/g, '').trim()));
   if (h.freeInit.includes(name) && argNodes.length === 0) return true;
+  if (!boundaryArg) return false;
   // a function that only computes from the bounds (`memory_contains(__init_begin, __init_end, p, n)`) frees nothing
   const callee = w.index.pickFunction(name, file);
-  return boundaryArg && (callee === undefined || !onlyComputes(w.index.texts.get(callee.file)?.slice(callee.startIndex, callee.endIndex) ?? ''));
+  return callee === undefined || !onlyComputes(w.index.texts.get(callee.file)?.slice(callee.startIndex, callee.endIndex) ?? '');
 }
 
 /** A body that calls nothing and stores nothing: it can only compute its result. */
