@@ -63,5 +63,10 @@ test('forms-linux-config: "kconfig" in .trapline.json names a build folder (O=) 
     const r = spawnSync(process.execPath, [CLI, 'check', dir, '--format', 'json', '--no-cache'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     assert.match(r.stderr, /\.trapline\.json:1:\d+: error: \.trapline\.json: "kconfig" must be the path of a \.config or of a build folder holding one, relative to the workspace root and inside it; using the defaults/);
     assert.match(JSON.parse(r.stdout).configuration ?? '', /x86_64_defconfig/);
+    // a folder that holds no .config is said where it is named, and the defaults are used
+    writeFileSync(join(dir, '.trapline.json'), JSON.stringify({ kconfig: 'no-such-build' }));
+    const missing = spawnSync(process.execPath, [CLI, 'check', dir, '--format', 'json', '--no-cache'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    assert.match(missing.stderr, /\.trapline\.json:1:\d+: error: \.trapline\.json: "kconfig" names "no-such-build", which is neither a \.config nor a folder holding one; using the defaults/);
+    assert.match(JSON.parse(missing.stdout).configuration ?? '', /x86_64_defconfig/);
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { RoleConfig, Range, Severity } from './model/types';
 import { LineMap } from './model/lines';
 import { isSkipped, readInsideRoot } from './index/read-source';
+import { namesKernelConfig } from './index/tree-config';
 import { scanJson, pathKey, type JsonPath } from './config/json-scan';
 import { roleOf, validateConfig, type ConfigValues, type RoleInput } from './config/validate';
 import xen from './profiles/xen.json';
@@ -115,6 +116,11 @@ export function loadConfig(root: string, ruleIds: readonly string[], overrides?:
   for (const p of checked.problems) problems.push({ message: p.message, range: rangeAt(p.at) });
 
   const mine = checked.values;
+  // a kernel configuration named in .trapline.json that is not there is said where it is named, not dropped unseen
+  if (mine.kconfig !== undefined && !namesKernelConfig(root, mine.kconfig)) {
+    problems.push({ message: `${CONFIG_FILE}: "kconfig" names ${JSON.stringify(mine.kconfig)}, which is neither a .config nor a folder holding one`, range: rangeAt(['kconfig']) });
+    delete mine.kconfig;
+  }
   const theirs = overrides ?? {};
   const profile = profileNamed(mine.profile ?? theirs.profile) ?? detectProfile(root);
   return {

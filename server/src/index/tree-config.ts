@@ -59,6 +59,11 @@ export function configInputs(root: string, profile: Profile, configPath?: string
   return `${file}:${readBuildFile(root, file) ?? 'absent'}`;
 }
 
+/** Does `rel` name a `.config` of the tree, or a folder (an `O=` build folder) holding one? */
+export function namesKernelConfig(root: string, rel: string): boolean {
+  return readBuildFile(root, rel) !== undefined || readBuildFile(root, `${rel.replace(/\/$/, '')}/.config`) !== undefined;
+}
+
 /** A Kconfig file, Makefile or `.config` of the tree, through the one safe reader; undefined when absent or not a regular file. */
 function readBuildFile(root: string, rel: string): string | undefined {
   const r = readInsideRoot(root, rel, MAX_BUILD_FILE);
