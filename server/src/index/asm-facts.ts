@@ -119,10 +119,15 @@ export function dataWordsAt(index: WorkspaceIndex, label: string, max = 4): Data
   return words.slice(0, max);
 }
 
+/** A label the assembler defines in a code section (`.text`, `.init.text`, `.head.text`). */
+export function isCodeLabel(index: WorkspaceIndex, name: string): boolean {
+  const l = index.asmLabels.get(name);
+  return l !== undefined && /text/.test(l.section);
+}
+
 /** Code the index can walk: a C function or an assembler label in a code section. */
 export function isCode(index: WorkspaceIndex, sym: string): boolean {
-  const l = index.asmLabels.get(sym);
-  return index.functions.has(sym) || (l !== undefined && /text/.test(l.section));
+  return index.functions.has(sym) || isCodeLabel(index, sym);
 }
 
 /** The code address a pointer-sized data word holds as assembled (`.quad x86_64_start_kernel`), if it holds one. */

@@ -92,6 +92,7 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
   const limit = opts.maxFileBytes ?? DEFAULT_MAX_FILE_SIZE;
   const stamps = new Map<string, DiskStamp>();
   const defsOf = new Map<string, MacroDef[]>();
+  const enumsOf: ReturnType<typeof scanEnums>[] = [];
   for (const f of files) {
     let text = opts.overlay?.get(f);
     if (text === undefined) {
@@ -104,12 +105,17 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
     stats.bytes += text.length;
     for (const n of noreturnIn(text)) noreturn.add(n);
     const hit = opts.cache?.get(f);
-    const defs = hit && hit.text === text && hit.configKey === cfgKey ? hit.defs : scanMacros(f, outline(f, text));
+    // the outline is made at most once here, for the #defines and the enumerations both
+    let made: string | undefined;
+    const outlined = (): string => (made ??= outline(f, text));
+    const defs = hit && hit.text === text && hit.configKey === cfgKey ? hit.defs : scanMacros(f, outlined());
     defsOf.set(f, defs);
     macros.add(defs);
+    if (languageOf(f) === 'c' && text.includes('enum')) enumsOf.push(scanEnums(outlined()));
   }
   macros.seal();
-  for (const [f, text] of texts) if (languageOf(f) === 'c') macros.addEnums(scanEnums(outline(f, text)));
+  // (their values are read with the macros sealed)
+  for (const entries of enumsOf) macros.addEnums(entries);
   const macroKey = macros.fingerprint();
   if (opts.previousMacros?.fingerprint() === macroKey) macros.adoptValues(opts.previousMacros);
   if (opts.trees && opts.cache && [...opts.cache.values()].some((c) => c.macroKey !== macroKey)) {

@@ -2,7 +2,7 @@
 // loaded into CR4 and the bits ORed into them (directly or through a helper), table copies,
 // code addresses stored into assembler code words, noreturn functions, assembler macros that
 // jump to or call their argument.
-import { codeWordInit, isCode } from './asm-facts';
+import { codeWordInit, isCode, isCodeLabel } from './asm-facts';
 import { pushTo } from '../model/maps';
 import { splitArgs, matchParen } from './macros';
 import type { CFunction } from './c-index';
@@ -102,7 +102,7 @@ function codeWords(index: WorkspaceIndex): ReadonlySet<string> {
   let out = codeWordsPerIndex.get(index);
   if (!out) {
     const found = new Set<string>();
-    for (const [name, l] of index.asmLabels) if (!/text/.test(l.section) && codeWordInit(index, name) !== undefined) found.add(name);
+    for (const name of index.asmLabels.keys()) if (!isCodeLabel(index, name) && codeWordInit(index, name) !== undefined) found.add(name);
     out = found;
     codeWordsPerIndex.set(index, out);
   }
@@ -160,6 +160,5 @@ function orInto(index: WorkspaceIndex, word: string, bits: bigint): void {
 export function isTableSymbol(index: WorkspaceIndex, name: string): boolean {
   const v = index.variable(name);
   if (v) return v.isArray && !v.isPointerArray && !v.isCodeArray;
-  const l = index.asmLabels.get(name);
-  return l !== undefined && !/text/.test(l.section);
+  return index.asmLabels.has(name) && !isCodeLabel(index, name);
 }

@@ -4,7 +4,7 @@
  * through Kconfig; and the sources its Makefiles build under it. Read through the one safe reader.
  */
 import type { Profile } from '../config';
-import { describeConfig, kbuildStatus, loadKernelConfig, selectKbuild, LINUX_KBUILD, XEN_KBUILD, type KbuildSelection, type KernelConfig } from '../kconfig/kconfig';
+import { describeConfig, kbuildStatus, loadKernelConfig, namedConfigFiles, selectKbuild, LINUX_KBUILD, XEN_KBUILD, type KbuildSelection, type KernelConfig } from '../kconfig/kconfig';
 import { readInsideRoot } from './read-source';
 
 export interface TreeConfig {
@@ -53,15 +53,14 @@ export function configInputs(root: string, profile: Profile, configPath?: string
   if (!k) return '';
   const rel = (p: string): string => (k.root ? `${k.root}/${p}` : p);
   // the one the configuration is read from first: named (a file or a build folder), KCONFIG_CONFIG, the root's
-  const named = configPath ? [configPath, `${configPath.replace(/\/$/, '')}/.config`] : [];
-  for (const file of named) { const text = readBuildFile(root, file); if (text !== undefined) return `${file}:${text}`; }
+  for (const file of configPath ? namedConfigFiles(configPath) : []) { const text = readBuildFile(root, file); if (text !== undefined) return `${file}:${text}`; }
   const file = process.env.KCONFIG_CONFIG ? rel(process.env.KCONFIG_CONFIG) : rel('.config');
   return `${file}:${readBuildFile(root, file) ?? 'absent'}`;
 }
 
 /** Does `rel` name a `.config` of the tree, or a folder (an `O=` build folder) holding one? */
 export function namesKernelConfig(root: string, rel: string): boolean {
-  return readBuildFile(root, rel) !== undefined || readBuildFile(root, `${rel.replace(/\/$/, '')}/.config`) !== undefined;
+  return namedConfigFiles(rel).some((file) => readBuildFile(root, file) !== undefined);
 }
 
 /** A Kconfig file, Makefile or `.config` of the tree, through the one safe reader; undefined when absent or not a regular file. */

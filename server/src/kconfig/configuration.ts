@@ -66,6 +66,11 @@ export interface LoadOptions {
 
 const inRoot = (root: string, p: string): string => (root ? `${root}/${p}` : p);
 
+/** Where a configuration named by path is read from, in order: the file itself, or the `.config` of the build folder (`O=`) it names. */
+export function namedConfigFiles(path: string): string[] {
+  return [path, `${path.replace(/\/$/, '')}/.config`];
+}
+
 export function loadKernelConfig(o: LoadOptions): KernelConfig {
   const root = o.kconfigRoot ?? '';
   const problems: string[] = [];
@@ -74,8 +79,7 @@ export function loadKernelConfig(o: LoadOptions): KernelConfig {
     return text === undefined ? null : fromDotConfig(parseDotConfig(text, path), problems);
   };
   if (o.configPath) {
-    const named = found(o.configPath) ?? found(`${o.configPath.replace(/\/$/, '')}/.config`);
-    if (named) return named;
+    for (const file of namedConfigFiles(o.configPath)) { const named = found(file); if (named) return named; }
     problems.push(`${o.configPath} is neither a .config nor a folder holding one: not used`);
   }
   const fromEnv = o.env?.get('KCONFIG_CONFIG');

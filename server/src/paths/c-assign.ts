@@ -8,7 +8,8 @@ import type { CFunction } from '../index/c-index';
 import type { Handler, Range } from '../model/types';
 import type { SyntaxNode } from '../parse/syntax';
 import { type Ctx, withLocal } from './context';
-import { LOW_HALF, composeWord, evalC, fieldPath, gateMem, isCodeLabel, isCurrentCpu, structFields } from './eval-c';
+import { LOW_HALF, composeWord, evalC, fieldPath, gateMem, isCurrentCpu, structFields } from './eval-c';
+import { isCodeLabel } from '../index/asm-facts';
 import { type Val, asCr, orVals, wordOf } from './values';
 import type { PathWalker } from './walker';
 
@@ -195,5 +196,5 @@ export function storeGateStruct(w: PathWalker, g: Extract<Val, { k: 'gate' }>, f
 function handlerIsInit(w: PathWalker, handler: string): boolean {
   if (!handler.endsWith('[]')) return w.index.isInit(handler);
   const array = handler.slice(0, -2);
-  return isCodeLabel(w, array) && w.index.isInit(array);
+  return isCodeLabel(w.index, array) && w.index.isInit(array);
 }

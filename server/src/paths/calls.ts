@@ -16,7 +16,7 @@ import { MAX_DEPTH } from './limits';
 import { asmCall, beginTrace, endTrace, firstRead, replay, traceHolds } from './replay';
 import { type State, stateKey } from './state';
 import { type CallOut, type MemoEntry, outsSig } from './traces';
-import { type Val, boundedVal, valKey } from './values';
+import { type Val, valKey } from './values';
 import type { PathWalker } from './walker';
 
 /** Walks a symbol reached by call or jump. Returns the contexts that come back (for calls). */
@@ -119,6 +119,6 @@ function copiedSlot(w: PathWalker, slot: string | null): boolean {
 /** Back in the caller: its locals (with what the callee stored into them through pointers), the callee's machine state and return value. */
 export function resume(caller: Ctx | undefined, o: CallOut): Ctx {
   let vals: ReadonlyMap<string, Val> = caller?.vals ?? new Map();
-  if (o.writes && o.writes.size > 0) { const m = new Map(vals); for (const [k, v] of o.writes) m.set(k, boundedVal(v)); vals = m; }
-  return { st: o.st, ret: o.ret && boundedVal(o.ret), vals, stack: caller?.stack ?? [], flags: null };
+  if (o.writes && o.writes.size > 0) { const m = new Map(vals); for (const [k, v] of o.writes) m.set(k, v); vals = m; }
+  return { st: o.st, ret: o.ret, vals, stack: caller?.stack ?? [], flags: null };
 }

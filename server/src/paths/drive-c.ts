@@ -10,7 +10,7 @@ import { syntaxOf } from './calls';
 import { type Ctx, type Flow, dedupe, flow, withLocal } from './context';
 import { evalC } from './eval-c';
 import { MAX_NESTING } from './limits';
-import { type Val, boundedVal, truth } from './values';
+import { type Val, truth } from './values';
 import type { PathWalker } from './walker';
 import { decideDirective, PREDEFINED_C_SET } from '../index/cpp-decide';
 import type { CallOut } from './traces';
@@ -26,7 +26,7 @@ export function walkC(w: PathWalker, fn: CFunction, args: (Val | undefined)[], c
   const body = node?.childForFieldName('body');
   if (!body) return null;
   const vals = new Map<string, Val>();
-  fn.params.forEach((p, i) => { const a = args[i]; if (a) vals.set(p, boundedVal(a)); });
+  fn.params.forEach((p, i) => { const a = args[i]; if (a) vals.set(p, a); });
   const entered = ctxs.map((c) => ({ ...c, vals, stack: [], flags: null }));
   const saved = w.condDepth;
   w.condDepth = 0;

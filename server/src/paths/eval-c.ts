@@ -4,6 +4,7 @@
 import { cr4Readers } from '../effects/cr4-shadow';
 import { type Word, andWord, memWord, orWord, shiftWord } from '../effects/gate-word';
 import type { CFunction } from '../index/c-index';
+import { isCodeLabel } from '../index/asm-facts';
 import { type WorkspaceIndex, closeness, isTableSymbol } from '../index/index';
 import type { TableRef } from '../model/types';
 import type { SyntaxNode } from '../parse/syntax';
@@ -66,7 +67,7 @@ function evalInner(w: PathWalker, n: SyntaxNode, c: Ctx, fn: CFunction): Val | u
           const recs = tableRecords(w, v, c, fn);
           if (recs) return { k: 'recs', items: recs };
           // an array of code the assembler defines (`early_idt_handler_array[32][9]`): its name is an address
-          if (isCodeLabel(w, n.text)) return { k: 'addr', sym: n.text };
+          if (isCodeLabel(w.index, n.text)) return { k: 'addr', sym: n.text };
           return isTableSymbol(w.index, n.text) ? { k: 'table', ref: { kind: 'symbol', name: n.text } } : { k: 'addr', sym: n.text };
         }
         const init = v.init?.trimStart().startsWith('{') ? structInitialiser(w, v, c, fn) : null;
@@ -100,7 +101,7 @@ function evalInner(w: PathWalker, n: SyntaxNode, c: Ctx, fn: CFunction): Val | u
         const vs = vectorsOf(idx);
         return vs ? { k: 'gate', ref: base.ref, vs } : undefined;
       }
-      if (base?.k === 'addr' && (w.index.variable(base.sym)?.isCodeArray || isCodeLabel(w, base.sym))) return { k: 'element', of: base.sym };
+      if (base?.k === 'addr' && (w.index.variable(base.sym)?.isCodeArray || isCodeLabel(w.index, base.sym))) return { k: 'element', of: base.sym };
       if (base?.k === 'recs' && idx?.k === 'num') return base.items[Number(idx.v)];
       return undefined;
     }
@@ -290,11 +291,6 @@ function fieldOf(fields: ReadonlyMap<string, Val>, field: string): Val | undefin
   return sub ? { k: 'struct', fields: sub } : undefined;
 }
 
-/** A label the assembler defines in a code section. */
-export function isCodeLabel(w: PathWalker, name: string): boolean {
-  const l = w.index.asmLabels.get(name);
-  return l !== undefined && /text/.test(l.section);
-}
 
 /** A macro that names a type (`#define u16 unsigned short`). */
 const TYPE_MACRO = /^\s*(?:(?:unsigned|signed|short|long|int|char|void|const|volatile|_Bool|bool|float|double|(?:struct|union|enum)\s+\w+|\w+_t)\s*\**\s*)+$/;
