@@ -17,6 +17,7 @@ export { snapshot } from './parse/syntax';
 export { reanalyzeEdit } from './incremental';
 export { newTreeCache } from './index/index';
 export { LayeredMap } from './index/layered-map';
+export { HeaderResolver } from './index/include-reach';
 export { excludeMatcher } from './index/exclude-matcher';
 export { excludePatternProblem } from './index/exclude-pattern';
 export * as kconfig from './kconfig/kconfig';

@@ -19,6 +19,8 @@ import { followSummaries, isRelevant } from './summaries/relevance';
  * file's entry in `cache` (the index cache of the caller's whole analyses) up to the new text.
  */
 export function reanalyzeEdit(prev: Analysis, file: string, text: string, cache?: IndexCache, timeLimitMs?: number): Analysis | null {
+  // a source the configuration does not build, or a header no built source includes, is read by nothing
+  if (prev.index.unread.has(file)) return prev;
   const before = prev.index.texts.get(file);
   const oldIndex = prev.index.cFiles.get(file);
   if (before === undefined || oldIndex === undefined || languageOf(file) !== 'c') return null;

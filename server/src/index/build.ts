@@ -15,6 +15,7 @@ import { noreturnIn, scanFeaturesAndCopies, scanFlowMacros } from './facts';
 import { pushTo } from '../model/maps';
 import { notBuilt, treeConfig } from './tree-config';
 import { configKey, outlineText } from './config-regions';
+import { reachedHeaders } from './include-reach';
 
 /**
  * What indexing one file produced, reused while its text and the tree's macros are unchanged
@@ -80,27 +81,47 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
   // assembler file may be included by one that is built: it is read, and is no unit of its own)
   const tc = treeConfig(root, profile, opts.kconfig);
   const listed = byPreference(listSourceFiles(root, opts.exclude, stats.skipped), profile.prefer);
-  const files = tc ? listed.filter((f) => !f.endsWith('.c') || !notBuilt(tc, f)) : listed;
-  stats.notBuilt = listed.length - files.length;
+  const built = tc ? listed.filter((f) => !f.endsWith('.c') || !notBuilt(tc, f)) : listed;
+  stats.notBuilt = listed.length - built.length;
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  const limit = opts.maxFileBytes ?? DEFAULT_MAX_FILE_SIZE;
+  const read = new Map<string, { text: string; disk?: DiskStamp } | Skipped>();
+  const readOnce = (f: string): { text: string; disk?: DiskStamp } | Skipped => {
+    let r = read.get(f);
+    if (r === undefined) {
+      const over = opts.overlay?.get(f);
+      r = over !== undefined ? { text: over } : readText(root, f, limit, opts.cache?.get(f), utf8);
+      read.set(f, r);
+    }
+    return r;
+  };
+  // where the Makefiles say what is built, only the headers it includes are read, and those the
+  // compiler flags force in (the rest add nothing a walk can meet)
+  let files = built;
+  if (tc?.kbuild) {
+    const isHeader = (f: string): boolean => f.endsWith('.h');
+    const headers = built.filter(isHeader);
+    const forced = headers.filter((h) => tc.kbuild?.forcedIncludes.has(h));
+    const reached = reachedHeaders([...forced, ...built.filter((f) => !isHeader(f))], headers, (f) => { const r = readOnce(f); return isSkipped(r) ? undefined : r.text; });
+    for (const h of forced) reached.add(h);
+    files = built.filter((f) => !isHeader(f) || reached.has(f));
+    stats.notIncluded = built.length - files.length;
+  }
   const texts = new Map<string, string>();
   // a C file's outline (its definitions, its #defines) as the configuration builds it
   const cfgKey = configKey(tc?.config ?? null);
   const outline = (f: string, text: string): string => outlineText(tc?.config ?? null, f, text);
-  const utf8 = new TextDecoder('utf-8', { fatal: true });
   const macros = new MacroTable();
   const noreturn = new Set<string>();
-  const limit = opts.maxFileBytes ?? DEFAULT_MAX_FILE_SIZE;
   const stamps = new Map<string, DiskStamp>();
   const defsOf = new Map<string, MacroDef[]>();
   const enumsOf: ReturnType<typeof scanEnums>[] = [];
   for (const f of files) {
-    let text = opts.overlay?.get(f);
-    if (text === undefined) {
-      const read = readText(root, f, limit, opts.cache?.get(f), utf8);
-      if (isSkipped(read)) { stats.skipped.push({ file: f, reason: read.skipped }); continue; }
-      text = read.text;
-      if (opts.cache) stamps.set(f, read.disk);
-    }
+    const got = readOnce(f);
+    read.delete(f);
+    if (isSkipped(got)) { stats.skipped.push({ file: f, reason: got.skipped }); continue; }
+    const text = got.text;
+    if (opts.cache && got.disk) stamps.set(f, got.disk);
     texts.set(f, text);
     stats.bytes += text.length;
     for (const n of noreturnIn(text)) noreturn.add(n);
@@ -125,6 +146,7 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
   const functions = new Map<string, CFunction[]>(), variables = new Map<string, CVariable[]>();
   const index = new WorkspaceIndex(root, texts, macros, host, profile, stats, opts.trees, { functions, variables });
   index.kernelConfig = tc;
+  if (files.length < listed.length) { const kept = new Set(files); index.unread = new Set(listed.filter((f) => !kept.has(f))); }
   for (const n of noreturn) index.noreturn.add(n);
   const asmFiles: AsmFile[] = [];
   let done = 0;

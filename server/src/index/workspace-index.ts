@@ -29,8 +29,8 @@ export interface Lineage { readonly redefined: Map<string, number> }
 /** A definition `pickFunction` answered, in which index. */
 export interface Picked { fn: CFunction; lineage: Lineage; version: number }
 
-/** `notBuilt`: sources the kernel configuration's Makefiles do not build, not read. */
-export interface IndexStats { files: number; cFiles: number; asmFiles: number; bytes: number; skipped: { file: string; reason: string }[]; notBuilt?: number }
+/** `notBuilt`: sources the kernel configuration's Makefiles do not build, not read; `notIncluded`: headers no built source includes, not read. */
+export interface IndexStats { files: number; cFiles: number; asmFiles: number; bytes: number; skipped: { file: string; reason: string }[]; notBuilt?: number; notIncluded?: number }
 
 /** A C store of a code address into an assembler code word, and the function that makes it. */
 export interface CodeStore { fn: string; target: string }
@@ -64,6 +64,8 @@ export class WorkspaceIndex {
   readonly lineage: Lineage;
   /** The kernel configuration the tree is read under (cpp conditions, built files), when it has one. */
   kernelConfig: TreeConfig | null = null;
+  /** Sources listed but not read: the configuration does not build them, or no built source includes them. */
+  unread: ReadonlySet<string> = new Set();
   readonly version: number;
 
   constructor(readonly root: string, readonly texts: Map<string, string>, readonly macros: MacroTable,
@@ -149,6 +151,7 @@ export class WorkspaceIndex {
     const version = this.version + 1;
     const next = new WorkspaceIndex(this.root, texts, this.macros, this.host, this.profile, this.stats, this.trees, { functions, variables, lineage: this.lineage, version });
     next.kernelConfig = this.kernelConfig;
+    next.unread = this.unread;
     const old = this.cFiles.get(file);
     // replace the file's definitions in place of the old ones (preference order is kept)
     const swap = <T extends { file: string; name: string }>(m: LayeredMap<string, T[]>, before: T[], after: T[]): void => {

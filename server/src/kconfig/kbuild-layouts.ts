@@ -34,6 +34,8 @@ export interface BuildLayout {
   readonly preludes: readonly string[];
   /** The top-level file listing directories too (Linux 6.2+ `Kbuild`), read as a directory of its own. */
   readonly rootDirFile: string | null;
+  /** Makefiles besides the top one that set every source's compiler flags (where `-include` forces a header in). */
+  readonly flagFiles: readonly string[];
 }
 
 export const LINUX_KBUILD: BuildLayout = {
@@ -58,6 +60,7 @@ export const LINUX_KBUILD: BuildLayout = {
   skipIncludes: ['scripts/', 'include/config/'],
   preludes: ['scripts/Kbuild.include'],
   rootDirFile: 'Kbuild',
+  flagFiles: ['scripts/Makefile.lib'],
 };
 
 export const XEN_KBUILD: BuildLayout = {
@@ -82,4 +85,5 @@ export const XEN_KBUILD: BuildLayout = {
   skipIncludes: ['scripts/', 'include/config/', 'tools/'],
   preludes: ['scripts/Kbuild.include'],
   rootDirFile: null,
+  flagFiles: ['Rules.mk'],
 };

@@ -5,7 +5,7 @@
  */
 export { loadKernelConfig, namedConfigFiles, describeConfig, type KernelConfig, type ConfigValue, type ConfigSource, type UndecidedSymbol, type LoadOptions, type Reader } from './configuration';
 export { evaluateCondition, evaluateDirective, isMacroDefined, configMacro, type CppHost, type ConfigMacro } from './cpp-condition';
-export { selectKbuild, kbuildStatus, type KbuildSelection, type KbuildOptions, type BuiltFile } from './kbuild';
+export { selectKbuild, kbuildStatus, forcedIncludesIn, type KbuildSelection, type KbuildOptions, type BuiltFile } from './kbuild';
 export { LINUX_KBUILD, XEN_KBUILD, type BuildLayout, type BuildRole } from './kbuild-layouts';
 export type { MakeLine } from './make-eval';
 export { GCC_X86_64, type ToolchainAssumption } from './toolchain';
