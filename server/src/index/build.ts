@@ -98,10 +98,11 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
   // where the Makefiles say what is built, only the headers it includes are read, and those the
   // compiler flags force in (the rest add nothing a walk can meet)
   let files = built;
-  if (tc?.kbuild) {
+  const kbuild = tc?.kbuild;
+  if (kbuild) {
     const isHeader = (f: string): boolean => f.endsWith('.h');
     const headers = built.filter(isHeader);
-    const forced = headers.filter((h) => tc.kbuild?.forcedIncludes.has(h));
+    const forced = headers.filter((h) => kbuild.forcedIncludes.has(h));
     const reached = reachedHeaders([...forced, ...built.filter((f) => !isHeader(f))], headers, (f) => { const r = readOnce(f); return isSkipped(r) ? undefined : r.text; });
     for (const h of forced) reached.add(h);
     files = built.filter((f) => !isHeader(f) || reached.has(f));

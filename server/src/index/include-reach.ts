@@ -14,11 +14,11 @@ const INCLUDE = /^[ \t]*#[ \t]*include[ \t]*([<"])([^>"\n]+)[>"]/gm;
  */
 export class HeaderResolver {
   private readonly byTail = new Map<string, string[]>();
-  private readonly headers: ReadonlySet<string>;
+  private readonly files: ReadonlySet<string>;
 
-  constructor(headers: readonly string[]) {
-    this.headers = new Set(headers);
-    for (const h of headers) {
+  constructor(files: Iterable<string>) {
+    this.files = new Set(files);
+    for (const h of this.files) {
       const parts = h.split('/');
       for (let k = 1; k <= parts.length; k++) {
         const tail = parts.slice(parts.length - k).join('/');
@@ -28,21 +28,37 @@ export class HeaderResolver {
     }
   }
 
+  /** The file `name` names relative to the folder of `from`, when there is one. */
+  beside(from: string, name: string): string | undefined {
+    const near = path.posix.normalize(path.posix.join(path.posix.dirname(from), name));
+    return this.files.has(near) ? near : undefined;
+  }
+
+  /** Every file whose path is `name` or ends with `/name`, in the order they were given. */
+  endingWith(name: string): readonly string[] {
+    return this.byTail.get(name) ?? [];
+  }
+
   /** The headers `#include` lines of `text` (in file `from`) may name. */
   includedBy(from: string, text: string): string[] {
     if (!text.includes('include')) return [];
     const out: string[] = [];
     for (const m of text.matchAll(INCLUDE)) {
       const name = m[2].trim();
-      if (m[1] === '"') {
-        const near = path.posix.normalize(path.posix.join(path.posix.dirname(from), name));
-        if (this.headers.has(near)) { out.push(near); continue; }
-      }
-      const tail = path.posix.normalize(name).replace(/^(\.\.?\/)+/, '');
-      for (const h of this.byTail.get(tail) ?? []) out.push(h);
+      const near = m[1] === '"' ? this.beside(from, name) : undefined;
+      if (near !== undefined) out.push(near);
+      else out.push(...this.endingWith(path.posix.normalize(name).replace(/^(\.\.?\/)+/, '')));
     }
     return out;
   }
+}
+
+const byTexts = new WeakMap<ReadonlyMap<string, string>, HeaderResolver>();
+/** One resolver over the files an index read, made on first use (navigation, quick fixes). */
+export function resolverOf(texts: ReadonlyMap<string, string>): HeaderResolver {
+  let r = byTexts.get(texts);
+  if (!r) { r = new HeaderResolver(texts.keys()); byTexts.set(texts, r); }
+  return r;
 }
 
 /**

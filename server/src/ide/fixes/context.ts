@@ -2,12 +2,12 @@
  * What the fixes read of the analysed tree: its files as `Doc`s, what a file can name, its
  * functions and the C node at a range, with the tree-wide scans kept once per index.
  */
-import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import type { Analysis } from '../../engine';
 import type { CFunction } from '../../index/c-index';
 import type { Range } from '../../model/types';
 import { Doc, isCLike, wordRe } from '../text';
+import { resolverOf } from '../../index/include-reach';
 
 /** Tree-wide scans, done once per index (the server asks for actions many times per analysis). */
 const memos = new WeakMap<object, Map<string, unknown>>();
@@ -40,15 +40,14 @@ export class Ctx {
   }
 
   private scanIncludes(file: string): string[] {
-    const files = this.memo('files', () => [...this.a.index.texts.keys()]);
+    const resolver = resolverOf(this.a.index.texts);
     const seen = new Set<string>([file]);
     const todo = [file];
     while (todo.length > 0 && seen.size < 200) {
       const f = todo.pop() as string;
       const text = this.a.index.texts.get(f) ?? '';
       for (const m of text.matchAll(/^[ \t]*#[ \t]*include[ \t]*[<"]([^>"]+)[>"]/gm)) {
-        const rel = path.posix.normalize(path.posix.join(path.posix.dirname(f), m[1]));
-        const hit = files.find((x) => x === rel) ?? files.find((x) => x === m[1] || x.endsWith(`/${m[1]}`));
+        const hit = resolver.beside(f, m[1]) ?? resolver.endingWith(m[1])[0];
         if (hit && !seen.has(hit)) { seen.add(hit); todo.push(hit); }
       }
     }

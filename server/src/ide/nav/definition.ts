@@ -1,7 +1,6 @@
 /** Go to definition across C and GNU assembler: functions, variables, labels, numeric labels, macros, included files. */
-import * as path from 'node:path';
 import type { Range } from '../../model/types';
-import { pushTo } from '../../model/maps';
+import { resolverOf } from '../../index/include-reach';
 import type { WorkspaceIndex } from '../../index/index';
 import { isLocalLabel, labelTable, numericTarget, stmtAt } from '../../index/asm-facts';
 import { fileText, lineText, rangeAt } from '../file-text';
@@ -71,22 +70,12 @@ function symbolDefinitions(index: WorkspaceIndex, file: string, line: number, co
   return out;
 }
 
-/** Tree files by base name, for includes found by their tail (`#include <asm/desc.h>`). */
-const byBaseName = new WeakMap<WorkspaceIndex, Map<string, string[]>>();
-
 function resolveInclude(index: WorkspaceIndex, from: string, inc: string, quoted: boolean): string | null {
-  if (quoted) {
-    const rel = path.posix.normalize(path.posix.join(path.posix.dirname(from), inc));
-    if (index.texts.has(rel)) return rel;
-  }
-  if (index.texts.has(inc)) return inc;
-  let byBase = byBaseName.get(index);
-  if (!byBase) {
-    byBase = new Map();
-    for (const f of index.texts.keys()) pushTo(byBase, path.posix.basename(f), f);
-    byBaseName.set(index, byBase);
-  }
-  const cands = (byBase.get(path.posix.basename(inc)) ?? []).filter((f) => f.endsWith(`/${inc}`));
+  const resolver = resolverOf(index.texts);
+  const near = quoted ? resolver.beside(from, inc) : undefined;
+  if (near !== undefined) return near;
+  const cands = resolver.endingWith(inc);
+  if (cands.includes(inc)) return inc;
   if (cands.length === 0) return null;
   // prefer an include/ directory, then the one sharing the longest directory prefix with the includer
   const a = from.split('/');
