@@ -1,7 +1,8 @@
 import type { IdtDesc } from '../model/types';
 import { isTableSymbol, type AsmUnit, type WorkspaceIndex } from '../index/index';
 import type { Operand } from '../index/asm-index';
-import { isIdtStore, systemInsn } from './insn';
+import { DESCRIPTOR_LOAD_MNEMONICS, isIdtStore, systemInsn } from './insn';
+import type { CFunction } from '../index/c-index';
 import { MEMORY_COPIES } from './c-library';
 import { dataWordsAt } from '../index/asm-facts';
 
@@ -71,6 +72,59 @@ const perIndex = new WeakMap<WorkspaceIndex, ReadonlySet<string>>();
 const C_DESCRIPTOR_BASE = /\.\s*(?:base|address)\s*=\s*(?:\(\s*[\w\s]+\*?\s*\)\s*)?&?\s*([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)?[,}]/g;
 /** `memcpy(DST, SRC, ...)`: the head names of both sides. */
 const C_COPY = new RegExp(`\\b(?:${[...MEMORY_COPIES].join('|')})\\s*\\(\\s*&?\\s*([A-Za-z_]\\w*)[^,;]*,\\s*&?\\s*\\(?\\s*([A-Za-z_]\\w*)`, 'g');
+/** `asm("lidt %0" :: "m" (*dtr))`: the name whose memory a C descriptor load reads. */
+const C_DESCRIPTOR_LOAD = new RegExp(`"[^"\\n]*\\b(?:${DESCRIPTOR_LOAD_MNEMONICS.join('|')})\\b[^"\\n]*"[^;]*?"[=+&]*m"\\s*\\(\\s*\\*?\\s*\\(?\\s*([A-Za-z_]\\w*)`, 'g');
+/** Words a declaration starts with that are not its type. */
+const QUALIFIERS = /^(?:(?:static|const|volatile|extern|register|inline|__\w+)\s+)*/;
+const NOT_TYPES = new Set(['return', 'sizeof', 'if', 'while', 'else', 'case', 'goto']);
+
+/** The type a declaration text names (`const struct desc_ptr idtr`, `idt_descr_t *d`): the struct tag or the type word. */
+function declaredType(decl: string): string | undefined {
+  const tag = /\b(?:struct|union)\s+([A-Za-z_]\w*)/.exec(decl);
+  if (tag) return tag[1];
+  const word = /^([A-Za-z_]\w*)\b/.exec(decl.replace(QUALIFIERS, ''));
+  return word && !NOT_TYPES.has(word[1]) ? word[1] : undefined;
+}
+
+/**
+ * The types C code hands `lidt`/`lgdt` as their memory operand: the parameter or local the asm
+ * reads (`const struct desc_ptr *dtr`, `struct desc_ptr idtr = ...`), by its declaration before it.
+ */
+function descriptorTypes(index: WorkspaceIndex): ReadonlySet<string> {
+  const out = new Set<string>();
+  for (const [file, text] of index.texts) {
+    if (file.endsWith('.S') || file.endsWith('.s') || !/\bl[ig]dt/.test(text)) continue;
+    for (const m of text.matchAll(C_DESCRIPTOR_LOAD)) {
+      const before = text.slice(Math.max(0, m.index - 4000), m.index);
+      // the nearest text before it that declares the name (uses such as `lidt(&idtr)` name no type)
+      const decls = [...before.matchAll(new RegExp(`[;{}(,]\\s*([^;{}(),]*?)\\b${m[1]}\\s*(?:\\[[^\\]]*\\]\\s*)?[,);=]`, 'g'))];
+      const type = decls.reverse().map((d) => declaredType(d[1].replace(/\*/g, ' ').trim())).find((t) => t !== undefined);
+      if (type) out.add(type);
+    }
+  }
+  return out;
+}
+
+/** The type of the initialiser a `.field =` at `at` is inside (`struct desc_ptr idtr = {`, `(struct desc_ptr){`), if the text says. */
+function initializerType(text: string, at: number): string | undefined {
+  let depth = 0, i = at;
+  for (const stop = Math.max(0, at - 4000); ; i--) {
+    if (i <= stop) return undefined;
+    const c = text[i];
+    if (c === '}') depth++;
+    else if (c === '{' && depth-- === 0) break;
+  }
+  const head = text.slice(Math.max(0, i - 300), i);
+  const literal = /\(\s*([^()]*)\)\s*$/.exec(head);
+  if (literal) return declaredType(literal[1]);
+  const decl = /([^;{}]*?)=\s*$/.exec(head);
+  return decl ? declaredType(decl[1].trim()) : undefined;
+}
+
+/** The definition whose body holds an offset of a file. */
+function enclosingFunction(byFile: Map<string, CFunction[]>, file: string, at: number): CFunction | undefined {
+  return byFile.get(file)?.find((f) => f.startIndex <= at && at < f.endIndex);
+}
 
 /** The tables a descriptor of the tree names, for `lidt`: the assembler's data words and C's initialisers. */
 export function loadedTables(index: WorkspaceIndex): ReadonlySet<string> {
@@ -79,10 +133,23 @@ export function loadedTables(index: WorkspaceIndex): ReadonlySet<string> {
     const out = new Set<string>();
     for (const unit of index.units) for (const t of tablesLoadedIn(index, unit)) out.add(t);
     const copies: [string, string][] = [];
+    // an initialiser is a descriptor's when its type is one a C load reads (a `.address` of `struct page_vma_mapped_walk` is not)
+    const types = descriptorTypes(index);
+    let byFile: Map<string, CFunction[]> | undefined;
     for (const [file, text] of index.texts) {
       if (file.endsWith('.S') || file.endsWith('.s')) continue;
-      if (text.includes('.base') || text.includes('.address')) // a base that is no array the index knows is a pointer to one: Xen's per-CPU `idt` (`.base = (unsigned long)idt`)
-      for (const m of text.matchAll(C_DESCRIPTOR_BASE)) if (isArrayOrData(index, m[1]) || !index.variable(m[1])) out.add(m[1]);
+      if (text.includes('.base') || text.includes('.address')) {
+        for (const m of text.matchAll(C_DESCRIPTOR_BASE)) {
+          const type = initializerType(text, m.index);
+          if (types.size > 0 && type !== undefined && !types.has(type)) continue;
+          if (isArrayOrData(index, m[1])) { out.add(m[1]); continue; }
+          if (index.variable(m[1])) continue;
+          // a base that is no array the index knows is a pointer to one: Xen's per-CPU `idt` (`.base = (unsigned long)idt`);
+          // but not a parameter (`idt_invalidate(void *addr)`): what it points to is the caller's, and no table of that name
+          byFile ??= functionsByFile(index);
+          if (!enclosingFunction(byFile, file, m.index)?.params.includes(m[1])) out.add(m[1]);
+        }
+      }
       if (text.includes('mem')) for (const m of text.matchAll(C_COPY)) copies.push([m[1], m[2]]);
     }
     // a table copied whole into a loaded one (or into a CPU's slot of one) is one too: `memcpy(idt_tables[cpu], idt_table, ...)`
@@ -94,6 +161,12 @@ export function loadedTables(index: WorkspaceIndex): ReadonlySet<string> {
     perIndex.set(index, all);
   }
   return all;
+}
+
+function functionsByFile(index: WorkspaceIndex): Map<string, CFunction[]> {
+  const out = new Map<string, CFunction[]>();
+  for (const defs of index.functions.values()) for (const f of defs) (out.get(f.file) ?? out.set(f.file, []).get(f.file)!).push(f);
+  return out;
 }
 
 function tablesLoadedIn(index: WorkspaceIndex, unit: AsmUnit): readonly string[] {

@@ -23,6 +23,9 @@ export function systemInsn(mnemonic: string): SystemInsn | undefined {
 /** Every spelling of the descriptor-table loads (`lidt`, `lgdtl`, `ltrw`...), for text-level scans. */
 export const TABLE_LOAD_MNEMONICS: readonly string[] = FORMS.filter(([i]) => i === 'lidt' || i === 'lgdt' || i === 'ltr').flatMap(([, forms]) => forms);
 
+/** The loads that read a descriptor (limit and base) from memory: `lidt`, `lgdt` in every spelling. */
+export const DESCRIPTOR_LOAD_MNEMONICS: readonly string[] = FORMS.filter(([i]) => i === 'lidt' || i === 'lgdt').flatMap(([, forms]) => forms);
+
 /**
  * `sidt`: stores IDTR into memory. Not a state change of the CPU, so not a `SystemInsn`: what it
  * tells is that the memory holds a descriptor of the IDT live when it ran (effects/idt-tables.ts).

@@ -9,13 +9,21 @@ import { TABLE_LOAD_MNEMONICS } from './insn';
  * recognisers: a pass that prunes can never skip what the walker would have recognised.
  */
 export interface Vocabulary {
-  /** A body that changes IDT/TSS/CR4/init state itself: a table load, a CR4 write, an IST store, init memory freed by its bounds. */
-  readonly own: RegExp;
+  /** A body that changes IDT/TSS/CR4/init state itself: a table load or CR4 write in its asm, an IST store, init memory freed by its bounds. */
+  owns(text: string): boolean;
   /** A function-like macro worth expanding at a call: any of the above, `sti`, a gate writer, a jump or call in inline asm. */
   readonly macro: RegExp;
 }
 
 const byHints = new WeakMap<Hints, Vocabulary>();
+
+/** C string literals: where an instruction is written in C (inline asm templates). */
+const STRING = /"(?:[^"\\\n]|\\.)*"/g;
+
+/** The string literals of a C text, one per line: a mnemonic outside them is a name (`struct latch_tree_root *ltr`). */
+export function asmStrings(text: string): string {
+  return text.includes('"') ? Array.from(text.matchAll(STRING), (m) => m[0]).join('\n') : '';
+}
 
 export function vocabularyOf(hints: Hints): Vocabulary {
   let v = byHints.get(hints);
@@ -25,8 +33,11 @@ export function vocabularyOf(hints: Hints): Vocabulary {
     // the two uses the walker reads as freeing init memory: a loop over the bounds, and a call
     // passed one of them (`memset(__init_begin, ...)`, `free_init_pages((unsigned long)_sinittext, ...)`)
     const boundary = bounds ? `|\\bfor\\s*\\(([^;{}]*;)?[^;{}]*\\b(${bounds})\\b|[(,]\\s*(&\\s*|\\(\\s*[\\w\\s*]+\\)\\s*)?(${bounds})\\s*[,)]` : '';
+    const code = new RegExp(`->ist\\b|\\.ist\\b|\\bist\\s*\\[${boundary}`);
+    // CR4 as the destination (`mov %0,%%cr4`): a read changes nothing
+    const asm = new RegExp(`\\b(${loads})\\b|,\\s*%%cr4\\b`);
     v = {
-      own: new RegExp(`\\b(${loads})\\b|%%cr4|->ist\\b|\\.ist\\b|\\bist\\s*\\[${boundary}`),
+      owns: (text) => code.test(text) || (text.includes('"') && asm.test(asmStrings(text))),
       macro: new RegExp(`\\b(${loads}|sti|cr4)\\b|%%cr4|->ist|\\.ist\\b|_gate\\b|"[^"]*\\b(jmp|call)\\b[^"]*"`),
     };
     byHints.set(hints, v);

@@ -1,20 +1,22 @@
 import type { Hints } from '../config';
 import type { WorkspaceIndex } from '../index/index';
 import type { CFunction } from '../index/c-index';
-import { forwardedTo, vocabularyOf, type Vocabulary } from '../effects/vocabulary';
+import { asmStrings, forwardedTo, vocabularyOf, type Vocabulary } from '../effects/vocabulary';
 import { loadedTables } from '../effects/idt-tables';
 /**
  * Enabling interrupts counts only where a function does it itself (or through a macro):
  * lock helpers that restore IF deep in allocators would otherwise pull half the tree onto
- * every boot path without changing what any rule can see.
+ * every boot path without changing what any rule can see. `sti` counts in asm only.
  */
-const IRQ = /\bsti\b|local_irq_enable/;
+const enablesIrq = (text: string): boolean => /\blocal_irq_enable\b/.test(text) || /\bsti\b/.test(asmStrings(text));
 /** Inline asm that jumps or calls (`jmp %c[fn]`, reset_stack_and_jump): the functions it names are callees. */
 const ASM_FLOW = /"[^"\n]*\b(jmp|call)\b[^"\n]*"/;
 
 /** Summaries of one index under one config's hints, with what every visit reads built once. */
 interface Summaries {
   hints: Hints; vocabulary: Vocabulary; memo: Map<CFunction, boolean>; hintNames: Set<string>; copiers: Set<CFunction>;
+  /** Of the relevant functions that enable interrupts: whether they (or what they call) do more. */
+  beyondIrq: Map<CFunction, boolean>;
   macroBodies: Map<string, { own: boolean; flow: boolean }>;
   /** Every question that computed something, in order, with the answers it added (in the order they were settled). */
   asked: Asked[];
@@ -68,7 +70,10 @@ function newSummaries(index: WorkspaceIndex, hints: Hints): Summaries {
   const hintNames = new Set([...hints.freeInit, ...hints.startAps, ...index.featureWords]);
   const vocabulary = vocabularyOf(hints);
   const macroBodies = cacheFor(cacheFor(macroFacts, vocabulary, () => new WeakMap()), index.macros, () => new Map());
-  return { hints, vocabulary, memo: new Map(), hintNames, copiers: new Set(index.copyRecipes.map((c) => c.fn)), macroBodies, asked: [], follow: null };
+  // a copy of an IDT (not of any array: `memcpy(..., trunc_msg, ...)` in printk's log_store)
+  const idts = loadedTables(index);
+  const copiers = new Set(index.copyRecipes.filter((c) => idts.has(c.src)).map((c) => c.fn));
+  return { hints, vocabulary, memo: new Map(), hintNames, copiers, beyondIrq: new Map(), macroBodies, asked: [], follow: null };
 }
 
 /**
@@ -133,7 +138,7 @@ export function isRelevant(index: WorkspaceIndex, hints: Hints, fn: CFunction, o
   // `aside`: answered with summaries of its own, leaving the index's to the walk (whose order of questions they record)
   const s = opts.aside ? newSummaries(index, hints) : summariesOf(index, hints);
   const { memo, hintNames, copiers, macroBodies, vocabulary } = s;
-  const own = vocabulary.own;
+  const owns = vocabulary.owns;
   const idts = loadedTables(index);
   const bodyFacts = cacheFor(textFacts, vocabulary, () => new WeakMap<CFunction, TextFacts>());
   const known = memo.get(fn);
@@ -145,7 +150,7 @@ export function isRelevant(index: WorkspaceIndex, hints: Hints, fn: CFunction, o
     let t = bodyFacts.get(f);
     if (!t) {
       const text = index.texts.get(f.file)?.slice(f.startIndex, f.endIndex) ?? '';
-      t = { own: own.test(text), irq: IRQ.test(text), asmFlow: ASM_FLOW.test(text), elementAddrs: [...new Set(Array.from(text.matchAll(ELEMENT_ADDR), (m) => m[1] ?? m[2]))] };
+      t = { own: owns(text), irq: enablesIrq(text), asmFlow: ASM_FLOW.test(text), elementAddrs: [...new Set(Array.from(text.matchAll(ELEMENT_ADDR), (m) => m[1] ?? m[2]))] };
       bodyFacts.set(f, t);
     }
     return t;
@@ -163,14 +168,14 @@ export function isRelevant(index: WorkspaceIndex, hints: Hints, fn: CFunction, o
       for (const c of callees) {
         if (hints.exitFunctions.includes(c)) continue;
         const callee = index.pickFunction(c, f.file);
-        if (callee && callee !== f && visit(callee, depth + 1) && ownEffects(callee)) { r = true; break; }
+        if (callee && callee !== f && visit(callee, depth + 1) && ownEffects(callee, depth + 1)) { r = true; break; }
         if (!callee && index.asmLabels.has(c)) { r = true; break; }
         const m = callee ? undefined : index.macros.get(c);
         if (m && m.params !== null) {
           let body = macroBodies.get(c);
           if (!body) {
             const text = index.macros.expand(m.body);
-            body = { own: own.test(text) || IRQ.test(text), flow: ASM_FLOW.test(text) };
+            body = { own: owns(text) || enablesIrq(text), flow: ASM_FLOW.test(text) };
             macroBodies.set(c, body);
           }
           if (body.own) { r = true; break; }
@@ -187,12 +192,24 @@ export function isRelevant(index: WorkspaceIndex, hints: Hints, fn: CFunction, o
     added.push([f, r]);
     return r;
   };
-  /** Relevant for more than enabling interrupts: such a callee makes its callers relevant too. */
-  const ownEffects = (f: CFunction): boolean => {
+  /**
+   * Relevant for more than enabling interrupts: such a callee makes its callers relevant too. One
+   * that enables them is asked of its callees too (`start_kernel` enables IRQs and calls `trap_init`):
+   * whether they are is the same whichever function was asked first.
+   */
+  const ownEffects = (f: CFunction, depth: number): boolean => {
     const facts = factsOf(f);
     if (facts.own || f.refs.some((x) => hintNames.has(x)) || copiers.has(f) || facts.elementAddrs.some((x) => idts.has(x))) return true;
     if (!facts.irq) return true; // relevant through its callees, which passed this test
-    return f.callees.some((c) => { const g = index.pickFunction(c, f.file); return g !== undefined && g !== f && memo.get(g) === true && !factsOf(g).irq; });
+    const known = s.beyondIrq.get(f);
+    if (known !== undefined) return known;
+    s.beyondIrq.set(f, false);
+    const r = depth < 64 && f.callees.some((c) => {
+      const g = hints.exitFunctions.includes(c) ? undefined : index.pickFunction(c, f.file);
+      return g !== undefined && g !== f && visit(g, depth + 1) && ownEffects(g, depth + 1);
+    });
+    s.beyondIrq.set(f, r);
+    return r;
   };
   const r = visit(fn, 0);
   if (s.follow) followed(s, added);
