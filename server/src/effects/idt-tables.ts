@@ -2,7 +2,6 @@ import type { IdtDesc } from '../model/types';
 import { isTableSymbol, type AsmUnit, type WorkspaceIndex } from '../index/index';
 import type { Operand } from '../index/asm-index';
 import { DESCRIPTOR_LOAD_MNEMONICS, isIdtStore, systemInsn } from './insn';
-import type { CFunction } from '../index/c-index';
 import { MEMORY_COPIES } from './c-library';
 import { dataWordsAt } from '../index/asm-facts';
 
@@ -87,22 +86,14 @@ function declaredType(decl: string): string | undefined {
 }
 
 /**
- * The types C code hands `lidt`/`lgdt` as their memory operand: the parameter or local the asm
- * reads (`const struct desc_ptr *dtr`, `struct desc_ptr idtr = ...`), by its declaration before it.
+ * The type a C `lidt`/`lgdt` at `at` hands its memory operand `name` (`const struct desc_ptr *dtr`,
+ * `struct desc_ptr idtr = ...`): the nearest declaration of the name before it (uses such as
+ * `lidt(&idtr)` name no type).
  */
-function descriptorTypes(index: WorkspaceIndex): ReadonlySet<string> {
-  const out = new Set<string>();
-  for (const [file, text] of index.texts) {
-    if (file.endsWith('.S') || file.endsWith('.s') || !/\bl[ig]dt/.test(text)) continue;
-    for (const m of text.matchAll(C_DESCRIPTOR_LOAD)) {
-      const before = text.slice(Math.max(0, m.index - 4000), m.index);
-      // the nearest text before it that declares the name (uses such as `lidt(&idtr)` name no type)
-      const decls = [...before.matchAll(new RegExp(`[;{}(,]\\s*([^;{}(),]*?)\\b${m[1]}\\s*(?:\\[[^\\]]*\\]\\s*)?[,);=]`, 'g'))];
-      const type = decls.reverse().map((d) => declaredType(d[1].replace(/\*/g, ' ').trim())).find((t) => t !== undefined);
-      if (type) out.add(type);
-    }
-  }
-  return out;
+function loadOperandType(text: string, at: number, name: string): string | undefined {
+  const before = text.slice(Math.max(0, at - 4000), at);
+  const decls = [...before.matchAll(new RegExp(`[;{}(,]\\s*([^;{}(),]*?)\\b${name}\\s*(?:\\[[^\\]]*\\]\\s*)?[,);=]`, 'g'))];
+  return decls.reverse().map((d) => declaredType(d[1].replace(/\*/g, ' ').trim())).find((t) => t !== undefined);
 }
 
 /** The type of the initialiser a `.field =` at `at` is inside (`struct desc_ptr idtr = {`, `(struct desc_ptr){`), if the text says. */
@@ -121,11 +112,6 @@ function initializerType(text: string, at: number): string | undefined {
   return decl ? declaredType(decl[1].trim()) : undefined;
 }
 
-/** The definition whose body holds an offset of a file. */
-function enclosingFunction(byFile: Map<string, CFunction[]>, file: string, at: number): CFunction | undefined {
-  return byFile.get(file)?.find((f) => f.startIndex <= at && at < f.endIndex);
-}
-
 /** The tables a descriptor of the tree names, for `lidt`: the assembler's data words and C's initialisers. */
 export function loadedTables(index: WorkspaceIndex): ReadonlySet<string> {
   let all = perIndex.get(index);
@@ -133,24 +119,24 @@ export function loadedTables(index: WorkspaceIndex): ReadonlySet<string> {
     const out = new Set<string>();
     for (const unit of index.units) for (const t of tablesLoadedIn(index, unit)) out.add(t);
     const copies: [string, string][] = [];
-    // an initialiser is a descriptor's when its type is one a C load reads (a `.address` of `struct page_vma_mapped_walk` is not)
-    const types = descriptorTypes(index);
-    let byFile: Map<string, CFunction[]> | undefined;
+    // the types C loads read, and the initialisers' bases by their type: decided once all are seen
+    const types = new Set<string>();
+    const bases: { name: string; type: string | undefined; file: string; at: number }[] = [];
     for (const [file, text] of index.texts) {
       if (file.endsWith('.S') || file.endsWith('.s')) continue;
-      if (text.includes('.base') || text.includes('.address')) {
-        for (const m of text.matchAll(C_DESCRIPTOR_BASE)) {
-          const type = initializerType(text, m.index);
-          if (types.size > 0 && type !== undefined && !types.has(type)) continue;
-          if (isArrayOrData(index, m[1])) { out.add(m[1]); continue; }
-          if (index.variable(m[1])) continue;
-          // a base that is no array the index knows is a pointer to one: Xen's per-CPU `idt` (`.base = (unsigned long)idt`);
-          // but not a parameter (`idt_invalidate(void *addr)`): what it points to is the caller's, and no table of that name
-          byFile ??= functionsByFile(index);
-          if (!enclosingFunction(byFile, file, m.index)?.params.includes(m[1])) out.add(m[1]);
-        }
-      }
+      if (/\bl[ig]dt/.test(text)) for (const m of text.matchAll(C_DESCRIPTOR_LOAD)) { const t = loadOperandType(text, m.index, m[1]); if (t) types.add(t); }
+      if (text.includes('.base') || text.includes('.address')) for (const m of text.matchAll(C_DESCRIPTOR_BASE)) bases.push({ name: m[1], type: initializerType(text, m.index), file, at: m.index });
       if (text.includes('mem')) for (const m of text.matchAll(C_COPY)) copies.push([m[1], m[2]]);
+    }
+    for (const b of bases) {
+      // an initialiser is a descriptor's when its type is one a C load reads (a `.address` of `struct page_vma_mapped_walk` is not)
+      if (types.size > 0 && b.type !== undefined && !types.has(b.type)) continue;
+      if (isArrayOrData(index, b.name)) { out.add(b.name); continue; }
+      if (index.variable(b.name)) continue;
+      // a base that is no array the index knows is a pointer to one: Xen's per-CPU `idt` (`.base = (unsigned long)idt`);
+      // but not a parameter (`idt_invalidate(void *addr)`): what it points to is the caller's, and no table of that name
+      const fn = index.cFiles.get(b.file)?.functions.find((f) => f.startIndex <= b.at && b.at < f.endIndex);
+      if (!fn?.params.includes(b.name)) out.add(b.name);
     }
     // a table copied whole into a loaded one (or into a CPU's slot of one) is one too: `memcpy(idt_tables[cpu], idt_table, ...)`
     for (let grew = true; grew;) {
@@ -161,12 +147,6 @@ export function loadedTables(index: WorkspaceIndex): ReadonlySet<string> {
     perIndex.set(index, all);
   }
   return all;
-}
-
-function functionsByFile(index: WorkspaceIndex): Map<string, CFunction[]> {
-  const out = new Map<string, CFunction[]>();
-  for (const defs of index.functions.values()) for (const f of defs) (out.get(f.file) ?? out.set(f.file, []).get(f.file)!).push(f);
-  return out;
 }
 
 function tablesLoadedIn(index: WorkspaceIndex, unit: AsmUnit): readonly string[] {

@@ -9,8 +9,8 @@ import { TABLE_LOAD_MNEMONICS } from './insn';
  * recognisers: a pass that prunes can never skip what the walker would have recognised.
  */
 export interface Vocabulary {
-  /** A body that changes IDT/TSS/CR4/init state itself: a table load or CR4 write in its asm, an IST store, init memory freed by its bounds. */
-  owns(text: string): boolean;
+  /** A body that changes IDT/TSS/CR4/init state itself: a table load or CR4 write in its asm (`strings`: its `asmStrings`), an IST store, init memory freed by its bounds. */
+  owns(text: string, strings: string): boolean;
   /** A function-like macro worth expanding at a call: any of the above, `sti`, a gate writer, a jump or call in inline asm. */
   readonly macro: RegExp;
 }
@@ -37,7 +37,7 @@ export function vocabularyOf(hints: Hints): Vocabulary {
     // CR4 as the destination (`mov %0,%%cr4`): a read changes nothing
     const asm = new RegExp(`\\b(${loads})\\b|,\\s*%%cr4\\b`);
     v = {
-      owns: (text) => code.test(text) || (text.includes('"') && asm.test(asmStrings(text))),
+      owns: (text, strings) => code.test(text) || asm.test(strings),
       macro: new RegExp(`\\b(${loads}|sti|cr4)\\b|%%cr4|->ist|\\.ist\\b|_gate\\b|"[^"]*\\b(jmp|call)\\b[^"]*"`),
     };
     byHints.set(hints, v);

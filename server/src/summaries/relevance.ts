@@ -8,7 +8,7 @@ import { loadedTables } from '../effects/idt-tables';
  * lock helpers that restore IF deep in allocators would otherwise pull half the tree onto
  * every boot path without changing what any rule can see. `sti` counts in asm only.
  */
-const enablesIrq = (text: string): boolean => /\blocal_irq_enable\b/.test(text) || /\bsti\b/.test(asmStrings(text));
+const enablesIrq = (text: string, strings: string): boolean => /\blocal_irq_enable\b/.test(text) || /\bsti\b/.test(strings);
 /** Inline asm that jumps or calls (`jmp %c[fn]`, reset_stack_and_jump): the functions it names are callees. */
 const ASM_FLOW = /"[^"\n]*\b(jmp|call)\b[^"\n]*"/;
 
@@ -150,7 +150,8 @@ export function isRelevant(index: WorkspaceIndex, hints: Hints, fn: CFunction, o
     let t = bodyFacts.get(f);
     if (!t) {
       const text = index.texts.get(f.file)?.slice(f.startIndex, f.endIndex) ?? '';
-      t = { own: owns(text), irq: enablesIrq(text), asmFlow: ASM_FLOW.test(text), elementAddrs: [...new Set(Array.from(text.matchAll(ELEMENT_ADDR), (m) => m[1] ?? m[2]))] };
+      const strings = asmStrings(text);
+      t = { own: owns(text, strings), irq: enablesIrq(text, strings), asmFlow: ASM_FLOW.test(text), elementAddrs: [...new Set(Array.from(text.matchAll(ELEMENT_ADDR), (m) => m[1] ?? m[2]))] };
       bodyFacts.set(f, t);
     }
     return t;
@@ -168,14 +169,15 @@ export function isRelevant(index: WorkspaceIndex, hints: Hints, fn: CFunction, o
       for (const c of callees) {
         if (hints.exitFunctions.includes(c)) continue;
         const callee = index.pickFunction(c, f.file);
-        if (callee && callee !== f && visit(callee, depth + 1) && ownEffects(callee, depth + 1)) { r = true; break; }
+        if (callee && makesRelevant(f, callee, depth)) { r = true; break; }
         if (!callee && index.asmLabels.has(c)) { r = true; break; }
         const m = callee ? undefined : index.macros.get(c);
         if (m && m.params !== null) {
           let body = macroBodies.get(c);
           if (!body) {
             const text = index.macros.expand(m.body);
-            body = { own: owns(text) || enablesIrq(text), flow: ASM_FLOW.test(text) };
+            const strings = asmStrings(text);
+            body = { own: owns(text, strings) || enablesIrq(text, strings), flow: ASM_FLOW.test(text) };
             macroBodies.set(c, body);
           }
           if (body.own) { r = true; break; }
@@ -206,11 +208,13 @@ export function isRelevant(index: WorkspaceIndex, hints: Hints, fn: CFunction, o
     s.beyondIrq.set(f, false);
     const r = depth < 64 && f.callees.some((c) => {
       const g = hints.exitFunctions.includes(c) ? undefined : index.pickFunction(c, f.file);
-      return g !== undefined && g !== f && visit(g, depth + 1) && ownEffects(g, depth + 1);
+      return g !== undefined && makesRelevant(f, g, depth);
     });
     s.beyondIrq.set(f, r);
     return r;
   };
+  /** A callee that makes its caller `f` relevant: relevant itself, for more than enabling interrupts. */
+  const makesRelevant = (f: CFunction, callee: CFunction, depth: number): boolean => callee !== f && visit(callee, depth + 1) && ownEffects(callee, depth + 1);
   const r = visit(fn, 0);
   if (s.follow) followed(s, added);
   s.asked.push({ fn, added });
