@@ -38,7 +38,7 @@ function setup(src = HAZARDS) {
 
 /**
  * `trapline check TREE --cache-dir CACHE ARGS...` with the trace on: { status, stdout, stderr
- * (without the trace line), trace }. `env` replaces variables of the environment.
+ * (without the trace lines), trace (the result cache's), index (the index store's) }. `env` replaces variables of the environment.
  */
 function check(tree, cache, args = [], { env = {}, cli = CLI } = {}) {
   const r = spawnSync(process.execPath, [cli, 'check', tree, ...(cache ? ['--cache-dir', cache] : []), ...args], {
@@ -46,8 +46,9 @@ function check(tree, cache, args = [], { env = {}, cli = CLI } = {}) {
   });
   if (r.error) throw r.error;
   const lines = r.stderr.split('\n');
-  const trace = lines.filter((l) => l.startsWith('trapline: cache ')).map((l) => l.slice('trapline: '.length));
-  return { status: r.status, stdout: r.stdout, stderr: lines.filter((l) => !l.startsWith('trapline: cache ')).join('\n'), trace: trace.join('; ') };
+  const traced = (prefix) => lines.filter((l) => l.startsWith(`trapline: ${prefix}`)).map((l) => l.slice('trapline: '.length)).join('; ');
+  const untraced = lines.filter((l) => !/^trapline: (cache |index store)/.test(l));
+  return { status: r.status, stdout: r.stdout, stderr: untraced.join('\n'), trace: traced('cache '), index: traced('index store') };
 }
 
 /** Same status, stdout and stderr: what a user sees does not tell the two runs apart. */
@@ -86,7 +87,8 @@ for (const format of ['text', 'json', 'sarif']) {
     const first = cold(t, cache, ['--format', format]);
     assert.equal(first.trace, 'cache miss (no entry)');
     assert.equal(first.status, 1);
-    assert.deepEqual(readdirSync(cache).map((f) => /^check-[0-9a-f]{32}\.json$/.test(f)), [true]);
+    // the report, and what the run indexed of each file (cache/index-store.ts)
+    assert.deepEqual(readdirSync(cache).sort().map((f) => /^check-[0-9a-f]{32}\.json$|^index-[0-9a-f]{32}\.v8$/.test(f)), [true, true]);
     const second = check(t, cache, ['--format', format]);
     assert.equal(second.trace, 'cache hit');
     assertSameOutput(second, first);
@@ -208,6 +210,17 @@ test('adding or removing a source file is a miss; a file that is not source is n
   assert.match(removed.stdout, /trapline: 16 files,/);
 });
 
+test('a tree read under its kernel configuration is cached; a source the configuration does not build is not part of the entry', () => {
+  const { tree: t, cache } = setup(join(ROOT, 'test/fixtures/kconfig-linux'));
+  assert.equal(check(t, cache).trace, 'cache miss (no entry)');
+  assert.equal(check(t, cache).trace, 'cache hit');
+  // x86_64_defconfig builds init_64.c, not init_32.c: the analysis never opened the latter
+  appendFileSync(join(t, 'arch/x86/mm/init_32.c'), '/* edited */\n');
+  assert.equal(check(t, cache).trace, 'cache hit');
+  appendFileSync(join(t, 'arch/x86/mm/init_64.c'), '/* edited */\n');
+  assert.equal(check(t, cache).trace, 'cache miss (arch/x86/mm/init_64.c changed)');
+});
+
 test('changing .trapline.json or --rule is a miss, with the output of the new configuration', () => {
   const { tree: t, cache } = setup();
   cold(t, cache);
@@ -320,7 +333,7 @@ test('--no-cache neither reads nor writes the cache', () => {
 test('the cache directory: --cache-dir, else $TRAPLINE_CACHE_DIR, else $XDG_CACHE_HOME/trapline, else ~/.cache/trapline', () => {
   const { tree: t } = setup();
   const base = temp();
-  const entries = (d) => (existsSync(d) ? readdirSync(d).length : 0);
+  const entries = (d) => (existsSync(d) ? readdirSync(d).filter((f) => f.startsWith('check-')).length : 0);
   cold(t, null, [], { env: { TRAPLINE_CACHE_DIR: join(base, 'env') } });
   assert.equal(entries(join(base, 'env')), 1);
   cold(t, null, [], { env: { XDG_CACHE_HOME: join(base, 'xdg') } });

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { cacheDirectory, CheckCache } from './cache/check-cache';
+import { buildIdentity, cacheDirectory, CheckCache } from './cache/check-cache';
+import { IndexStore } from './cache/index-store';
+import type { IndexCache } from './index/build';
 import { loadConfig, type Config } from './config';
 import { wasmPathsIn } from './parse/parser';
 import { RULE_IDS } from './rules';
@@ -84,28 +86,40 @@ async function main(argv: string[]): Promise<number> {
   }
   const root = path.resolve(args.dir);
   const config = loadConfig(root, RULE_IDS);
-  const cache = args.cache ? openCache(root, args, config) : null;
+  const build = args.cache ? buildIdentity([__filename, ...Object.values(wasmPathsIn(__dirname))]) : '';
+  const cacheDir = cacheDirectory(args.cacheDir, process.env);
+  const cache = args.cache ? openCache(cacheDir, root, build, args, config) : null;
   if (cache) {
     const r = cache.lookup();
     if ('hit' in r) { trace('cache hit'); return print(r.hit, args, baseline); }
     trace(`cache miss (${r.miss})`);
   }
+  // what the last run indexed of each file: only the files changed since are indexed again
+  const store = cache ? IndexStore.open(cacheDir, root, `${build}/${process.versions.v8}`) : null;
+  const stored = store?.load();
+  const indexCache: IndexCache | undefined = stored ? ('cache' in stored ? stored.cache : new Map()) : undefined;
+  if (stored && 'none' in stored) trace(`index store: ${stored.none}`);
   // loaded only now: a cache hit needs neither the engine nor the wasm parsers
   const { analyze, timeLimitHit } = await import('./engine.js');
-  const a = await analyze(root, { rules: args.rules, config, timeLimitMs: args.timeLimitMs });
+  const a = await analyze(root, { rules: args.rules, config, timeLimitMs: args.timeLimitMs, cache: indexCache });
+  if (store && indexCache) {
+    const kept = [...a.index.texts.keys()].filter((f) => indexCache.get(f)?.hash !== undefined).length;
+    if (stored && 'cache' in stored) trace(`index store: ${kept} of ${a.index.texts.size} files as indexed by the last run`);
+    const unsaved = store.save(indexCache, a.index.texts);
+    if (unsaved) trace(`index store not written (${unsaved})`);
+  }
   const model = reportModel(a);
   const cut = timeLimitHit(a);
   // a report cut short depends on the machine's speed: it is not the tree's
   if (cut) warn(`trapline: the analysis stopped after ${(args.timeLimitMs ?? 0) / 1000} s (--time-limit) at ${cut.range.file}:${cut.range.line + 1} in \`${cut.at}\`; the findings are those of the paths walked until then`);
-  const unwritten = cut ? 'cut short by the time limit' : cache?.store(model, a.index.texts);
+  const unwritten = cut ? 'cut short by the time limit' : cache?.store(model, a.index.texts, a.index.unread);
   if (unwritten) trace(`cache not written (${unwritten})`);
   return print(model, args, baseline);
 }
 
 /** The cache of this root, for this build (the bundle and its wasm files), configuration and rule selection. */
-function openCache(root: string, args: Args, config: Config): CheckCache | null {
-  const dir = cacheDirectory(args.cacheDir, process.env);
-  const cache = CheckCache.open(dir, root, { version: VERSION, buildFiles: [__filename, ...Object.values(wasmPathsIn(__dirname))], config, rules: args.rules });
+function openCache(dir: string, root: string, build: string, args: Args, config: Config): CheckCache | null {
+  const cache = CheckCache.open(dir, root, { version: VERSION, build, config, rules: args.rules });
   if (!cache) trace(`cache not used (${dir} is inside the analysed tree)`);
   return cache;
 }

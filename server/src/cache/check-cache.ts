@@ -21,8 +21,8 @@ const RACY_MS = 2000;
 export interface CacheIdentity {
   /** The trapline version. */
   version: string;
-  /** Files whose content identifies the build: the running bundle and its wasm parsers. */
-  buildFiles: string[];
+  /** The build's identity (`buildIdentity` of the running bundle and its wasm parsers). */
+  build: string;
   /** The effective configuration (loadConfig's result for the root). */
   config: Config;
   /** The CLI's `--rule` selection (empty: every rule). */
@@ -51,6 +51,11 @@ const KEY_NAMES: Record<KeyPart, string> = { version: 'trapline version', build:
 export type Lookup = { hit: ReportModel } | { miss: string };
 
 const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
+
+/** The identity of a build: the hash of its files' contents (the running bundle and its wasm parsers). */
+export function buildIdentity(files: string[]): string {
+  return sha256(files.map((f) => { try { return sha256(readFileSync(f)); } catch { return `${f}: unreadable`; } }).join('\n'));
+}
 
 /** `--cache-dir`, else $TRAPLINE_CACHE_DIR, else $XDG_CACHE_HOME/trapline, else ~/.cache/trapline. */
 export function cacheDirectory(flag: string | null, env: NodeJS.ProcessEnv): string {
@@ -88,7 +93,7 @@ export class CheckCache {
     const c = id.config;
     this.key = {
       version: id.version,
-      build: sha256(id.buildFiles.map((f) => { try { return sha256(readFileSync(f)); } catch { return `${f}: unreadable`; } }).join('\n')),
+      build: id.build,
       config: sha256(JSON.stringify({ profile: c.profile.name, roles: c.roles, rules: c.rules, exclude: c.exclude, maxFileSize: c.maxFileSize, text: c.text, problems: c.problems.map((p) => p.message), kernel: configInputs(root, c.profile, c.kconfig) })),
       rules: [...new Set(id.rules)].sort().join(','),
     };
@@ -130,13 +135,15 @@ export class CheckCache {
 
   /**
    * Records a cold run's report. `read`: every file the analysis read, with the text it read
-   * (the report depends on exactly these). Returns why nothing was written, or null.
+   * (the report depends on exactly these); `unread`: the files it listed and chose not to open
+   * (what the kernel configuration does not build or include: the listing and the files read
+   * decide that). Returns why nothing was written, or null.
    */
-  store(report: ReportModel, read: ReadonlyMap<string, string>): string | null {
+  store(report: ReportModel, read: ReadonlyMap<string, string>, unread: ReadonlySet<string>): string | null {
     try {
       const skipped = new Set(report.stats.skipped.map((s) => s.file));
-      const names = [...new Set([...this.listing.files, ...read.keys(), ...skipped])].sort();
-      for (const f of this.listing.files) if (!read.has(f) && !skipped.has(f)) return `${f} was listed but the analysis did not see it`;
+      const names = [...new Set([...this.listing.files.filter((f) => !unread.has(f)), ...read.keys(), ...skipped])].sort();
+      for (const f of this.listing.files) if (!read.has(f) && !skipped.has(f) && !unread.has(f)) return `${f} was listed but the analysis did not see it`;
       const statedAt = Date.now();
       const files: FileRecord[] = [];
       for (const rel of names) {

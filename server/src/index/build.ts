@@ -1,5 +1,6 @@
 // The whole-tree build of a WorkspaceIndex: every source file read (or its cached text kept,
 // by size and mtime), macros scanned, C lexed, assembly parsed, then the units and text facts.
+import { createHash } from 'node:crypto';
 import { languageOf, type ParserHost } from '../parse/parser';
 import { DEFAULT_MAX_FILE_SIZE, type Profile } from '../config';
 import { MacroTable, scanEnums, scanMacros, type MacroDef } from './macros';
@@ -21,7 +22,14 @@ import { reachedHeaders } from './include-reach';
  * What indexing one file produced, reused while its text and the tree's macros are unchanged
  * (an edit re-parses one file, not the tree).
  */
-export interface CachedFile { text: string; macroKey: string; configKey: string; defs: MacroDef[]; c?: CFileIndex; asm?: AsmFile; disk?: DiskStamp }
+export interface CachedFile {
+  /** The text it was made from; an entry read back from disk (cache/index-store) has only its `hash`. */
+  text?: string;
+  hash?: string;
+  macroKey: string; configKey: string; defs: MacroDef[]; c?: CFileIndex; asm?: AsmFile; disk?: DiskStamp;
+}
+/** What a stored entry names its text by. */
+export function textHash(text: string): string { return createHash('sha1').update(text).digest('hex'); }
 /** A file's size and mtime when it was read, and when that was. */
 export interface DiskStamp { size: number; mtimeMs: number; readAt: number }
 /** A file's mtime this close to the moment it was read may hide a later change of the same size. */
@@ -44,7 +52,7 @@ function sameStamp(was: DiskStamp | undefined, now: DiskStamp): boolean {
 function readText(root: string, f: string, limit: number, hit: CachedFile | undefined, utf8: TextDecoder): { text: string; disk: DiskStamp } | Skipped {
   return withSource(root, f, limit, (src): { text: string; disk: DiskStamp } | Skipped => {
     const now = { ...src.stat, readAt: Date.now() };
-    if (hit?.disk && sameStamp(hit.disk, now)) return { text: hit.text, disk: hit.disk };
+    if (hit?.disk && hit.text !== undefined && sameStamp(hit.disk, now)) return { text: hit.text, disk: hit.disk };
     const buf = src.read();
     if (isSkipped(buf)) return buf;
     if (buf.includes(0)) return { skipped: 'binary (NUL bytes)' };
@@ -71,6 +79,22 @@ export interface BuildOptions {
   previousMacros?: MacroTable;
   /** The `.config` to read the tree under (a file or an `O=` build folder, relative to the root), when the user names one. */
   kconfig?: string;
+}
+
+/**
+ * The cache's entry for the file when it was made from this text; a stored one that was takes
+ * the text (the next questions compare texts, not hashes), one that was not is dropped.
+ */
+function entryOf(cache: IndexCache, f: string, text: string): CachedFile | undefined {
+  const hit = cache.get(f);
+  if (!hit || hit.text === text) return hit;
+  if (hit.text === undefined && hit.hash === textHash(text)) {
+    const now = { ...hit, text };
+    cache.set(f, now);
+    return now;
+  }
+  cache.delete(f);
+  return undefined;
 }
 
 export class IndexCancelled extends Error { constructor() { super('indexing cancelled'); } }
@@ -126,11 +150,11 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
     texts.set(f, text);
     stats.bytes += text.length;
     for (const n of noreturnIn(text)) noreturn.add(n);
-    const hit = opts.cache?.get(f);
+    const hit = opts.cache && entryOf(opts.cache, f, text);
     // the outline is made at most once here, for the #defines and the enumerations both
     let made: string | undefined;
     const outlined = (): string => (made ??= outline(f, text));
-    const defs = hit && hit.text === text && hit.configKey === cfgKey ? hit.defs : scanMacros(f, outlined());
+    const defs = hit && hit.configKey === cfgKey ? hit.defs : scanMacros(f, outlined());
     defsOf.set(f, defs);
     macros.add(defs);
     if (languageOf(f) === 'c' && text.includes('enum')) enumsOf.push(scanEnums(outlined()));
@@ -161,11 +185,11 @@ export async function buildIndex(root: string, host: ParserHost, profile: Profil
     stats.files++;
     const hit = opts.cache?.get(f);
     const cached = hit && hit.text === text && hit.macroKey === macroKey && hit.configKey === cfgKey ? hit : undefined;
-    const remember = (made: { c: CFileIndex } | { asm: AsmFile }): void => { opts.cache?.set(f, { text, macroKey, configKey: cfgKey, defs: defsOf.get(f) ?? [], ...made, disk: stamps.get(f) }); };
+    const remember = (made: { c?: CFileIndex; asm?: AsmFile }): void => { opts.cache?.set(f, { text, macroKey, configKey: cfgKey, defs: defsOf.get(f) ?? [], ...made, disk: stamps.get(f) }); };
     if (lang === 'c') {
       stats.cFiles++;
-      // Cheap pre-filter: a file with no function body and no variable adds nothing.
-      if (!/[{;]/.test(text)) continue;
+      // Cheap pre-filter: a file with no function body and no variable adds nothing (but its #defines).
+      if (!/[{;]/.test(text)) { if (!cached) remember({}); continue; }
       let ci = cached?.c;
       if (!ci) {
         ci = lexCFile(f, outline(f, text), macros);

@@ -1,0 +1,104 @@
+// The index store of `trapline check` (server/src/cache/index-store.ts): after a run, the next
+// check of the tree re-indexes only the files whose text changed, and reports exactly what a
+// check without any cache reports on the same tree. Through the real CLI (`node dist/cli.js`;
+// build first), on copies of the examples and fixtures, each chain of edits with its own
+// --cache-dir. TRAPLINE_CACHE_TRACE=1 makes the CLI say how many files it took from the store.
+//
+//   node --test test/index-store.test.mjs
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = join(ROOT, 'dist/cli.js');
+if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`node scripts/build.mjs\` first`);
+
+const temps = [];
+after(() => { for (const d of temps) rmSync(d, { recursive: true, force: true }); });
+function setup(src) {
+  const base = mkdtempSync(join(tmpdir(), 'trapline-index-store-'));
+  temps.push(base);
+  cpSync(src, join(base, 'tree'), { recursive: true });
+  return { tree: join(base, 'tree'), cache: join(base, 'cache') };
+}
+
+/** The JSON report without its timers, and what the store said. */
+function check(tree, args) {
+  const r = spawnSync(process.execPath, [CLI, 'check', tree, '--format', 'json', ...args], { encoding: 'utf8', timeout: 60000, env: { ...process.env, TRAPLINE_CACHE_DIR: '', TRAPLINE_CACHE_TRACE: '1' } });
+  if (r.error) throw r.error;
+  assert.ok(r.status === 0 || r.status === 1, r.stderr);
+  const report = JSON.parse(r.stdout);
+  delete report.stats.ms;
+  const store = r.stderr.split('\n').filter((l) => l.startsWith('trapline: index store: ')).map((l) => l.slice('trapline: index store: '.length));
+  return { report, store: store.join('; '), stderr: r.stderr.split('\n').filter((l) => !/^trapline: (cache |index store)/.test(l)).join('\n') };
+}
+
+/** Each edit, then a check with the store, compared with a check of the same tree without any cache. */
+function chain(src, edits) {
+  const { tree, cache } = setup(src);
+  const first = check(tree, ['--cache-dir', cache]);
+  assert.equal(first.store, 'no index stored');
+  for (const [what, edit, reused] of edits) {
+    edit(tree);
+    const warm = check(tree, ['--cache-dir', cache]);
+    const cold = check(tree, ['--no-cache']);
+    assert.deepEqual(warm.report, cold.report, what);
+    assert.equal(warm.stderr, cold.stderr, what);
+    const [kept, of] = /^(\d+) of (\d+) files as indexed by the last run$/.exec(warm.store)?.slice(1).map(Number) ?? [];
+    assert.ok(of > 0, `${what}: ${warm.store}`);
+    reused(kept, of, what);
+  }
+}
+
+const rewrite = (file, change) => (tree) => {
+  const p = join(tree, file);
+  const before = readFileSync(p, 'utf8');
+  const after = change(before);
+  assert.notEqual(after, before, `the edit of ${file} changes it`);
+  writeFileSync(p, after);
+};
+const allBut = (n) => (kept, of, what) => assert.equal(kept, of - n, what);
+const some = (kept, of, what) => assert.ok(kept < of, what);
+
+test('edits of walked code, a #define, assembler, a new and a removed file: each check re-indexes the files changed and reports what a check without cache reports', () => {
+  chain(join(ROOT, 'examples/boot-hazards'), [
+    ['a statement typed into __start_xen', rewrite('setup.c', (t) => t.replace('    trap_init();\n', '    trap_init();\n    cpu_relax();\n')), allBut(1)],
+    // the hazard goes away: the report changes, and the store must not keep the old one
+    ['set_ist of #DF taken out', rewrite('traps.c', (t) => t.replace('    set_ist(&idt_table[TRAP_double_fault], IST_DF);\n', '')), allBut(1)],
+    ['a line of assembler', rewrite('entry.S', (t) => `${t}\n/* trailing comment */\n`), allBut(1)],
+    // every C file is read under the tree's macros: a changed #define indexes them again
+    ['a #define changed', rewrite('include/asm/desc.h', (t) => t.replace(/#define SYS_DESC_irq_gate\s+14/, '#define SYS_DESC_irq_gate   15')), some],
+    ['a new C file', (tree) => writeFileSync(join(tree, 'extra.c'), 'void extra_init(void) { }\n'), allBut(1)],
+    ['a file removed', (tree) => unlinkSync(join(tree, 'irq.c')), allBut(0)],
+  ]);
+});
+
+test('a tree read under its kernel configuration: an edit of a built source re-indexes that file alone', () => {
+  const src = join(ROOT, 'test/fixtures/kconfig-linux');
+  const built = readdirSync(join(src, 'init')).find((f) => f.endsWith('.c'));
+  assert.ok(built, 'the fixture has a C file under init/');
+  chain(src, [
+    [`a comment typed into init/${built}`, rewrite(`init/${built}`, (t) => `/* edited */\n${t}`), allBut(1)],
+  ]);
+});
+
+test('a corrupt or foreign store is no store: the check reports as without it, and writes a good one', () => {
+  const { tree, cache } = setup(join(ROOT, 'examples/boot-fixed'));
+  check(tree, ['--cache-dir', cache]);
+  const stored = readdirSync(cache).find((f) => f.startsWith('index-'));
+  assert.ok(stored, 'the first check wrote the index store');
+  for (const [what, bytes] of [['truncated', (b) => b.subarray(0, b.length >> 1)], ['altered', (b) => { const c = Buffer.from(b); c[c.length - 10] ^= 0xff; return c; }], ['not ours', () => Buffer.from('hello\n')]]) {
+    writeFileSync(join(cache, stored), bytes(readFileSync(join(cache, stored))));
+    // the result cache would answer before the store is read: a change of a source makes it miss
+    writeFileSync(join(tree, 'setup.c'), `${readFileSync(join(tree, 'setup.c'), 'utf8')}\n`);
+    const r = check(tree, ['--cache-dir', cache]);
+    assert.match(r.store, /^index of another format, or corrupt$/, what);
+    const fresh = check(tree, ['--no-cache']);
+    assert.deepEqual(r.report, fresh.report, what);
+    assert.equal(check(tree, ['--cache-dir', cache]).store, '', `${what}: a hit of the result cache reads no store`);
+  }
+});
