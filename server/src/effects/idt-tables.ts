@@ -1,5 +1,5 @@
 import type { IdtDesc } from '../model/types';
-import { isTableSymbol, type AsmUnit, type WorkspaceIndex } from '../index/index';
+import { isTableSymbol, type AsmUnit, type Lineage, type WorkspaceIndex } from '../index/index';
 import type { Operand } from '../index/asm-index';
 import { DESCRIPTOR_LOAD_MNEMONICS, isIdtStore, systemInsn } from './insn';
 import { MEMORY_COPIES } from './c-library';
@@ -121,12 +121,15 @@ export function loadedTables(index: WorkspaceIndex): ReadonlySet<string> {
     const copies: [string, string][] = [];
     // the types C loads read, and the initialisers' bases by their type: decided once all are seen
     const types = new Set<string>();
-    const bases: { name: string; type: string | undefined; file: string; at: number }[] = [];
+    const bases: (DescriptorBase & { file: string })[] = [];
+    const known = scannedIn(index);
     for (const [file, text] of index.texts) {
       if (file.endsWith('.S') || file.endsWith('.s')) continue;
-      if (/\bl[ig]dt/.test(text)) for (const m of text.matchAll(C_DESCRIPTOR_LOAD)) { const t = loadOperandType(text, m.index, m[1]); if (t) types.add(t); }
-      if (text.includes('.base') || text.includes('.address')) for (const m of text.matchAll(C_DESCRIPTOR_BASE)) bases.push({ name: m[1], type: initializerType(text, m.index), file, at: m.index });
-      if (text.includes('mem')) for (const m of text.matchAll(C_COPY)) copies.push([m[1], m[2]]);
+      let got = known.get(file);
+      if (got?.text !== text) { got = { text, facts: descriptorFactsIn(text) }; known.set(file, got); }
+      for (const t of got.facts.types) types.add(t);
+      for (const b of got.facts.bases) bases.push({ ...b, file });
+      copies.push(...got.facts.copies);
     }
     for (const b of bases) {
       // an initialiser is a descriptor's when its type is one a C load reads (a `.address` of `struct page_vma_mapped_walk` is not)
@@ -147,6 +150,30 @@ export function loadedTables(index: WorkspaceIndex): ReadonlySet<string> {
     perIndex.set(index, all);
   }
   return all;
+}
+
+interface DescriptorBase { name: string; type: string | undefined; at: number }
+/** What one C text tells of descriptors: the types its loads read, its initialisers' bases, its whole-table copies. */
+interface DescriptorFacts { types: string[]; bases: DescriptorBase[]; copies: [string, string][] }
+
+function descriptorFactsIn(text: string): DescriptorFacts {
+  const facts: DescriptorFacts = { types: [], bases: [], copies: [] };
+  if (/\bl[ig]dt/.test(text)) for (const m of text.matchAll(C_DESCRIPTOR_LOAD)) { const t = loadOperandType(text, m.index, m[1]); if (t) facts.types.push(t); }
+  if (text.includes('.base') || text.includes('.address')) for (const m of text.matchAll(C_DESCRIPTOR_BASE)) facts.bases.push({ name: m[1], type: initializerType(text, m.index), at: m.index });
+  if (text.includes('mem')) for (const m of text.matchAll(C_COPY)) facts.copies.push([m[1], m[2]]);
+  return facts;
+}
+
+/**
+ * Each file's descriptor facts with the text they were read from, shared by the indexes an
+ * editor session makes from one build by edits (one lineage): an edit scans its own file again,
+ * not the tree (the scan was most of an edit's time).
+ */
+const scanned = new WeakMap<Lineage, Map<string, { text: string; facts: DescriptorFacts }>>();
+function scannedIn(index: WorkspaceIndex): Map<string, { text: string; facts: DescriptorFacts }> {
+  let m = scanned.get(index.lineage);
+  if (!m) { m = new Map(); scanned.set(index.lineage, m); }
+  return m;
 }
 
 function tablesLoadedIn(index: WorkspaceIndex, unit: AsmUnit): readonly string[] {
