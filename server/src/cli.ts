@@ -97,14 +97,15 @@ async function main(argv: string[]): Promise<number> {
   // what the last run indexed of each file: only the files changed since are indexed again
   const store = cache ? IndexStore.open(cacheDir, root, `${build}/${process.versions.v8}`) : null;
   const stored = store?.load();
-  const indexCache: IndexCache | undefined = stored ? ('cache' in stored ? stored.cache : new Map()) : undefined;
-  if (stored && 'none' in stored) trace(`index store: ${stored.none}`);
+  const indexCache: IndexCache | undefined = stored?.cache;
+  if (stored?.problem) trace(`index store: ${stored.problem}`);
+  const fromStore = indexCache?.size ?? 0;
   // loaded only now: a cache hit needs neither the engine nor the wasm parsers
   const { analyze, timeLimitHit } = await import('./engine.js');
   const a = await analyze(root, { rules: args.rules, config, timeLimitMs: args.timeLimitMs, cache: indexCache });
   if (store && indexCache) {
     const kept = [...a.index.texts.keys()].filter((f) => indexCache.get(f)?.hash !== undefined).length;
-    if (stored && 'cache' in stored) trace(`index store: ${kept} of ${a.index.texts.size} files as indexed by the last run`);
+    if (fromStore > 0) trace(`index store: ${kept} of ${a.index.texts.size} files as indexed by the last run`);
     const unsaved = store.save(indexCache, a.index.texts);
     if (unsaved) trace(`index store not written (${unsaved})`);
   }
