@@ -51,3 +51,55 @@ test('walk: a call that rewrites what the table already holds is walked once, th
   assert.equal(steps[2].after[0].tables.get('idt_table'), steps[0].after[0].tables.get('idt_table'), 'same contents, same table');
   a.index.dispose();
 });
+
+const REORDER = `enum system_state { SYS_STATE_early_boot, SYS_STATE_boot, SYS_STATE_active } system_state;
+extern int probe(void);
+struct gate { unsigned long a, b; };
+struct gate idt_table[256];
+struct desc_ptr { unsigned short limit; unsigned long base; } __attribute__((packed));
+static const struct desc_ptr idtr = { .limit = sizeof(idt_table) - 1, .base = (unsigned long)idt_table };
+
+static void early_mce(void)
+{
+    unsigned long cr4 = 0x40;
+    if ( system_state == SYS_STATE_boot )
+        return;
+    if ( system_state == SYS_STATE_early_boot )
+        asm volatile ( "mov %0,%%cr4" : : "r" (cr4) );
+}
+
+static void active_mce(void)
+{
+    unsigned long cr4 = 0x40;
+    if ( system_state == SYS_STATE_active )
+        return;
+    if ( system_state == SYS_STATE_early_boot )
+        asm volatile ( "mov %0,%%cr4" : : "r" (cr4) );
+}
+
+void start(void)
+{
+    if ( probe() )
+        system_state = SYS_STATE_boot;
+    else
+        system_state = SYS_STATE_active;
+    early_mce();
+    active_mce();
+    early_mce();
+    asm volatile ( "lidt %0" : : "m" (idtr) );
+}
+`;
+
+test('walk: a call met again that hands back the same paths in another order changed nothing: no "(as before)" step', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'trapline-states-'));
+  writeFileSync(path.join(dir, 'setup.c'), REORDER);
+  writeFileSync(path.join(dir, '.trapline.json'), JSON.stringify({ profile: 'generic', roles: [{ name: 'bsp', kind: 'bsp', entry: 'start' }] }));
+  const a = await api.analyze(dir, { wasmDir: 'dist' });
+  const steps = a.paths[0].steps;
+  // two paths (system_state boot or active) reach each call; the one that returns early comes
+  // back last, so the paths swap places at each call: the second early_mce is met with the
+  // states of the first, and hands back the same two states, neither path at the CR4 write
+  assert.deepEqual(steps.map((s) => s.effect.text), ['lidt idtr']);
+  assert.equal(steps[0].before.length, 2);
+  a.index.dispose();
+});

@@ -38,7 +38,7 @@ export function walkSymbol(w: PathWalker, sym: string, ctxs: Ctx[], from: { file
     if (known) {
       if (w.recording && firstRead(w, (o) => o.found, known)) w.log.push({ k: 'hit', key, sig: outsSig(known) });
       const back = known.outs.map((k) => resume(caller, k));
-      if (from && back.some((b, i) => stateKey(b.st) !== stateKey(ctxs[Math.min(i, ctxs.length - 1)].st))) {
+      if (from && changedStates(ctxs, back)) {
         w.chain.push(w.linkFrom(sym, from.range));
         w.record({ kind: 'call', callee: sym, text: `${sym}() (as before)` }, from.range, ctxs, back);
         w.chain.pop();
@@ -61,6 +61,15 @@ export function walkSymbol(w: PathWalker, sym: string, ctxs: Ctx[], from: { file
   }
   if (from) w.noteUnresolved(sym, from.range);
   return ctxs;
+}
+
+/**
+ * Did a call change the machine states it was given? As sets: paths come back in their own
+ * order and number (split by its branches, merged again), which is no change of state.
+ */
+function changedStates(before: readonly Ctx[], after: readonly Ctx[]): boolean {
+  const was = new Set(before.map((c) => stateKey(c.st)));
+  return after.some((c) => !was.has(stateKey(c.st)));
 }
 
 /** A function's syntax; a recorded call depends on it. */
