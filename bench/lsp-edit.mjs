@@ -26,7 +26,7 @@ export function procMemory(pid) {
   } catch { return { hwmKb: NaN, rssKb: NaN }; }
 }
 
-export async function measureLsp(dir, file, { edits = 10, walkedEdits = 5, hovers = 100, server = path.join(repo, 'dist/server.js'), nodeArgs = [], timeoutMs = 600_000 } = {}) {
+export async function measureLsp(dir, file, { edits = 10, walkedEdits = 5, hovers = 100, server = path.join(repo, 'dist/server.js'), nodeArgs = [], timeoutMs = 600_000, initializationOptions } = {}) {
   const root = path.resolve(dir);
   const child = spawn(process.execPath, [...nodeArgs, server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = rpc.createMessageConnection(new rpc.StreamMessageReader(child.stdout), new rpc.StreamMessageWriter(child.stdin));
@@ -47,7 +47,7 @@ export async function measureLsp(dir, file, { edits = 10, walkedEdits = 5, hover
     const uri = pathToFileURL(path.join(root, file)).toString();
     const t0 = performance.now();
     let ready = next();
-    const init = await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(root).toString(), capabilities: {}, workspaceFolders: [{ uri: pathToFileURL(root).toString(), name: 'ws' }] });
+    const init = await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(root).toString(), capabilities: {}, workspaceFolders: [{ uri: pathToFileURL(root).toString(), name: 'ws' }], initializationOptions });
     conn.sendNotification('initialized', {});
     // the edits below are sent as ranges, which only a server that syncs incrementally expects
     if (init.capabilities.textDocumentSync !== 2) throw new Error(`the server syncs documents as ${JSON.stringify(init.capabilities.textDocumentSync)}, not incrementally`);

@@ -12,6 +12,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, unl
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startServer } from './helpers/lsp-server.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'dist/cli.js');
@@ -117,4 +118,25 @@ test('a corrupt or foreign store is no store: the check reports as without it, a
     assert.deepEqual(r.report, fresh.report, what);
     assert.equal(check(tree, ['--cache-dir', cache]).store, '', `${what}: a hit of the result cache reads no store`);
   }
+});
+
+test('the language server keeps the index between sessions in initializationOptions.cacheDir: the next session starts from it, with the same diagnostics', async () => {
+  const { tree, cache } = setup(join(ROOT, 'examples/boot-hazards'));
+  const session = async () => {
+    const s = await startServer(join(ROOT, 'dist/server.js'), tree, { initializationOptions: { cacheDir: cache } });
+    await s.until(() => s.logs.some((l) => /^trapline: \d+ files /.test(l)), 'the first analysis');
+    // written between answers, after the diagnostics: every shard, before the session ends
+    await s.until(() => existsSync(cache) && readdirSync(cache).filter((f) => /^index-[0-9a-f]{32}-server-\d\d\.v8$/.test(f)).length === 64, 'the index kept');
+    const diags = [...s.diags].filter(([, d]) => d.length > 0).map(([u, d]) => [u, d.map((x) => `${x.code} ${x.range.start.line}:${x.range.start.character} ${x.message}`)]).sort();
+    await s.conn.sendRequest('shutdown');
+    s.conn.sendNotification('exit');
+    await s.exited;
+    return { logs: s.logs, diags };
+  };
+  const first = await session();
+  assert.ok(!first.logs.some((l) => /kept from the last session/.test(l)), first.logs.join('\n'));
+  const second = await session();
+  assert.ok(second.logs.some((l) => /^trapline: the index of \d+ files kept from the last session$/.test(l)), second.logs.join('\n'));
+  assert.deepEqual(second.diags, first.diags);
+  assert.ok(first.diags.length > 0);
 });

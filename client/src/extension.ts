@@ -14,6 +14,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
   const serverOptions: ServerOptions = { run: { module, transport: TransportKind.ipc }, debug: { module, transport: TransportKind.ipc } };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file', language: 'gas' }, { scheme: 'file', language: 'c' }],
+    // the index is kept there between sessions (the extension's own storage, never the workspace)
+    initializationOptions: { cacheDir: context.globalStorageUri.fsPath },
     synchronize: {
       // files changed on disk outside the editor (git checkout, a build) are analysed again
       fileEvents: [workspace.createFileSystemWatcher('**/*.{c,h,S,s,inc}'), workspace.createFileSystemWatcher('**/.trapline.json')],

@@ -95,7 +95,7 @@ async function main(argv: string[]): Promise<number> {
     trace(`cache miss (${r.miss})`);
   }
   // what the last run indexed of each file: only the files changed since are indexed again
-  const store = cache ? IndexStore.open(cacheDir, root, `${build}/${process.versions.v8}`) : null;
+  const store = cache ? IndexStore.open(cacheDir, root, `${build}/${process.versions.v8}`, 'cli') : null;
   const stored = store?.load();
   const indexCache: IndexCache | undefined = stored?.cache;
   if (stored?.problem) trace(`index store: ${stored.problem}`);

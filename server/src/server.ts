@@ -13,6 +13,9 @@ import { settingsOverrides } from './config/settings';
 import { newTreeCache, type IndexCache, type TreeCache } from './index/index';
 import { IndexCancelled } from './index/index';
 import { RULE_IDS, RULES } from './rules';
+import { IndexStore } from './cache/index-store';
+import { buildIdentity } from './cache/check-cache';
+import { wasmPathsIn } from './parse/parser';
 import { toDiagnostics } from './lsp/diagnostics';
 import * as navigation from './lsp/navigation';
 import { prepare as prepareNavigation } from './ide/nav/index';
@@ -61,6 +64,13 @@ const trees: TreeCache = newTreeCache();
  * unsaved edit that walks longer is cut short, and the last complete analysis stays on screen.
  */
 let timeLimitMs = 10000;
+/**
+ * Where this tree's index is kept between editor sessions (initializationOptions.cacheDir: the
+ * extension's global storage), so that the first analysis indexes only the files changed since
+ * the last session; none without it.
+ */
+let cacheDir: string | null = null;
+let store: IndexStore | null = null;
 /** The skipped-files lines last logged: logged again only when they change, not after every edit. */
 let loggedSkips = '[]';
 const docsOf = (id: string): string => RULES.find((r) => r.meta.id === id)?.meta.docs ?? '';
@@ -69,8 +79,9 @@ connection.onInitialize((params: InitializeParams) => {
   const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
   root = folder ? fileURLToPath(folder) : null;
   canPullConfig = params.capabilities.workspace?.configuration === true;
-  const limit: unknown = (params.initializationOptions as { timeLimitMs?: unknown } | undefined)?.timeLimitMs;
-  if (typeof limit === 'number' && limit > 0) timeLimitMs = limit;
+  const init = params.initializationOptions as { timeLimitMs?: unknown; cacheDir?: unknown } | undefined;
+  if (typeof init?.timeLimitMs === 'number' && init.timeLimitMs > 0) timeLimitMs = init.timeLimitMs;
+  if (typeof init?.cacheDir === 'string' && path.isAbsolute(init.cacheDir)) cacheDir = init.cacheDir;
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -122,6 +133,7 @@ async function analyzeTree(): Promise<void> {
   wholeAnalysis = false;
   const overlay = new Map<string, string>();
   for (const d of documents.all()) { const f = relative(d.uri); if (f) overlay.set(f, d.getText()); }
+  if (firstRun && cacheDir) openStore(root, cacheDir);
   const progress = firstRun ? await connection.window.createWorkDoneProgress().catch(() => null) : null;
   progress?.begin('Trapline', 0, 'Indexing boot code', true);
   const t0 = performance.now();
@@ -143,9 +155,20 @@ async function analyzeTree(): Promise<void> {
   firstRun = false;
   if (cutShort(a)) { a.index.dispose(); return; }
   show(a);
+  if (store) void store.saveAsync(cache, a.index.texts).then((problem) => { if (problem) connection.console.warn(`trapline: the index was not kept for the next session (${problem})`); });
   const warnings = a.findings.filter((f) => f.severity === 'warning' || f.severity === 'error').length;
   connection.console.log(`trapline: ${a.stats.files} files (${a.stats.cFiles} C, ${a.stats.asmFiles} asm, ${a.stats.skipped.length} skipped), profile ${a.config.profile.name}, roles ${a.paths.map((p) => `${p.role.name}@${p.entry ?? 'not found'}`).join(', ')}: ${a.findings.length} findings (${warnings} warnings) in ${Math.round(performance.now() - t0)} ms`);
   logSkipped(a.stats.skipped);
+}
+
+/** The index store of the root (cache/index-store.ts), its entries taken into the index cache. */
+function openStore(dir: string, under: string): void {
+  store = IndexStore.open(under, dir, `${buildIdentity([__filename, ...Object.values(wasmPathsIn(__dirname))])}/${process.versions.v8}`, 'server');
+  const got = store?.load();
+  // (nothing kept: the first session on this tree, or another build's)
+  if (!got || got.cache.size === 0) return;
+  for (const [f, e] of got.cache) if (!cache.has(f)) cache.set(f, e);
+  connection.console.log(`trapline: the index of ${got.cache.size} files kept from the last session${got.problem ? ` (${got.problem})` : ''}`);
 }
 
 /** One log line per file or folder not read, as the CLI prints them on stderr. */

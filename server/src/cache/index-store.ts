@@ -28,15 +28,19 @@ export class IndexStore {
   /** The files each shard held when loaded: a shard whose files and entries are all as loaded is not written again. */
   private readonly loaded = new Map<number, ReadonlySet<string>>();
 
-  /** Null (no store) when the directory lies inside the analysed tree: we never write there. */
-  static open(dir: string, root: string, build: string): IndexStore | null {
+  /**
+   * The store of `root` for one face (`cli`, `server`: each its own bundle, so its own build, and
+   * its own files: neither rewrites the other's on every run). Null (no store) when the directory
+   * lies inside the analysed tree: we never write there.
+   */
+  static open(dir: string, root: string, build: string, face: 'cli' | 'server'): IndexStore | null {
     const rel = path.relative(root, dir);
     if (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel)) return null;
-    return new IndexStore(dir, root, build);
+    return new IndexStore(dir, root, build, face);
   }
 
-  private constructor(private readonly dir: string, private readonly root: string, private readonly build: string) {
-    this.prefix = path.join(dir, `index-${createHash('sha256').update(root).digest('hex').slice(0, 32)}`);
+  private constructor(private readonly dir: string, private readonly root: string, private readonly build: string, face: string) {
+    this.prefix = path.join(dir, `index-${createHash('sha256').update(root).digest('hex').slice(0, 32)}${face === 'cli' ? '' : `-${face}`}`);
   }
 
   private shardFile(n: number): string { return `${this.prefix}-${String(n).padStart(2, '0')}.v8`; }
@@ -78,25 +82,52 @@ export class IndexStore {
    * a shard was not written, or null.
    */
   save(cache: IndexCache, texts: ReadonlyMap<string, string>): string | null {
-    const shards = Array.from({ length: SHARDS }, () => ({ files: [] as [string, StoredFile][], changed: false }));
-    for (const [f, text] of texts) {
-      const e = cache.get(f);
-      if (!e || (e.text !== undefined ? e.text !== text : e.hash !== textHash(text))) continue;
-      const shard = shards[shardOf(f)];
-      // an entry read back from the store and found to hold keeps its hash; a new one has none yet
-      if (e.hash === undefined) shard.changed = true;
-      shard.files.push([f, { hash: e.hash ?? textHash(text), macroKey: e.macroKey, configKey: e.configKey, defs: e.defs, c: e.c, asm: e.asm }]);
-    }
-    for (const [n, shard] of shards.entries()) {
-      const was = this.loaded.get(n);
-      if (!shard.changed && was !== undefined && was.size === shard.files.length && shard.files.every(([f]) => was.has(f))) continue;
-      const problem = this.writeShard(this.shardFile(n), serialize({ root: this.root, build: this.build, files: shard.files } satisfies Shard));
+    for (const [n, files] of this.changedShards(cache, texts)) {
+      const problem = this.writeShard(n, files);
       if (problem) return problem;
     }
     return null;
   }
 
-  private writeShard(file: string, body: Buffer): string | null {
+  /** `save`, yielding to the event loop between shards (a language server keeps answering meanwhile). */
+  async saveAsync(cache: IndexCache, texts: ReadonlyMap<string, string>): Promise<string | null> {
+    for (const [n, files] of this.changedShards(cache, texts)) {
+      await new Promise((r) => setImmediate(r));
+      const problem = this.writeShard(n, files);
+      if (problem) return problem;
+    }
+    return null;
+  }
+
+  /** The shards whose files or entries are not as loaded, with their entries now. */
+  private changedShards(cache: IndexCache, texts: ReadonlyMap<string, string>): [number, [string, StoredFile][]][] {
+    const shards = Array.from({ length: SHARDS }, () => ({ files: [] as [string, StoredFile][], changed: false }));
+    for (const [f, text] of texts) {
+      const e = cache.get(f);
+      if (!e || (e.text !== undefined ? e.text !== text : e.hash !== textHash(text))) continue;
+      const shard = shards[shardOf(f)];
+      // an entry read back from the store and found to hold keeps its hash; a new one has none
+      // yet, and gets it here (a server saves again after each whole analysis: only new entries count)
+      if (e.hash === undefined) { shard.changed = true; e.hash = textHash(text); }
+      shard.files.push([f, { hash: e.hash, macroKey: e.macroKey, configKey: e.configKey, defs: e.defs, c: e.c, asm: e.asm }]);
+    }
+    const out: [number, [string, StoredFile][]][] = [];
+    for (const [n, shard] of shards.entries()) {
+      const was = this.loaded.get(n);
+      if (!shard.changed && was !== undefined && was.size === shard.files.length && shard.files.every(([f]) => was.has(f))) continue;
+      out.push([n, shard.files]);
+    }
+    return out;
+  }
+
+  private writeShard(n: number, files: [string, StoredFile][]): string | null {
+    const problem = this.writeFile(this.shardFile(n), serialize({ root: this.root, build: this.build, files } satisfies Shard));
+    // written: the next save of this process compares with what is on disk now
+    if (problem === null) this.loaded.set(n, new Set(files.map(([f]) => f)));
+    return problem;
+  }
+
+  private writeFile(file: string, body: Buffer): string | null {
     const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       mkdirSync(this.dir, { recursive: true });
