@@ -118,7 +118,8 @@ export async function measureLsp(dir, file, { edits = 10, walkedEdits = 5, hover
     return { firstMs, firstPublished, editMs, walkedEditMs, rssPerEditKb, hoverMs, hoversAnswered: answered, stepHovers: stepPos.length > 0 ? positions.filter((_, i) => i % 2 === 0).length : 0, hwmKb: mem.hwmKb, rssKb: mem.rssKb, rssAfterFirstKb: afterFirst.rssKb };
   } finally {
     conn.dispose();
-    if (child.exitCode === null) await new Promise((r) => { const t = setTimeout(() => { child.kill(); r(); }, 5000); child.once('exit', () => { clearTimeout(t); r(); }); });
+    // (a server under --cpu-prof writes its profile on exit: a minute for a Linux tree's)
+    if (child.exitCode === null) await new Promise((r) => { const t = setTimeout(() => { child.kill(); r(); }, 60_000); child.once('exit', () => { clearTimeout(t); r(); }); });
   }
 }
 

@@ -218,7 +218,7 @@ export async function profileServer(dir, file, { edits = 10, interval = 500 } = 
     if (!f) throw new Error('no .cpuprofile written by the server');
     const prof = JSON.parse(readFileSync(path.join(out, f), 'utf8'));
     // only the samples after the first analysis: the edits
-    return { dir, edits, editMs: m.editMs, firstMs: m.firstMs, edit: analyseProfile(prof, path.join(repo, 'dist/server.js.map'), { fromMs: m.firstMs }) };
+    return { dir, file, edits, editMs: m.editMs, firstMs: m.firstMs, edit: analyseProfile(prof, path.join(repo, 'dist/server.js.map'), { fromMs: m.firstMs }) };
   } finally { rmSync(out, { recursive: true, force: true }); }
 }
 
@@ -226,7 +226,7 @@ export function serverProfileMarkdown(p, label) {
   const e = p.edit;
   // the analysis after didOpen counts as one more re-analysis
   const per = (ms) => ms / p.edits;
-  const lines = [`**${label}**, language server: the file opened, then ${p.edits} unsaved edits of \`xen/arch/x86/setup.c\` (a comment line appended: off every boot path, answered without a new walk; edit-to-diagnostics p50 ${Math.round([...p.editMs].sort((a, b) => a - b)[p.editMs.length >> 1])} ms): CPU per edit ${Math.round(per(e.totalMs))} ms (navigation maps, built once typing pauses, included).`, '',
+  const lines = [`**${label}**, language server: the file opened, then ${p.edits} unsaved edits of \`${p.file}\` (a comment line appended: off every boot path, answered without a new walk; edit-to-diagnostics p50 ${Math.round([...p.editMs].sort((a, b) => a - b)[p.editMs.length >> 1])} ms): CPU per edit ${Math.round(per(e.totalMs))} ms (navigation maps, built once typing pauses, included).`, '',
     '| stage | ms per re-analysis | share | top self time (ms over all) |', '|---|---:|---:|---|'];
   for (const s of e.stages) {
     if (per(s.ms) < 0.5) continue;

@@ -397,6 +397,9 @@ for (const [i, t] of trees.entries()) {
   r.lsp = await measureServer(t);
   if (r.lsp) log(`${t.label}: edit p50 ${f0(r.lsp.editP50)} ms p95 ${f0(r.lsp.editP95)} ms, hover p95 ${f2(r.lsp.hoverP95)} ms, server ${f0(r.lsp.rssMb)} MB`);
 }
+// the measurements are kept before profiling: a profile that fails loses nothing measured
+mkdirSync(opts.workdir, { recursive: true });
+writeFileSync(path.join(opts.workdir, 'last-run.json'), JSON.stringify({ machine: mc, rows, profiles: [], totalMs: performance.now() - tStart }, null, 2));
 const profiles = [];
 if (opts.profile) {
   for (const t of trees.filter((x) => !x.synthetic || x.scale === 1)) {
@@ -404,7 +407,7 @@ if (opts.profile) {
     const p = { label: t.label, profile: profileCheck(t.dir) };
     if (opts.lsp && t.site) {
       log(`profiling the language server on ${t.label}`);
-      p.server = await profileServer(t.dir, t.site.file, { edits: 10 });
+      try { p.server = await profileServer(t.dir, t.site.file, { edits: 10 }); } catch (e) { log(`${t.label}: the server's profile failed (${e.message}); left out`); }
     }
     profiles.push(p);
   }
@@ -412,6 +415,5 @@ if (opts.profile) {
 const totalMs = performance.now() - tStart;
 process.stdout.write(`\n${figuresTable(rows)}\n\n${targetsTable(rows)}\n\n${growthTable(rows) ?? ''}\n`);
 writeFileSync(opts.out, markdown(mc, rows, profiles, totalMs));
-mkdirSync(opts.workdir, { recursive: true });
 writeFileSync(path.join(opts.workdir, 'last-run.json'), JSON.stringify({ machine: mc, rows, profiles, totalMs }, null, 2));
 log(`wrote ${path.relative(process.cwd(), opts.out) || opts.out} in ${(totalMs / 60000).toFixed(1)} min`);

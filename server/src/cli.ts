@@ -1,11 +1,10 @@
 #!/usr/bin/env node
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { buildIdentity, cacheDirectory, CheckCache } from './cache/check-cache';
+import { bundleIdentity, cacheDirectory, CheckCache } from './cache/check-cache';
 import { IndexStore } from './cache/index-store';
 import type { IndexCache } from './index/build';
 import { loadConfig, type Config } from './config';
-import { wasmPathsIn } from './parse/parser';
 import { RULE_IDS } from './rules';
 import { toJson, type JsonReport } from './report/json';
 import { reportModel, type ReportModel } from './report/model';
@@ -86,7 +85,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const root = path.resolve(args.dir);
   const config = loadConfig(root, RULE_IDS);
-  const build = args.cache ? buildIdentity([__filename, ...Object.values(wasmPathsIn(__dirname))]) : '';
+  const build = args.cache ? bundleIdentity(__filename) : '';
   const cacheDir = cacheDirectory(args.cacheDir, process.env);
   const cache = args.cache ? openCache(cacheDir, root, build, args, config) : null;
   if (cache) {
@@ -95,7 +94,7 @@ async function main(argv: string[]): Promise<number> {
     trace(`cache miss (${r.miss})`);
   }
   // what the last run indexed of each file: only the files changed since are indexed again
-  const store = cache ? IndexStore.open(cacheDir, root, `${build}/${process.versions.v8}`, 'cli') : null;
+  const store = cache ? IndexStore.open(cacheDir, root, build, 'cli') : null;
   const stored = store?.load();
   const indexCache: IndexCache | undefined = stored?.cache;
   if (stored?.problem) trace(`index store: ${stored.problem}`);

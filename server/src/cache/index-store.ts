@@ -39,7 +39,11 @@ export class IndexStore {
     return new IndexStore(dir, root, build, face);
   }
 
-  private constructor(private readonly dir: string, private readonly root: string, private readonly build: string, face: string) {
+  private readonly build: string;
+
+  private constructor(private readonly dir: string, private readonly root: string, build: string, face: string) {
+    // V8's serialisation format is V8's own
+    this.build = `${build}/${process.versions.v8}`;
     this.prefix = path.join(dir, `index-${createHash('sha256').update(root).digest('hex').slice(0, 32)}${face === 'cli' ? '' : `-${face}`}`);
   }
 
