@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { bundleIdentity, cacheDirectory, CheckCache } from './cache/check-cache';
+import { buildIdentity, cacheDirectory, CheckCache } from './cache/check-cache';
+import { wasmPathsIn } from './parse/parser';
 import { IndexStore } from './cache/index-store';
 import type { IndexCache } from './index/build';
 import { loadConfig, type Config } from './config';
@@ -85,7 +86,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const root = path.resolve(args.dir);
   const config = loadConfig(root, RULE_IDS);
-  const build = args.cache ? bundleIdentity(__filename) : '';
+  const build = args.cache ? buildIdentity([__filename, ...Object.values(wasmPathsIn(__dirname))]) : '';
   const cacheDir = cacheDirectory(args.cacheDir, process.env);
   const cache = args.cache ? openCache(cacheDir, root, build, args, config) : null;
   if (cache) {

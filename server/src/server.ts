@@ -14,7 +14,8 @@ import { newTreeCache, type IndexCache, type TreeCache } from './index/index';
 import { IndexCancelled } from './index/index';
 import { RULE_IDS, RULES } from './rules';
 import { IndexStore } from './cache/index-store';
-import { bundleIdentity } from './cache/check-cache';
+import { buildIdentity } from './cache/check-cache';
+import { wasmPathsIn } from './parse/parser';
 import { toDiagnostics } from './lsp/diagnostics';
 import * as navigation from './lsp/navigation';
 import { prepare as prepareNavigation } from './ide/nav/index';
@@ -162,7 +163,7 @@ async function analyzeTree(): Promise<void> {
 
 /** The index store of the root (cache/index-store.ts), its entries taken into the index cache. */
 function openStore(dir: string, under: string): void {
-  store = IndexStore.open(under, dir, bundleIdentity(__filename), 'server');
+  store = IndexStore.open(under, dir, buildIdentity([__filename, ...Object.values(wasmPathsIn(__dirname))]), 'server');
   const got = store?.load();
   // (nothing kept: the first session on this tree, or another build's)
   if (!got || got.cache.size === 0) return;

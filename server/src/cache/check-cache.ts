@@ -7,7 +7,6 @@ import { isSkipped, withSource, type SourceStat } from '../index/read-source';
 import { listSourceFiles } from '../index/workspace';
 import type { ReportModel } from '../report/model';
 import { configInputs } from '../index/tree-config';
-import { wasmPathsIn } from '../parse/parser';
 
 /** Bumped whenever the entry layout changes: an entry of another format is a miss. */
 const FORMAT = 1;
@@ -53,14 +52,9 @@ export type Lookup = { hit: ReportModel } | { miss: string };
 
 const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
 
-/** The identity of a build: the hash of its files' contents. */
+/** The identity of a build: the hash of its files' contents (a face's bundle and the wasm parsers beside it). */
 export function buildIdentity(files: string[]): string {
   return sha256(files.map((f) => { try { return sha256(readFileSync(f)); } catch { return `${f}: unreadable`; } }).join('\n'));
-}
-
-/** The identity of a running bundle (`dist/cli.js`, `dist/server.js`) and the wasm parsers beside it. */
-export function bundleIdentity(bundle: string): string {
-  return buildIdentity([bundle, ...Object.values(wasmPathsIn(path.dirname(bundle)))]);
 }
 
 /** `--cache-dir`, else $TRAPLINE_CACHE_DIR, else $XDG_CACHE_HOME/trapline, else ~/.cache/trapline. */
