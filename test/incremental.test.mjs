@@ -398,3 +398,28 @@ test('incremental: an edit inside a gate writer no profile names (its summary sa
   assert.ok(next === null || next.paths !== base.paths, 'not answered from the walk before the edit');
   if (next) assert.equal(summary(next), summary(whole));
 });
+
+test('incremental: an edit answered from the analysis on screen does not keep that analysis alive (a session of edits holds one analysis, not every one before it)', async () => {
+  const { setFlagsFromString } = await import('node:v8');
+  const { runInNewContext } = await import('node:vm');
+  setFlagsFromString('--expose_gc');
+  const gc = runInNewContext('gc');
+  const root = path.resolve('examples/boot-hazards');
+  const file = 'setup.c';
+  let text = readFileSync(path.join(root, file), 'utf8');
+  let a = await analyze(root, { wasmDir, keepWalks: true });
+  const first = new WeakRef(a.index);
+  for (let i = 0; i < 3; i++) {
+    // a statement typed on a walked line: walked again from the previous walks
+    const typed = text.replace(/( {4}trap_init\(\);[^\n]*)\n/, '$1 barrier();\n');
+    assert.notEqual(typed, text);
+    text = typed;
+    const next = reanalyzeEdit(a, file, text);
+    assert.ok(next && next.walks, 'answered from the previous walks');
+    a = next;
+  }
+  // (a WeakRef holds its target until the job that made it ends)
+  await new Promise((r) => setTimeout(r, 0));
+  gc();
+  assert.equal(first.deref(), undefined, 'the first analysis is still reachable from the last');
+});

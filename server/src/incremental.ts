@@ -6,7 +6,7 @@ import type { CFileIndex, CFunction } from './index/c-index';
 import { scanFactsOf, type IndexCache, type WorkspaceIndex } from './index/index';
 import { outlineText } from './index/config-regions';
 import { scanMacros, type MacroDef } from './index/macros';
-import { followSummaries, isRelevant } from './summaries/relevance';
+import { followSummaries, isRelevant, type Counterpart } from './summaries/relevance';
 
 /**
  * An edit to one C file re-analysed from the analysis it replaces, when it changes only function
@@ -57,7 +57,7 @@ export function reanalyzeEdit(prev: Analysis, file: string, text: string, cache?
   // the file's definitions by position (same names in the same order), and whether each kept its text
   const counterparts = new Map(oldIndex.functions.map((a, i) => [a, { fn: ci.functions[i], same: !changed.some(([x]) => x === a) }]));
   // (before the question below asks the previous index: what its walk asked is what is followed)
-  followSummaries(prev.index, index, hints, (old) => (old.file === file ? counterparts.get(old) : { fn: old, same: true }));
+  followSummaries(prev.index, index, hints, counterpartIn(file, counterparts));
   // the new index's own summaries are left untouched until its walk asks (their cycle cuts
   // depend on the order of questions): this question gets summaries of its own
   const offPath = !changed.some(([a]) => isRelevant(prev.index, hints, a) || walkedAsWriter(prev, a, before)) && !changed.some(([, b]) => isRelevant(index, hints, b, { aside: true })) && unmoved(prev, file, change);
@@ -68,6 +68,16 @@ export function reanalyzeEdit(prev: Analysis, file: string, text: string, cache?
   const t1 = performance.now();
   const { paths, walks } = runRoles(index, prev.config, { previous: prev.walks, keep: true, timeLimitMs });
   return conclude(prev.root, prev.config, index, paths, walks, prev.rules, { index: t1 - t0, paths: performance.now() - t1 });
+}
+
+/**
+ * An old definition's counterpart in the edited index: the file's by position, every other the
+ * same. Made apart from reanalyzeEdit: a closure made there would hold its whole scope, the
+ * analysis it replaces included, and the new index's summaries keep it (each edit would keep
+ * every analysis before it alive: 4 MB per edit on xen.git HEAD, 36 MB on Linux).
+ */
+function counterpartIn(file: string, counterparts: ReadonlyMap<CFunction, { fn: CFunction; same: boolean }>): Counterpart {
+  return (old) => (old.file === file ? counterparts.get(old) : { fn: old, same: true });
 }
 
 const calleesOf = new WeakMap<Analysis['paths'], ReadonlySet<string>>();
