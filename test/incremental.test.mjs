@@ -423,3 +423,46 @@ test('incremental: an edit answered from the analysis on screen does not keep th
   gc();
   assert.equal(first.deref(), undefined, 'the first analysis is still reachable from the last');
 });
+
+test('incremental: calls made after the walk reached its caps (call sites, unresolved targets) are re-used by the next edit, with the result of a whole analysis', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const root = mkdtempSync(path.join(tmpdir(), 'trapline-caps-'));
+  // 100,001 call sites, then 65 calls through pointers: both caps are reached before the loads
+  const body = [...Array(100_001).fill('    nothing();'), ...Array.from({ length: 65 }, (_, i) => `    ops->hook${i}();`)].join('\n');
+  const text = `struct gate { unsigned long a, b; };
+struct gate idt_table[256];
+struct desc_ptr { unsigned short limit; unsigned long base; } __attribute__((packed));
+static const struct desc_ptr idtr = { .limit = sizeof(idt_table) - 1, .base = (unsigned long)idt_table };
+struct ops { ${Array.from({ length: 65 }, (_, i) => `void (*hook${i})(void);`).join(' ')} } *ops;
+void nothing(void) { }
+static void load_a(void)
+{
+    nothing();
+    asm volatile ( "lidt %0" : : "m" (idtr) );
+}
+static void load_b(void)
+{
+    asm volatile ( "lidt %0" : : "m" (idtr) );
+}
+void start(void)
+{
+${body}
+    load_a();
+    load_b();
+}
+`;
+  writeFileSync(path.join(root, 'setup.c'), text);
+  writeFileSync(path.join(root, '.trapline.json'), JSON.stringify({ profile: 'generic', roles: [{ name: 'bsp', kind: 'bsp', entry: 'start' }] }));
+  const a = await analyze(root, { wasmDir, keepWalks: true });
+  assert.deepEqual(a.paths[0].limits.map((l) => l.limit).sort(), ['call site limit 100000', 'unresolved target limit 64']);
+  const edited = text.replace('    load_b();\n}', '    load_b();\n    barrier();\n}');
+  const next = reanalyzeEdit(a, 'setup.c', edited);
+  assert.ok(next?.walks, 'answered from the previous walks');
+  // start is walked again; load_a (a call at the cap inside) and load_b are re-used
+  assert.equal(next.walks.reused, 2);
+  const whole = await analyze(root, { wasmDir, overlay: new Map([['setup.c', edited]]) });
+  const steps = (x) => JSON.stringify(x.paths.map((p) => [p.steps.map((s) => [s.index, s.seq, s.effect.text, s.range, s.chain]), p.calls.length, p.unresolved, p.limits]));
+  assert.equal(steps(next), steps(whole));
+  assert.equal(summary(next), summary(whole));
+});

@@ -30,7 +30,7 @@ export function walkCall(w: PathWalker, n: SyntaxNode, ctxs0: Ctx[], fn: CFuncti
     if (pointer && fn.file !== MACRO_FILE) {
       if (w.unresolved.size < MAX_UNRESOLVED) w.noteUnresolved(`${fnNode.text.replace(/\s+/g, '')}()`, w.rangeIn(fn, n));
       else {
-        if (w.recording) w.log.push({ k: 'capped' });
+        if (w.recording) w.log.push({ k: 'capped', cap: 'unresolved' });
         w.noteLimit({ limit: `unresolved target limit ${MAX_UNRESOLVED}`, at: w.within[w.within.length - 1] ?? fn.name, effect: 'later unresolved calls through pointers are not reported', range: w.rangeIn(fn, n) }, false, true);
       }
     }
@@ -42,7 +42,7 @@ export function walkCall(w: PathWalker, n: SyntaxNode, ctxs0: Ctx[], fn: CFuncti
   if (fn.file !== MACRO_FILE) {
     if (w.calls.length < MAX_CALLS) w.calls.push({ callee: name, caller: w.within[w.within.length - 1] ?? fn.name, range, seq: w.seq++ });
     else {
-      if (w.recording) w.log.push({ k: 'capped' });
+      if (w.recording) w.log.push({ k: 'capped', cap: 'calls' });
       w.noteLimit({ limit: `call site limit ${MAX_CALLS}`, at: w.within[w.within.length - 1] ?? fn.name, effect: 'later call sites are not recorded (TL004 does not see them)', range }, false, true);
     }
   }

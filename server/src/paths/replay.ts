@@ -8,7 +8,7 @@ import { resume } from './calls';
 import { type Ctx, ctxKey } from './context';
 import { MAX_CALLS, MAX_NESTING, MAX_UNRESOLVED } from './limits';
 import type { CallSite, Step } from './steps';
-import { type MemoEntry, type Trace, type TraceEvent, readsHold } from './traces';
+import { type Cap, type MemoEntry, type Trace, type TraceEvent, readsHold } from './traces';
 import type { PathWalker } from './walker';
 
 /**
@@ -91,7 +91,7 @@ export function beginTrace(w: PathWalker, key: string, from: { range: Range } | 
   const t: Trace = {
     key, stack: [...w.callStack], chainLength: w.chain.length, top: from === null, macroSite: w.macroSite, nesting: w.nesting, peak: 0,
     firstStep: w.steps.length, writesSites: false, firstSeq: w.seq, seqSpan: 0, steps: [], calls: [], log: w.log, from: w.log.length, to: 0,
-    unresolvedSets: 0, children: [], entry: { outs: [] }, fellBack: false,
+    unresolvedSets: 0, children: [], entry: { outs: [] }, fellBack: false, cappedAtStart: cappedNow(w),
   };
   w.open.push({ t, seq: w.seq, calls: w.calls.length, unresolvedSets: w.unresolvedSets, siteWrites: w.siteWrites, peak: w.peak, read: new Set(), asked: new Set(), found: new Set() });
   w.peak = w.nesting;
@@ -139,8 +139,34 @@ export function traceHolds(w: PathWalker, t: Trace, from: { range: Range } | nul
   const m = w.macroSite, n = t.macroSite;
   if (m !== n && (!m || !n || m.file !== n.file || m.line !== n.line || m.column !== n.column || m.endLine !== n.endLine || m.endColumn !== n.endColumn)) return false;
   if (t.nesting !== w.nesting && Math.max(t.nesting, w.nesting) + t.peak >= MAX_NESTING) return false;
-  if (w.unresolved.size + t.unresolvedSets >= MAX_UNRESOLVED || w.calls.length + t.calls.length >= MAX_CALLS) return false;
-  return readsHold(t, w.index, w.hints, w.memo, w.startApsAt);
+  if (!underUnresolvedCap(w, t) || (t.calls.length > 0 && w.calls.length + t.calls.length >= MAX_CALLS)) return false;
+  return readsHold(t, w.index, w.hints, w.memo, w.startApsAt, cappedNow(w));
+}
+
+/** The caps on what the walk records that it has reached. */
+function cappedNow(w: PathWalker): ReadonlySet<Cap> {
+  const out = new Set<Cap>();
+  if (w.calls.length >= MAX_CALLS) out.add('calls');
+  if (w.unresolved.size >= MAX_UNRESOLVED) out.add('unresolved');
+  return out;
+}
+
+/**
+ * Would each unresolved call of the trace still be noted (the set below its cap when it is met)?
+ * A call through a pointer already in the set does not grow it: a walk near the cap (Linux's
+ * boot reaches it) re-uses every call that meets only such targets, not none.
+ */
+function underUnresolvedCap(w: PathWalker, t: Trace): boolean {
+  if (w.unresolved.size + t.unresolvedSets < MAX_UNRESOLVED) return true;
+  let size = w.unresolved.size;
+  const added = new Set<string>();
+  for (let i = t.from; i < t.to; i++) {
+    const e = t.log[i];
+    if (e.k !== 'unresolved') continue;
+    if (size >= MAX_UNRESOLVED) return false;
+    if (!w.unresolved.has(e.sym) && !added.has(e.sym)) { added.add(e.sym); size++; }
+  }
+  return true;
 }
 
 /** Does again what a holding trace did: its steps and call sites under this caller, its memoised calls, its notes. */

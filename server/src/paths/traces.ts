@@ -38,8 +38,15 @@ export type TraceEvent =
   | { k: 'limit'; hit: LimitHit }
   /** The BSP started the APs here (`first`: the first time on this path; `site`: the step number, shifted when replayed). */
   | { k: 'aps'; first: boolean; site: number; base: State | null }
-  /** A cap on unresolved targets or call sites was reached: the call's result depends on all before it. */
-  | { k: 'capped' };
+  /**
+   * A cap on unresolved targets or call sites was met: what the call records depends on all
+   * before it, unless the cap was reached before the call began (then nothing more is recorded
+   * either way).
+   */
+  | { k: 'capped'; cap: Cap };
+
+/** The walk's caps on what it records (limits.ts): call sites, unresolved targets. */
+export type Cap = 'calls' | 'unresolved';
 
 /**
  * One call of a C function as a walk went through it: the walker state it began in, everything
@@ -74,6 +81,8 @@ export interface Trace {
   entry: MemoEntry;
   /** The function never came back and is not noreturn: it returned the states it was given. */
   fellBack: boolean;
+  /** The caps already reached when the call began: it recorded nothing more of those. */
+  cappedAtStart: ReadonlySet<Cap>;
 }
 
 /**
@@ -89,7 +98,7 @@ export class WalkMemory {
 }
 
 /** Everything a trace reads from the index still answers the same (in the order the walk asked). */
-export function readsHold(t: Trace, index: WorkspaceIndex, hints: Hints, memo: ReadonlyMap<string, MemoEntry>, startApsAt: number | null): boolean {
+export function readsHold(t: Trace, index: WorkspaceIndex, hints: Hints, memo: ReadonlyMap<string, MemoEntry>, startApsAt: number | null, capped: ReadonlySet<Cap>): boolean {
   const inside = new Set<string>();
   let apsNull = startApsAt === null;
   for (let i = t.from; i < t.to; i++) {
@@ -117,7 +126,8 @@ export function readsHold(t: Trace, index: WorkspaceIndex, hints: Hints, memo: R
         if (e.first !== apsNull) return false;
         apsNull = false;
         break;
-      case 'capped': return false;
+      // a cap met inside: the same only when it was reached before the call, as it is now
+      case 'capped': if (!t.cappedAtStart.has(e.cap) || !capped.has(e.cap)) return false; break;
       case 'unresolved': case 'limit': break;
     }
   }
