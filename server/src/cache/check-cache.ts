@@ -57,6 +57,12 @@ export function buildIdentity(files: string[]): string {
   return sha256(files.map((f) => { try { return sha256(readFileSync(f)); } catch { return `${f}: unreadable`; } }).join('\n'));
 }
 
+/** Is `dir` the tree's root or inside it (where a cache is never written)? */
+export function inTree(root: string, dir: string): boolean {
+  const rel = path.relative(root, dir);
+  return rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
+}
+
 /** `--cache-dir`, else $TRAPLINE_CACHE_DIR, else $XDG_CACHE_HOME/trapline, else ~/.cache/trapline. */
 export function cacheDirectory(flag: string | null, env: NodeJS.ProcessEnv): string {
   if (flag) return path.resolve(flag);
@@ -83,9 +89,7 @@ export class CheckCache {
 
   /** Returns null (no cache) when the cache directory lies inside the analysed tree: we never write there. */
   static open(dir: string, root: string, id: CacheIdentity): CheckCache | null {
-    const rel = path.relative(root, dir);
-    if (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel)) return null;
-    return new CheckCache(dir, root, id);
+    return inTree(root, dir) ? null : new CheckCache(dir, root, id);
   }
 
   private constructor(private readonly dir: string, private readonly root: string, id: CacheIdentity) {

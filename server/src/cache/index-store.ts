@@ -7,6 +7,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, w
 import * as path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { textHash, type CachedFile, type IndexCache } from '../index/build';
+import { inTree } from './check-cache';
 
 /** Bumped whenever an entry's layout (or what the index keeps of a file) changes. */
 const FORMAT = 1;
@@ -34,9 +35,7 @@ export class IndexStore {
    * lies inside the analysed tree: we never write there.
    */
   static open(dir: string, root: string, build: string, face: 'cli' | 'server'): IndexStore | null {
-    const rel = path.relative(root, dir);
-    if (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel)) return null;
-    return new IndexStore(dir, root, build, face);
+    return inTree(root, dir) ? null : new IndexStore(dir, root, build, face);
   }
 
   private readonly build: string;
