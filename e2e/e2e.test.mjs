@@ -141,12 +141,22 @@ async function command(title) {
 }
 
 async function goToLine(line, column) {
-  await page.keyboard.press('Control+G');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(column ? `:${line}:${column}` : `:${line}`);
-  await page.keyboard.press('Enter');
-  await until(`cursor on line ${line}`, async () => /Ln (\d+)/.exec(await cursorText())?.[1] === String(line), 10000);
+  // the quick input sometimes takes the Enter before it holds the text typed: a second try then
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Control+G');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(column ? `:${line}:${column}` : `:${line}`);
+    await page.keyboard.press('Enter');
+    try {
+      await until(`cursor on line ${line}`, async () => /Ln (\d+)/.exec(await cursorText())?.[1] === String(line), 5000);
+      return;
+    } catch (e) {
+      if (attempt === 3) throw e;
+      log(`go to line ${line}: the cursor did not move (attempt ${attempt}), again`);
+      await page.keyboard.press('Escape');
+    }
+  }
 }
 
 async function cursorText() {
