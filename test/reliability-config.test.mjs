@@ -265,6 +265,7 @@ for (const [what, settings, message] of [
   ['trapline.roles: [null]', { roles: [null] }, /^Trapline: settings: "trapline\.roles" must be a list of .* \(item 1 is not\); using the defaults$/],
   ['trapline.exclude: [5]', { exclude: [5] }, /^Trapline: settings: "trapline\.exclude" must be a list of glob patterns; using the defaults$/],
   ['a severity "__proto__"', { rules: { TL001: '__proto__' } }, /^Trapline: settings: "trapline\.rules": severity of TL001 must be one of error, warning, information, hint, off; using the defaults$/],
+  ['trapline.kconfig naming no .config', { kconfig: 'build/no-such.config' }, /^Trapline: settings: "trapline\.kconfig" names "build\/no-such\.config", which is neither a \.config nor a folder holding one; using the defaults$/],
 ]) {
   test(`settings: ${what} is reported in a warning message naming the setting, and the defaults are analysed`, async () => {
     await withSettings(settings, async (s) => {

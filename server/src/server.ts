@@ -10,6 +10,7 @@ import { reanalyzeEdit } from './incremental';
 import { escapeControls } from './report/escape';
 import { CONFIG_FILE, knownNames, type ConfigOverrides } from './config';
 import { settingsOverrides } from './config/settings';
+import { namesKernelConfig } from './index/tree-config';
 import { newTreeCache, type IndexCache, type TreeCache } from './index/index';
 import { IndexCancelled } from './index/index';
 import { RULE_IDS, RULES } from './rules';
@@ -105,6 +106,11 @@ async function pullSettings(): Promise<void> {
   if (!canPullConfig) return;
   const s: unknown = await connection.workspace.getConfiguration('trapline');
   const { overrides, problems } = settingsOverrides(s, knownNames(RULE_IDS));
+  // a kernel configuration named in the settings that is not there is said, not used unseen
+  if (overrides.kconfig !== undefined && root && !namesKernelConfig(root, overrides.kconfig)) {
+    problems.push(`settings: "trapline.kconfig" names ${JSON.stringify(overrides.kconfig)}, which is neither a .config nor a folder holding one`);
+    delete overrides.kconfig;
+  }
   settings = overrides;
   // settings live in a settings.json the server does not know: a message, not a diagnostic
   const shown = problems.join('\n');
