@@ -40,11 +40,16 @@ void start(void)
 }
 `;
 
-test('walk: a call that rewrites what the table already holds is walked once, then no step', async () => {
+/** `setup.c` alone in a tree, walked as the boot CPU from `start`. */
+async function analyzeBsp(source) {
   const dir = mkdtempSync(path.join(tmpdir(), 'trapline-states-'));
-  writeFileSync(path.join(dir, 'setup.c'), SETUP);
+  writeFileSync(path.join(dir, 'setup.c'), source);
   writeFileSync(path.join(dir, '.trapline.json'), JSON.stringify({ profile: 'generic', roles: [{ name: 'bsp', kind: 'bsp', entry: 'start' }] }));
-  const a = await api.analyze(dir, { wasmDir: 'dist' });
+  return api.analyze(dir, { wasmDir: 'dist' });
+}
+
+test('walk: a call that rewrites what the table already holds is walked once, then no step', async () => {
+  const a = await analyzeBsp(SETUP);
   const steps = a.paths[0].steps;
   // set_gate leaves IST 0: the first call writes 0 over 0 (a new table with the same contents)
   assert.deepEqual(steps.map((s) => s.effect.text), ['set_gate(&idt_table[2], &nmi)', 'clear_nmi_ist()', 'set_ist(&idt_table[2], 0)', 'lidt idtr']);
@@ -91,10 +96,7 @@ void start(void)
 `;
 
 test('walk: a call met again that hands back the same paths in another order changed nothing: no "(as before)" step', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'trapline-states-'));
-  writeFileSync(path.join(dir, 'setup.c'), REORDER);
-  writeFileSync(path.join(dir, '.trapline.json'), JSON.stringify({ profile: 'generic', roles: [{ name: 'bsp', kind: 'bsp', entry: 'start' }] }));
-  const a = await api.analyze(dir, { wasmDir: 'dist' });
+  const a = await analyzeBsp(REORDER);
   const steps = a.paths[0].steps;
   // two paths (system_state boot or active) reach each call; the one that returns early comes
   // back last, so the paths swap places at each call: the second early_mce is met with the

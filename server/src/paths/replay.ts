@@ -143,13 +143,16 @@ export function traceHolds(w: PathWalker, t: Trace, from: { range: Range } | nul
   return readsHold(t, w.index, w.hints, w.memo, w.startApsAt, cappedNow(w));
 }
 
-/** The caps on what the walk records that it has reached. */
+/** The caps on what the walk records that it has reached (asked at every walked call: none, the usual answer, is not a new set). */
 function cappedNow(w: PathWalker): ReadonlySet<Cap> {
+  const calls = w.calls.length >= MAX_CALLS, unresolved = w.unresolved.size >= MAX_UNRESOLVED;
+  if (!calls && !unresolved) return NO_CAPS;
   const out = new Set<Cap>();
-  if (w.calls.length >= MAX_CALLS) out.add('calls');
-  if (w.unresolved.size >= MAX_UNRESOLVED) out.add('unresolved');
+  if (calls) out.add('calls');
+  if (unresolved) out.add('unresolved');
   return out;
 }
+const NO_CAPS: ReadonlySet<Cap> = new Set();
 
 /**
  * Would each unresolved call of the trace still be noted (the set below its cap when it is met)?
