@@ -38,7 +38,7 @@ function setup(src = HAZARDS) {
 
 /**
  * `trapline check TREE --cache-dir CACHE ARGS...` with the trace on: { status, stdout, stderr
- * (without the trace lines), trace (the result cache's), index (the index store's) }. `env` replaces variables of the environment.
+ * (without the trace lines), trace (the result cache's), index (the index store's), traces (the trace store's) }. `env` replaces variables of the environment.
  */
 function check(tree, cache, args = [], { env = {}, cli = CLI } = {}) {
   const r = spawnSync(process.execPath, [cli, 'check', tree, ...(cache ? ['--cache-dir', cache] : []), ...args], {
@@ -47,8 +47,8 @@ function check(tree, cache, args = [], { env = {}, cli = CLI } = {}) {
   if (r.error) throw r.error;
   const lines = r.stderr.split('\n');
   const traced = (prefix) => lines.filter((l) => l.startsWith(`trapline: ${prefix}`)).map((l) => l.slice('trapline: '.length)).join('; ');
-  const untraced = lines.filter((l) => !/^trapline: (cache |index store)/.test(l));
-  return { status: r.status, stdout: r.stdout, stderr: untraced.join('\n'), trace: traced('cache '), index: traced('index store') };
+  const untraced = lines.filter((l) => !/^trapline: (cache |index store|traces)/.test(l));
+  return { status: r.status, stdout: r.stdout, stderr: untraced.join('\n'), trace: traced('cache '), index: traced('index store'), traces: traced('traces') };
 }
 
 /** Same status, stdout and stderr: what a user sees does not tell the two runs apart. */
@@ -87,10 +87,11 @@ for (const format of ['text', 'json', 'sarif']) {
     const first = cold(t, cache, ['--format', format]);
     assert.equal(first.trace, 'cache miss (no entry)');
     assert.equal(first.status, 1);
-    // the report, and what the run indexed of each file (cache/index-store.ts)
+    // the report, what the run indexed of each file (cache/index-store.ts) and its walks (cache/trace-store.ts)
     const written = readdirSync(cache);
     assert.equal(written.filter((f) => /^check-[0-9a-f]{32}\.json$/.test(f)).length, 1);
-    assert.deepEqual(written.filter((f) => !/^check-[0-9a-f]{32}\.json$|^index-[0-9a-f]{32}-\d\d\.v8$/.test(f)), []);
+    assert.equal(written.filter((f) => /^traces-[0-9a-f]{32}\.v8$/.test(f)).length, 1);
+    assert.deepEqual(written.filter((f) => !/^check-[0-9a-f]{32}\.json$|^index-[0-9a-f]{32}-\d\d\.v8$|^traces-[0-9a-f]{32}\.v8$/.test(f)), []);
     const second = check(t, cache, ['--format', format]);
     assert.equal(second.trace, 'cache hit');
     assertSameOutput(second, first);

@@ -399,6 +399,24 @@ test('incremental: an edit inside a gate writer no profile names (its summary sa
   if (next) assert.equal(summary(next), summary(whole));
 });
 
+test('incremental: a callee the walk passed over whose edited body now names the gate table is walked, as a whole analysis walks it', async () => {
+  // `set_spare_gate(15, ...)` wrote nothing and named no table: the walk did not enter it. Its
+  // body now writes the gate through `idt_table + n`, which its relevance summary does not see.
+  const root = path.resolve('test/fixtures/gate-writer-renamed');
+  const file = 'traps.c';
+  const before = `${readFileSync(path.join(root, file), 'utf8')
+    .replace('extern void irq_common_entry(void);\n', 'extern void irq_common_entry(void);\nstatic void set_spare_gate(unsigned int n, void *addr);\n')
+    .replace('    for ( v = FIRST_DYNAMIC_VECTOR;', '    set_spare_gate(15, &irq_common_entry);\n\n    for ( v = FIRST_DYNAMIC_VECTOR;')
+  }\nstatic void set_spare_gate(unsigned int n, void *addr) { (void)n; (void)addr; }\n`;
+  const base = await analyze(root, { wasmDir, keepWalks: true, overlay: new Map([[file, before]]) });
+  const text = before.replace('{ (void)n; (void)addr; }', '{ write_gate(idt_table + n, addr, 0); }');
+  const next = reanalyzeEdit(base, file, text);
+  const whole = await analyze(root, { wasmDir, overlay: new Map([[file, text]]) });
+  assert.notEqual(summary(whole), summary(base), 'the edit changes the findings');
+  assert.ok(next === null || next.paths !== base.paths, 'not answered from the walk before the edit');
+  if (next) assert.equal(walkDump(next), walkDump(whole));
+});
+
 test('incremental: an edit answered from the analysis on screen does not keep that analysis alive (a session of edits holds one analysis, not every one before it)', async () => {
   const { setFlagsFromString } = await import('node:v8');
   const { runInNewContext } = await import('node:vm');

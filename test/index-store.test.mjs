@@ -5,37 +5,19 @@
 // --cache-dir. TRAPLINE_CACHE_TRACE=1 makes the CLI say how many files it took from the store.
 //
 //   node --test test/index-store.test.mjs
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startServer } from './helpers/lsp-server.mjs';
+import { ROOT, checkJson, copyTree, rewrite, said } from './helpers/cli-runs.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = join(ROOT, 'dist/cli.js');
-if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`node scripts/build.mjs\` first`);
-
-const temps = [];
-after(() => { for (const d of temps) rmSync(d, { recursive: true, force: true }); });
-function setup(src) {
-  const base = mkdtempSync(join(tmpdir(), 'trapline-index-store-'));
-  temps.push(base);
-  cpSync(src, join(base, 'tree'), { recursive: true });
-  return { tree: join(base, 'tree'), cache: join(base, 'cache') };
-}
+const setup = (src) => copyTree(src, 'index-store');
 
 /** The JSON report without its timers, and what the store said. */
 function check(tree, args) {
-  const r = spawnSync(process.execPath, [CLI, 'check', tree, '--format', 'json', ...args], { encoding: 'utf8', timeout: 60000, env: { ...process.env, TRAPLINE_CACHE_DIR: '', TRAPLINE_CACHE_TRACE: '1' } });
-  if (r.error) throw r.error;
-  assert.ok(r.status === 0 || r.status === 1, r.stderr);
-  const report = JSON.parse(r.stdout);
-  delete report.stats.ms;
-  const store = r.stderr.split('\n').filter((l) => l.startsWith('trapline: index store: ')).map((l) => l.slice('trapline: index store: '.length));
-  return { report, store: store.join('; '), stderr: r.stderr.split('\n').filter((l) => !/^trapline: (cache |index store)/.test(l)).join('\n') };
+  const { report, lines } = checkJson(tree, args);
+  return { report, store: said(lines, 'index store: '), stderr: lines.filter((l) => !/^trapline: (cache |index store|traces)/.test(l)).join('\n') };
 }
 
 /** Each edit, then a check with the store, compared with a check of the same tree without any cache. */
@@ -55,13 +37,6 @@ function chain(src, edits) {
   }
 }
 
-const rewrite = (file, change) => (tree) => {
-  const p = join(tree, file);
-  const before = readFileSync(p, 'utf8');
-  const after = change(before);
-  assert.notEqual(after, before, `the edit of ${file} changes it`);
-  writeFileSync(p, after);
-};
 const allBut = (n) => (kept, of, what) => assert.equal(kept, of - n, what);
 const some = (kept, of, what) => assert.ok(kept < of, what);
 

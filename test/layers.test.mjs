@@ -45,7 +45,7 @@ const ALLOWED = new Map(Object.entries({
   rules: ['model', 'parse', 'index', 'config', 'effects', 'summaries', 'paths'],
   // the reports present an analysis: the engine's result type is their input
   report: ['model', 'config', 'rules', 'paths', 'index', 'engine'],
-  cache: ['model', 'config', 'index', 'report'],
+  cache: ['model', 'config', 'index', 'report', 'paths'],
 }));
 const PROTOCOL = /^(vscode|vscode-languageserver(\/.*)?|vscode-jsonrpc(\/.*)?)$/;
 

@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { buildIdentity, cacheDirectory, CheckCache } from './cache/check-cache';
+import { buildIdentity, cacheDirectory, CheckCache, configIdentity } from './cache/check-cache';
+import { TraceStore } from './cache/trace-store';
 import { wasmPathsIn } from './parse/parser';
 import { IndexStore } from './cache/index-store';
 import type { IndexCache } from './index/build';
+import type { WorkspaceIndex } from './index/index';
+import type { WalkMemory } from './paths/traces';
 import { loadConfig, type Config } from './config';
 import { RULE_IDS } from './rules';
 import { toJson, type JsonReport } from './report/json';
@@ -101,8 +104,22 @@ async function main(argv: string[]): Promise<number> {
   if (stored?.problem) trace(`index store: ${stored.problem}`);
   const fromStore = indexCache?.size ?? 0;
   // loaded only now: a cache hit needs neither the engine nor the wasm parsers
-  const { analyze, timeLimitHit } = await import('./engine.js');
-  const a = await analyze(root, { rules: args.rules, config, timeLimitMs: args.timeLimitMs, cache: indexCache });
+  const { analyze, timeLimitHit, walkInputs } = await import('./engine.js');
+  // what the last run's walks did: only the calls whose reads changed are walked again
+  const traces = cache ? TraceStore.open(cacheDir, root, build, configIdentity(root, config)) : null;
+  let inputs: string | null = null;
+  const previousWalks = (index: WorkspaceIndex): WalkMemory | null => {
+    inputs = walkInputs(index);
+    const got = traces?.load(inputs, index);
+    if (got && 'none' in got) trace(`traces: ${got.none}`);
+    return got && 'walks' in got ? got.walks : null;
+  };
+  const a = await analyze(root, { rules: args.rules, config, timeLimitMs: args.timeLimitMs, cache: indexCache, keepWalks: traces !== null, previousWalks: traces ? previousWalks : undefined });
+  if (traces && a.walks && inputs !== null) {
+    trace(`traces: ${a.walks.reused} calls re-used from the last run, ${a.walks.walked} walked`);
+    const unsaved = traces.save(inputs, a.walks, a.index);
+    if (unsaved) trace(`traces not written (${unsaved})`);
+  }
   if (store && indexCache) {
     const kept = [...a.index.texts.keys()].filter((f) => indexCache.get(f)?.hash !== undefined).length;
     if (fromStore > 0) trace(`index store: ${kept} of ${a.index.texts.size} files as indexed by the last run`);

@@ -33,8 +33,10 @@ export interface AnalyzeOptions {
   previous?: WorkspaceIndex;
   onProgress?: (done: number, total: number) => void;
   cancelled?: () => boolean;
-  /** Keep the walks' traces in the analysis (`walks`), for `reanalyzeEdit`. */
+  /** Keep the walks' traces in the analysis (`walks`), for `reanalyzeEdit` or the command line's trace store. */
   keepWalks?: boolean;
+  /** The walks whose traces the walk re-uses where they hold, given the index (the trace store's, when its walk inputs are the same). */
+  previousWalks?: (index: WorkspaceIndex) => WalkMemory | null;
   /** Editor settings; `.trapline.json` is merged over them. */
   settings?: ConfigOverrides;
   /** The root's configuration, when the caller has loaded it already (the CLI, for its cache key). */
@@ -44,6 +46,7 @@ export interface AnalyzeOptions {
 }
 
 export { runRoles, type WalkOptions } from './paths/roles';
+export { walkInputs } from './paths/walk-inputs';
 
 let sharedHost: Promise<ParserHost> | null = null;
 export function parserHost(wasmDir: string): Promise<ParserHost> {
@@ -65,7 +68,7 @@ export async function analyze(root: string, opts: AnalyzeOptions = {}): Promise<
   await new Promise((r) => setImmediate(r));
   if (opts.cancelled?.()) { index.dispose(); throw new IndexCancelled(); }
   const t1 = performance.now();
-  const { paths, walks } = runRoles(index, config, { keep: opts.keepWalks, timeLimitMs: opts.timeLimitMs });
+  const { paths, walks } = runRoles(index, config, { previous: opts.previousWalks?.(index), keep: opts.keepWalks, timeLimitMs: opts.timeLimitMs });
   const t2 = performance.now();
   return conclude(absRoot, config, index, paths, walks, opts.rules, { index: t1 - t0, paths: t2 - t1 });
 }

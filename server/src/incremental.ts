@@ -7,6 +7,7 @@ import { scanFactsOf, type IndexCache, type WorkspaceIndex } from './index/index
 import { outlineText } from './index/config-regions';
 import { scanMacros, type MacroDef } from './index/macros';
 import { followSummaries, isRelevant, type Counterpart } from './summaries/relevance';
+import { callsInit, namesTable } from './paths/callee-facts';
 
 /**
  * An edit to one C file re-analysed from the analysis it replaces, when it changes only function
@@ -60,7 +61,10 @@ export function reanalyzeEdit(prev: Analysis, file: string, text: string, cache?
   followSummaries(prev.index, index, hints, counterpartIn(file, counterparts));
   // the new index's own summaries are left untouched until its walk asks (their cycle cuts
   // depend on the order of questions): this question gets summaries of its own
-  const offPath = !changed.some(([a]) => isRelevant(prev.index, hints, a) || walkedAsWriter(prev, a, before)) && !changed.some(([, b]) => isRelevant(index, hints, b, { aside: true })) && unmoved(prev, file, change);
+  // (what else a callee's definition tells the walk: a function that now names a gate table or
+  // calls init code may be entered where it was passed over)
+  const offPath = !changed.some(([a]) => isRelevant(prev.index, hints, a) || walkedAsWriter(prev, a, before)) && !changed.some(([, b]) => isRelevant(index, hints, b, { aside: true }))
+    && !changed.some(([a, b]) => namesTable(prev.index, a) !== namesTable(index, b) || callsInit(prev.index, a) !== callsInit(index, b)) && unmoved(prev, file, change);
   if (!offPath && !prev.walks) return null;
   // same macros by name and body (their lines may have moved): the tree's macro key holds
   if (hit) cache?.set(file, { text, macroKey: hit.macroKey, configKey: hit.configKey, defs, c: ci });

@@ -57,6 +57,11 @@ export function buildIdentity(files: string[]): string {
   return sha256(files.map((f) => { try { return sha256(readFileSync(f)); } catch { return `${f}: unreadable`; } }).join('\n'));
 }
 
+/** The identity of a root's effective configuration: what it says, and the kernel configuration's inputs. */
+export function configIdentity(root: string, c: Config): string {
+  return sha256(JSON.stringify({ profile: c.profile.name, roles: c.roles, rules: c.rules, exclude: c.exclude, maxFileSize: c.maxFileSize, text: c.text, problems: c.problems.map((p) => p.message), kernel: configInputs(root, c.profile, c.kconfig) }));
+}
+
 /** Is `dir` the tree's root or inside it (where a cache is never written)? */
 export function inTree(root: string, dir: string): boolean {
   const rel = path.relative(root, dir);
@@ -98,7 +103,7 @@ export class CheckCache {
     this.key = {
       version: id.version,
       build: id.build,
-      config: sha256(JSON.stringify({ profile: c.profile.name, roles: c.roles, rules: c.rules, exclude: c.exclude, maxFileSize: c.maxFileSize, text: c.text, problems: c.problems.map((p) => p.message), kernel: configInputs(root, c.profile, c.kconfig) })),
+      config: configIdentity(root, c),
       rules: [...new Set(id.rules)].sort().join(','),
     };
     this.maxBytes = c.maxFileSize;

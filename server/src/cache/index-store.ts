@@ -2,12 +2,11 @@
 // the C lexer and the assembler index made of each file, by the hash of its text. A check after
 // a change reads every file again but indexes only those whose text changed (and, when the
 // macros changed, every file they reach), as the language server does in memory.
-import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import { deserialize, serialize } from 'node:v8';
 import { textHash, type CachedFile, type IndexCache } from '../index/build';
 import { inTree } from './check-cache';
+import { readStoreFile, sha1, writeStoreFile } from './store-file';
 
 /** Bumped whenever an entry's layout (or what the index keeps of a file) changes. */
 const FORMAT = 1;
@@ -21,7 +20,6 @@ const SHARDS = 64;
 type StoredFile = Omit<CachedFile, 'text' | 'disk'> & { hash: string };
 interface Shard { root: string; build: string; files: [string, StoredFile][] }
 
-const sha1 = (data: Buffer | string): string => createHash('sha1').update(data).digest('hex');
 const shardOf = (file: string): number => parseInt(sha1(file).slice(0, 4), 16) % SHARDS;
 
 export class IndexStore {
@@ -65,18 +63,10 @@ export class IndexStore {
   }
 
   private readShard(file: string): { files: Shard['files'] } | { none: string } {
-    let data: Buffer;
-    try { data = readFileSync(file); } catch (e) { return { none: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no index stored' : `unreadable index (${(e as Error).message})` }; }
-    const nl = data.indexOf(10);
-    let header: unknown = null;
-    try { header = nl < 0 ? null : JSON.parse(data.subarray(0, nl).toString('utf8')); } catch { /* not ours, or cut short */ }
-    const body = data.subarray(nl + 1);
-    if (typeof header !== 'object' || header === null || !('format' in header) || !('sha1' in header) || header.format !== FORMAT || header.sha1 !== sha1(body)) return { none: 'index of another format, or corrupt' };
-    try {
-      // written by this format and verified
-      const shard = deserialize(body) as Shard;
-      return shard.root === this.root && shard.build === this.build ? { files: shard.files } : { none: 'index of another build' };
-    } catch (e) { return { none: `corrupt index (${(e as Error).message})` }; }
+    const got = readStoreFile(file, FORMAT, 'index');
+    if ('none' in got) return got;
+    const shard = got.value as Shard;
+    return shard.root === this.root && shard.build === this.build ? { files: shard.files } : { none: 'index of another build' };
   }
 
   /**
@@ -124,26 +114,9 @@ export class IndexStore {
   }
 
   private writeShard(n: number, files: [string, StoredFile][]): string | null {
-    const problem = this.writeFile(this.shardFile(n), serialize({ root: this.root, build: this.build, files } satisfies Shard));
+    const problem = writeStoreFile(this.dir, this.shardFile(n), FORMAT, { root: this.root, build: this.build, files } satisfies Shard);
     // written: the next save of this process compares with what is on disk now
     if (problem === null) this.loaded.set(n, new Set(files.map(([f]) => f)));
     return problem;
-  }
-
-  private writeFile(file: string, body: Buffer): string | null {
-    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    try {
-      mkdirSync(this.dir, { recursive: true });
-      const fd = openSync(tmp, 'w');
-      try {
-        const data = [Buffer.from(`${JSON.stringify({ format: FORMAT, sha1: sha1(body) })}\n`), body];
-        for (const b of data) for (let at = 0; at < b.length;) at += writeSync(fd, b, at);
-      } finally { closeSync(fd); }
-      renameSync(tmp, file);
-      return null;
-    } catch (e) {
-      try { unlinkSync(tmp); } catch { /* never created */ }
-      return e instanceof Error ? e.message : String(e);
-    }
   }
 }

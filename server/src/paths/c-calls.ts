@@ -6,7 +6,7 @@ import { isMemoryCopy } from '../effects/c-library';
 import { forwardedTo, vocabularyOf } from '../effects/vocabulary';
 import type { CFunction } from '../index/c-index';
 import { type SyntaxNode, snapshot } from '../parse/syntax';
-import { walkSymbol, worthWalking } from './calls';
+import { noteRead, walkSymbol, worthWalking } from './calls';
 import { type Ctx, MACRO_FILE, dedupe } from './context';
 import { execExpr, execStmt } from './drive-c';
 import { RETURNED, evalC, retKey, withReturn } from './eval-c';
@@ -146,7 +146,9 @@ function freesInit(w: PathWalker, name: string, argNodes: readonly SyntaxNode[],
   if (!boundaryArg) return false;
   // a function that only computes from the bounds (`memory_contains(__init_begin, __init_end, p, n)`) frees nothing
   const callee = w.index.pickFunction(name, file);
-  return callee === undefined || !onlyComputes(w.index.texts.get(callee.file)?.slice(callee.startIndex, callee.endIndex) ?? '');
+  if (callee === undefined) return true;
+  noteRead(w, callee);
+  return !onlyComputes(w.index.texts.get(callee.file)?.slice(callee.startIndex, callee.endIndex) ?? '');
 }
 
 /** A body that calls nothing and stores nothing: it can only compute its result. */

@@ -4,10 +4,10 @@
  */
 import { loadedTables } from '../effects/idt-tables';
 import type { CFunction } from '../index/c-index';
-import { isTableSymbol } from '../index/index';
 import type { Range, TableRef } from '../model/types';
 import type { SyntaxNode } from '../parse/syntax';
 import { isRelevant } from '../summaries/relevance';
+import { calleeFacts, callsInit, namesTable } from './callee-facts';
 import { slotName } from './apply';
 import type { Ctx } from './context';
 import { walkAsm } from './drive-asm';
@@ -74,17 +74,23 @@ function changedStates(before: readonly Ctx[], after: readonly Ctx[]): boolean {
 
 /** A function's syntax; a recorded call depends on it. */
 export function syntaxOf(w: PathWalker, fn: CFunction): SyntaxNode | null {
-  if (w.recording && firstRead(w, (o) => o.read, fn)) {
-    w.log.push({ k: 'read', fn, fileText: w.index.texts.get(fn.file) ?? '' });
-  }
+  noteRead(w, fn);
   return w.index.functionNode(fn);
 }
 
-/** The summary that decides whether a callee is walked; a recorded call depends on its answer. */
+/** A recorded call read a function's definition (its syntax, or its text): it depends on it. */
+export function noteRead(w: PathWalker, fn: CFunction): void {
+  if (w.recording && firstRead(w, (o) => o.read, fn)) w.log.push({ k: 'read', fn, fileText: w.index.texts.get(fn.file) ?? '' });
+}
+
+/**
+ * The summary that decides whether a callee is walked; a recorded call depends on it and on the
+ * rest of what the callee's definition tells `worthWalking` (callee-facts.ts).
+ */
 export function relevant(w: PathWalker, sym: string, from: string | undefined, fn: CFunction): boolean {
   const is = isRelevant(w.index, w.hints, fn);
   // the same name from the same file picks the same function in any index with these workspace-wide facts
-  if (w.recording && firstRead(w, (o) => o.asked, fn)) w.log.push({ k: 'relevant', sym, from, is, picked: { fn, lineage: w.index.lineage, version: w.index.version } });
+  if (w.recording && firstRead(w, (o) => o.asked, fn)) w.log.push({ k: 'relevant', sym, from, facts: calleeFacts(w.index, w.hints, fn), picked: { fn, lineage: w.index.lineage, version: w.index.version } });
   return is;
 }
 
@@ -96,7 +102,7 @@ export function relevant(w: PathWalker, sym: string, from: string | undefined, f
  */
 export function worthWalking(w: PathWalker, sym: string, from: string | undefined, fn: CFunction, args: readonly (Val | undefined)[], ctxs: readonly Ctx[]): boolean {
   if (relevant(w, sym, from, fn) || mayWriteGates(w, fn, args, ctxs[0]?.st)) return true;
-  return ctxs.some((c) => c.st.initFreed) && !w.index.isInit(sym, fn.file) && fn.callees.some((x) => x !== sym && w.index.visibleFunction(x, fn.file) !== undefined && w.index.isInit(x, fn.file));
+  return ctxs.some((c) => c.st.initFreed) && !w.index.isInit(sym, fn.file) && callsInit(w.index, fn);
 }
 
 /**
@@ -117,7 +123,7 @@ export function mayWriteGates(w: PathWalker, fn: CFunction, args: readonly (Val 
   // table, or fills a struct of the caller's (the gate being built: `idt_init_desc(&desc, t)`)
   const isCode = (a: Val | undefined): boolean => a?.k === 'element' || (a?.k === 'addr' && (w.index.functions.has(a.sym) || w.index.asmLabels.has(a.sym) || !w.index.variable(a.sym)));
   const code = args.some((a) => isCode(a) || (a?.k === 'struct' && [...a.fields.values()].some(isCode)) || (a?.k === 'recs' && a.items.some((r) => r.k === 'struct' && [...r.fields.values()].some(isCode))));
-  return code && (fn.refs.some((r) => isTableSymbol(w.index, r)) || args.some((a) => a?.k === 'struct' && a.of !== undefined));
+  return code && (namesTable(w.index, fn) || args.some((a) => a?.k === 'struct' && a.of !== undefined));
 }
 
 /** A per-CPU slot array that the tree fills with copies of a table: its slots are gate memory. */

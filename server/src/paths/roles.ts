@@ -46,7 +46,7 @@ export function startStates(role: RoleConfig, bsp: PathWalker | null): State[] {
 
 /** Walks every role, BSP first: the others start with the memory it left (`startStates`). */
 export function runRoles(index: WorkspaceIndex, config: Config, opts: WalkOptions = {}): { paths: RolePath[]; walks: WalkMemory | null } {
-  // the same gate tables as the traces re-used: their states name tables by object
+  // the gate tables of the traces re-used: a table met again is the same object
   const memory = new WalkMemory(opts.previous?.gates);
   const order = [...config.roles].sort((a, b) => rank(a) - rank(b));
   const out: RolePath[] = [];

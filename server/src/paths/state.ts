@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { CrValue, Effect, Handler } from '../model/types';
 import { CR4_FRED } from '../model/types';
 
@@ -54,9 +55,8 @@ export function resumeFrom(m: State): State {
 }
 
 /**
- * One object per distinct table content, so a state's key (which names its tables by object)
- * says what the tables hold: two paths that wrote the same gates meet again as one path, and a
- * call that wrote what was already there changes nothing. Owned by a walk (or by the walks an
+ * One object per distinct table content: the states that hold the same gates share one table,
+ * and its digest in their keys (`tableId`) is made once. Owned by a walk (or by the walks an
  * editor session re-uses), not by the module: nothing outlives the analyses that use it.
  */
 export class GateTables {
@@ -128,19 +128,27 @@ export function setGate(g: Gate[], v: number, h: Handler, site: number, keepIst:
   g[v] = { handler: h.symbol, init: h.init, present: true, ist: keepIst ? g[v].ist : 0, site };
 }
 
-const ids = new WeakMap<object, number>();
-let nextId = 1;
-function idOf(o: object): number {
-  let i = ids.get(o);
-  if (i === undefined) { i = nextId++; ids.set(o, i); }
-  return i;
+const tableIds = new WeakMap<Gates, string>();
+
+/**
+ * A table's name in state keys: a digest of what its gates hold, made once per table object
+ * (tables are interned, so once per content). It is the same in every process: a stored trace's
+ * key names the tables it meant (a counter of objects would name them by the order they were met).
+ */
+function tableId(g: Gates): string {
+  let id = tableIds.get(g);
+  if (id === undefined) {
+    id = createHash('sha1').update(g.map((x) => `${x.handler}|${x.init}|${x.present}|${x.ist}|${x.site}`).join(';')).digest('base64').slice(0, 16);
+    tableIds.set(g, id);
+  }
+  return id;
 }
 
 const keys = new WeakMap<State, string>();
 
 /**
  * Identity of a state for de-duplicating paths that reached the same machine state (states are
- * immutable: computed once). Tables are named by object: interned by `GateTables`, one per content.
+ * immutable: computed once). Tables are named by their content (`tableId`).
  */
 export function stateKey(s: State): string {
   let k = keys.get(s);
@@ -149,7 +157,7 @@ export function stateKey(s: State): string {
 }
 
 function computeKey(s: State): string {
-  const tables = [...s.tables].map(([k, g]) => `${k}:${idOf(g)}`).join(',');
+  const tables = [...s.tables].map(([k, g]) => `${k}:${tableId(g)}`).join(',');
   const feats = [...s.features].map(([k, v]) => `${k}=${v}`).join(',');
   const percpu = [...s.percpu].map(([k, v]) => `${k}>${v}`).join(',');
   const globals = [...s.globals].map(([k, v]) => `${k}=${v}`).join(',');

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import type { Hints } from '../config';
 import { placedText, type Picked, type WorkspaceIndex } from '../index/index';
 import type { CFunction } from '../index/c-index';
 import type { LimitHit, Range } from '../model/types';
-import { isRelevant } from '../summaries/relevance';
+import { calleeFacts } from './callee-facts';
 import { GateTables, stateKey, type State } from './state';
 import type { CallSite, Step } from './steps';
 import { valKey, type Val } from './values';
@@ -30,10 +31,14 @@ export type TraceEvent =
   | { k: 'hit'; key: string; sig: string }
   /** A call walked for the first time inside this one. */
   | { k: 'miss'; key: string }
-  /** The summary that decided whether a callee is walked at all, of the definition the name picked then. */
-  | { k: 'relevant'; sym: string; from: string | undefined; is: boolean; picked: Picked }
-  /** A function's syntax, of the file text it was read from: same text at the same place, same syntax. */
-  | { k: 'read'; fn: CFunction; fileText: string }
+  /** What decided whether a callee is walked at all (`calleeFacts`), of the definition the name picked then. */
+  | { k: 'relevant'; sym: string; from: string | undefined; facts: string; picked: Picked }
+  /**
+   * A function's syntax, of the file text it was read from: same text at the same place, same
+   * syntax. A trace read back from disk has the digest of the function's text as placed then
+   * (`placedDigest`), and the file's text only when the file is as it was.
+   */
+  | { k: 'read'; fn: CFunction; fileText: string; placedDigest?: string }
   | { k: 'unresolved'; sym: string; range: Range }
   | { k: 'limit'; hit: LimitHit }
   /** The BSP started the APs here (`first`: the first time on this path; `site`: the step number, shifted when replayed). */
@@ -116,11 +121,11 @@ export function readsHold(t: Trace, index: WorkspaceIndex, hints: Hints, memo: R
         break;
       case 'relevant': {
         const fn = index.pickedAgain(e.sym, e.from, e.picked);
-        if (!fn || isRelevant(index, hints, fn) !== e.is) return false;
+        if (!fn || calleeFacts(index, hints, fn) !== e.facts) return false;
         break;
       }
       case 'read':
-        if (!sameSyntax(index, e.fn, e.fileText)) return false;
+        if (!sameSyntax(index, e)) return false;
         break;
       case 'aps':
         if (e.first !== apsNull) return false;
@@ -138,10 +143,16 @@ export function readsHold(t: Trace, index: WorkspaceIndex, hints: Hints, memo: R
  * The function is still there with the same text at the same lines and columns (steps hold
  * lines and columns; its offset in the file may have moved with an edit above it on the same line).
  */
-function sameSyntax(index: WorkspaceIndex, fn: CFunction, fileText: string): boolean {
+function sameSyntax(index: WorkspaceIndex, { fn, fileText, placedDigest: was }: TraceEvent & { k: 'read' }): boolean {
   const text = index.texts.get(fn.file);
   if (text === fileText) return true;
   const b = fn.range;
   const now = index.cFiles.get(fn.file)?.functions.find((f) => f.name === fn.name && f.range.line === b.line && f.range.column === b.column);
-  return now !== undefined && text !== undefined && placedText(now, text) === placedText(fn, fileText);
+  if (now === undefined || text === undefined) return false;
+  return was === undefined ? placedText(now, text) === placedText(fn, fileText) : placedDigest(placedText(now, text)) === was;
+}
+
+/** A function's text as placed (`placedText`), as a trace kept on disk names it. */
+export function placedDigest(placed: string): string {
+  return createHash('sha1').update(placed).digest('base64');
 }
