@@ -18,7 +18,16 @@ export function callsInit(index: WorkspaceIndex, fn: CFunction): boolean {
   return fn.callees.some((x) => x !== fn.name && index.visibleFunction(x, fn.file) !== undefined && index.isInit(x, fn.file));
 }
 
-/** The three answers, as one string: the relevance summary, `namesTable`, `callsInit`. */
+const perIndex = new WeakMap<WorkspaceIndex, WeakMap<CFunction, string>>();
+
+/** The three answers, as one string: the relevance summary, `namesTable`, `callsInit` (asked by every trace that meets the callee: made once per index). */
 export function calleeFacts(index: WorkspaceIndex, hints: Hints, fn: CFunction): string {
-  return `${isRelevant(index, hints, fn) ? 'r' : '-'}${namesTable(index, fn) ? 't' : '-'}${callsInit(index, fn) ? 'i' : '-'}`;
+  let known = perIndex.get(index);
+  if (!known) { known = new WeakMap(); perIndex.set(index, known); }
+  let facts = known.get(fn);
+  if (facts === undefined) {
+    facts = `${isRelevant(index, hints, fn) ? 'r' : '-'}${namesTable(index, fn) ? 't' : '-'}${callsInit(index, fn) ? 'i' : '-'}`;
+    known.set(fn, facts);
+  }
+  return facts;
 }
