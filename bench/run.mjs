@@ -8,14 +8,17 @@
 // stale) and each real tree given, it measures side by side:
 //   parse floor   one thread parsing every .c/.h/.S file once with web-tree-sitter, nothing else
 //                 (bench/parse-floor.mjs in a fresh process; its own time, without process start)
-//   cold check    a fresh `node dist/cli.js check DIR --format json --cache-dir TMP`, start to exit,
-//                 and its peak RSS; TMP a new empty directory, so the run analyses and writes the
-//                 result cache
-//   warm check    the same command again right after a cold one, with the cache it wrote (a hit:
-//                 the report printed from the cache; a warm run that is not a hit is logged)
+//   cold check    a fresh `node dist/cli.js check DIR --format json --no-cache`, start to exit,
+//                 and its peak RSS
+//   first check with an empty cache  the same with `--cache-dir TMP`, TMP a new empty
+//                 directory: the run analyses and writes the result cache, the index store and
+//                 the trace store
+//   warm check    that command again right after, with the cache it wrote (a hit: the report
+//                 printed from the cache; a warm run that is not a hit is logged)
 //   one-file change  the same command after a statement is added to one line of walked code (the
 //                 first C step of the boot CPU's path): a miss of the result cache, the other
-//                 files' indexes taken from the index store (the file is put back after)
+//                 files' indexes taken from the index store, the calls that did not read the
+//                 changed function replayed from the trace store (the file is put back after)
 //   cores used    CPU time (user + sys) of the cold check over its wall time
 //   LSP           edit-to-diagnostics and hover p50/p95 of dist/server.js on the file of that
 //                 step, and the server's first analysis and peak RSS (bench/lsp-edit.mjs)
@@ -121,7 +124,7 @@ function check(dir, cacheDir) {
   const timeOut = path.join(tmp, 'rss');
   const useTime = existsSync(TIME);
   const cmd = useTime ? TIME : process.execPath;
-  const checkArgs = [cli, 'check', dir, '--format', 'json', '--cache-dir', cacheDir];
+  const checkArgs = [cli, 'check', dir, '--format', 'json', ...(cacheDir ? ['--cache-dir', cacheDir] : ['--no-cache'])];
   const args = useTime ? ['-f', '%M %U %S', '-o', timeOut, process.execPath, ...checkArgs] : ['--require', path.join(repo, 'bench/maxrss.cjs'), ...checkArgs];
   const t0 = performance.now();
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 30, timeout: 900_000, env: { ...process.env, TRAPLINE_CACHE_TRACE: '1' } });
@@ -133,7 +136,8 @@ function check(dir, cacheDir) {
     const warnings = report.findings.filter((f) => f.severity === 'warning' || f.severity === 'error');
     const cache = /^trapline: cache (hit|miss .*)$/m.exec(r.stderr)?.[1] ?? 'no trace';
     const store = /^trapline: index store: (.*)$/m.exec(r.stderr)?.[1] ?? null;
-    return { wall, rssKb, cpuS: user + sys, cache, store, report, stats: report.stats, findings: report.findings.length, warnings: warnings.length, rules: [...new Set(warnings.map((f) => f.rule))].sort() };
+    const traces = /^trapline: traces: (\d+ calls re-used .*)$/m.exec(r.stderr)?.[1] ?? null;
+    return { wall, rssKb, cpuS: user + sys, cache, store, traces, report, stats: report.stats, findings: report.findings.length, warnings: warnings.length, rules: [...new Set(warnings.map((f) => f.rule))].sort() };
   } finally { rmSync(tmp, { recursive: true, force: true }); }
 }
 
@@ -165,20 +169,25 @@ function changeCheck(dir, cacheDir, site) {
   try { return check(dir, cacheDir); } finally { writeFileSync(file, text); utimesSync(file, st.atime, st.mtime); }
 }
 
-/** One round on one tree: parse floor, cold check (an empty cache), warm check (the cache the cold one wrote), one-file change. */
+/**
+ * One round on one tree: parse floor, cold check (--no-cache), the first check with an empty
+ * cache (it writes the result cache, the index store and the trace store), warm check (the
+ * cache that one wrote), one-file change.
+ */
 function round(tree) {
   const t0 = performance.now();
   const floor = parseFloor(tree.dir);
   const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'trapline-bench-cache-'));
   try {
-    const cold = check(tree.dir, cacheDir);
+    const cold = check(tree.dir, null);
+    const filling = check(tree.dir, cacheDir);
     const warm = check(tree.dir, cacheDir);
     if (warm.cache !== 'hit') log(`${tree.label}: the warm check was not a cache hit (${warm.cache})`);
     tree.site ??= walkedLine(tree.dir, cold.report);
     const change = tree.site ? changeCheck(tree.dir, cacheDir, tree.site) : null;
     if (change && !change.cache.startsWith('miss')) log(`${tree.label}: the check after the change was not a miss (${change.cache})`);
-    for (const r of [cold, warm, change]) if (r) delete r.report;
-    return { floor, cold, warm, change, took: performance.now() - t0 };
+    for (const r of [cold, filling, warm, change]) if (r) delete r.report;
+    return { floor, cold, filling, warm, change, took: performance.now() - t0 };
   } finally { rmSync(cacheDir, { recursive: true, force: true }); }
 }
 
@@ -213,7 +222,8 @@ function summarise(tree, rounds) {
     coldMs: m((r) => r.cold.wall), coldRssMb: m((r) => r.cold.rssKb / 1024), warmMs: m((r) => r.warm.wall), warmRssMb: m((r) => r.warm.rssKb / 1024),
     coldMinMs: Math.min(...rounds.map((r) => r.cold.wall)), coldMaxMs: Math.max(...rounds.map((r) => r.cold.wall)),
     coldCores: m((r) => r.cold.cpuS * 1000 / r.cold.wall),
-    change: first.change ? { site: tree.site, ms: m((r) => r.change.wall), rssMb: m((r) => r.change.rssKb / 1024), store: first.change.store, stages: { index: m((r) => r.change.stats.ms.index), paths: m((r) => r.change.stats.ms.paths) } } : null,
+    fillingMs: m((r) => r.filling.wall), fillingRssMb: m((r) => r.filling.rssKb / 1024),
+    change: first.change ? { site: tree.site, ms: m((r) => r.change.wall), rssMb: m((r) => r.change.rssKb / 1024), store: first.change.store, traces: first.change.traces, stages: { index: m((r) => r.change.stats.ms.index), paths: m((r) => r.change.stats.ms.paths) } } : null,
     stages: { index: m((r) => r.cold.stats.ms.index), paths: m((r) => r.cold.stats.ms.paths), rules: m((r) => r.cold.stats.ms.rules) },
     functions: first.cold.stats.functions, findings: first.cold.findings, warnings: first.cold.warnings, warningRules: first.cold.rules,
   };
@@ -265,11 +275,11 @@ function figuresTable(rows) {
 }
 
 function detailTable(rows) {
-  const out = ['| tree | floor: own time (parse only) / process wall | floor over the check\'s files | cold min-max | cold: index / paths / rules (CLI timers) | cold: cores used | one-file change: the line; index / paths; files from the index store | warm peak RSS | server: file; edits; max | edits of walked code: the first ' + WARM_EDITS + ' max; after them p50 / p95 | server RSS: after the first analysis; after each edit min-max | hovers: on steps, answered; max | C functions | findings (warnings: rules) |',
-    '|---|---:|---:|---:|---:|---:|---|---:|---|---:|---:|---:|---:|---|'];
+  const out = ['| tree | floor: own time (parse only) / process wall | floor over the check\'s files | cold min-max | cold: index / paths / rules (CLI timers) | cold: cores used | first check with an empty cache (writes the stores): wall; peak RSS | one-file change: the line; index / paths; files from the index store; calls from the trace store | warm peak RSS | server: file; edits; max | edits of walked code: the first ' + WARM_EDITS + ' max; after them p50 / p95 | server RSS: after the first analysis; after each edit min-max | hovers: on steps, answered; max | C functions | findings (warnings: rules) |',
+    '|---|---:|---:|---:|---:|---:|---:|---|---:|---|---:|---:|---:|---:|---|'];
   for (const r of rows) {
     const c = r.change;
-    out.push(`| ${r.label} | ${sec(r.floorMs)} (${sec(r.floorParseMs)}) / ${sec(r.floorWallMs)} | ${r.floorFilesCheck === r.files ? 'same files' : `${sec(r.floorCheckMs)} (${f0(r.floorFilesCheck)} files): cold / floor ${f2(r.coldRatioCheck)}, warm / floor ${f2(r.warmRatioCheck)}, change / floor ${f2(r.changeRatioCheck)}`} | ${sec(r.coldMinMs)} - ${sec(r.coldMaxMs)} | ${f0(r.stages.index)} / ${f0(r.stages.paths)} / ${f0(r.stages.rules)} ms | ${f2(r.coldCores)} | ${c ? `\`${c.site.file}:${c.site.line + 1}\` (${c.site.role}: \`${c.site.text}\`); ${f0(c.stages.index)} / ${f0(c.stages.paths)} ms; ${c.store ?? 'n/a'}` : 'n/a'} | ${f0(r.warmRssMb)} MB | ${r.lsp ? `\`${r.lsp.file}\`; ${r.lsp.edits}; ${f0(r.lsp.editMax)} ms` : 'n/a'} | ${r.lsp?.walkedEdits ? `${f0(r.lsp.walkedFirstMax)} ms; ${f0(r.lsp.walkedLaterP50)} / ${f0(r.lsp.walkedLaterP95)} ms` : 'n/a'} | ${r.lsp ? `${f0(r.lsp.rssFirstMb)} MB; ${f0(r.lsp.rssEditMinMb)}-${f0(r.lsp.rssEditMaxMb)} MB` : 'n/a'} | ${r.lsp ? `${r.lsp.hovers}: ${r.lsp.stepHovers}, ${r.lsp.hoversAnswered}; ${f1(r.lsp.hoverMax)} ms` : 'n/a'} | ${f0(r.functions)} | ${r.findings} (${r.warnings}: ${r.warningRules.join(', ') || 'none'}) |`);
+    out.push(`| ${r.label} | ${sec(r.floorMs)} (${sec(r.floorParseMs)}) / ${sec(r.floorWallMs)} | ${r.floorFilesCheck === r.files ? 'same files' : `${sec(r.floorCheckMs)} (${f0(r.floorFilesCheck)} files): cold / floor ${f2(r.coldRatioCheck)}, warm / floor ${f2(r.warmRatioCheck)}, change / floor ${f2(r.changeRatioCheck)}`} | ${sec(r.coldMinMs)} - ${sec(r.coldMaxMs)} | ${f0(r.stages.index)} / ${f0(r.stages.paths)} / ${f0(r.stages.rules)} ms | ${f2(r.coldCores)} | ${sec(r.fillingMs)}; ${f0(r.fillingRssMb)} MB | ${c ? `\`${c.site.file}:${c.site.line + 1}\` (${c.site.role}: \`${c.site.text}\`); ${f0(c.stages.index)} / ${f0(c.stages.paths)} ms; ${c.store ?? 'n/a'}; ${c.traces ?? 'n/a'}` : 'n/a'} | ${f0(r.warmRssMb)} MB | ${r.lsp ? `\`${r.lsp.file}\`; ${r.lsp.edits}; ${f0(r.lsp.editMax)} ms` : 'n/a'} | ${r.lsp?.walkedEdits ? `${f0(r.lsp.walkedFirstMax)} ms; ${f0(r.lsp.walkedLaterP50)} / ${f0(r.lsp.walkedLaterP95)} ms` : 'n/a'} | ${r.lsp ? `${f0(r.lsp.rssFirstMb)} MB; ${f0(r.lsp.rssEditMinMb)}-${f0(r.lsp.rssEditMaxMb)} MB` : 'n/a'} | ${r.lsp ? `${r.lsp.hovers}: ${r.lsp.stepHovers}, ${r.lsp.hoversAnswered}; ${f1(r.lsp.hoverMax)} ms` : 'n/a'} | ${f0(r.functions)} | ${r.findings} (${r.warnings}: ${r.warningRules.join(', ') || 'none'}) |`);
   }
   return out.join('\n');
 }
@@ -339,8 +349,8 @@ function markdown(mc, rows, profiles, totalMs) {
     figuresTable(rows),
     '',
     '- **parse floor**: one thread parsing every `.c`/`.h`/`.S` file of the tree once with web-tree-sitter (the wasm files in `dist/`: tree-sitter-c for `.c`/`.h`, tree-sitter-gas for `.S`), reading included, nothing else (`bench/parse-floor.mjs`, a fresh process, timed from after its imports: wasm load + listing + reading + parsing; process start excluded).',
-    '- **cold check**: a fresh `node dist/cli.js check DIR --format json --cache-dir TMP` with TMP a new empty directory, wall time from spawn to exit (process start, wasm load and writing the result cache included), and its peak RSS. **warm check**: the same command run again right after, with the cache the cold one wrote: a hit, which lists and stats the tree\'s files, reads and verifies the cache entry and prints the report from it, without loading the engine or the wasm parsers (the result cache in `docs/architecture.md`).',
-    '- **one-file change**: the same command again after ` barrier();` is added to one line of walked code (the line of the first C step of the boot CPU\'s path that ends a statement; the line is given in the details), with the cache the cold and warm runs left: the result cache misses (that file changed), the index store gives every other file\'s `#define`s and index (`server/src/cache/index-store.ts`), and the roles are walked again. The file is put back (text and mtime) after. **cores used**: the cold check\'s CPU time (user + sys, from /usr/bin/time) over its wall time.',
+    '- **cold check**: a fresh `node dist/cli.js check DIR --format json --no-cache`, wall time from spawn to exit (process start and wasm load included), and its peak RSS. **first check with an empty cache** (in the details): the same with `--cache-dir TMP`, TMP a new empty directory; it also records the walks\' traces and writes the result cache, the index store and the trace store. **warm check**: that command run again right after, with the cache it wrote: a hit, which lists and stats the tree\'s files, reads and verifies the cache entry and prints the report from it, without loading the engine or the wasm parsers (the result cache in `docs/architecture.md`).',
+    '- **one-file change**: the same command again after ` barrier();` is added to one line of walked code (the line of the first C step of the boot CPU\'s path that ends a statement; the line is given in the details), with the cache the runs before it left: the result cache misses (that file changed), the index store gives every other file\'s `#define`s and index (`server/src/cache/index-store.ts`), and the roles are walked again, replaying from the trace store every call whose reads still hold (`server/src/cache/trace-store.ts`): only the calls that read the changed function are walked. The file is put back (text and mtime) after. **cores used**: the cold check\'s CPU time (user + sys, from /usr/bin/time) over its wall time.',
     '- **server first analysis**: from `initialize` until the server has published the first analysis\' diagnostics (`trapline/timelineChanged`), over the real `dist/server.js` over JSON-RPC.',
     '- **edit-to-diagnostics**: an unsaved edit (`didChange` with a comment line appended, sent as VS Code sends it to a server that syncs incrementally: the range and the text typed) of the file of that line (the details say which) until the server has answered it (the diagnostics that changed published, then `trapline/timelineChanged`), over the real `dist/server.js` over JSON-RPC (`bench/lsp-edit.mjs`). Such an edit is off every boot path: the server answers it at once, without a new walk (`server/src/incremental.ts`). **edit of walked code**: a statement added at the end of a line holding a boot step of the same file (as many edits, each on the text of the one before): the server walks the roles again at once, re-using every call whose trace from the previous walk still holds (`server/src/paths/traces.ts`). **hover**: the round trip of `textDocument/hover` at 100 positions in the same file, half on the boot steps in it (from `trapline/timeline`, which answer with the step\'s timeline), half at the first word of lines spread over the file (most answer nothing). **server peak RSS**: the server\'s VmHWM after the first analysis, the edits and the hovers.',
     '- **files read by check**: what `trapline check` reads after the profile\'s excludes; the figure in brackets is every `.c`/`.h`/`.S` file under the directory, which is what the parse floor parses. For the synthetic trees both are the same.',
