@@ -8,9 +8,10 @@
 //   node --test test/trace-store.test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, checkJson, copyTree, rewrite, said } from './helpers/cli-runs.mjs';
+import { startServer } from './helpers/lsp-server.mjs';
 
 const setup = (src) => copyTree(src, 'trace-store');
 
@@ -104,4 +105,59 @@ test('a corrupt, truncated or foreign trace store is no store: the check reports
     assert.equal(next.before, '', `${what}: the store written after it is read`);
     assert.ok(next.reused > 0, what);
   }
+});
+
+// ------------------------------------------------------------------------- the language server
+
+const SERVER = join(ROOT, 'dist/server.js');
+
+/** The diagnostics on screen by file, as text. */
+const shown = (s) => [...s.diags].filter(([, d]) => d.length > 0).map(([u, d]) => [u.slice(u.indexOf('/tree/')), d.map((x) => `${x.code} ${x.range.start.line}:${x.range.start.character} ${x.message}`)]).sort();
+const analyses = (s) => s.logs.filter((l) => /^trapline: \d+ files /.test(l));
+
+async function session(tree, options, work = async () => {}) {
+  const s = await startServer(SERVER, tree, options);
+  try {
+    await s.until(() => analyses(s).length > 0, 'the first analysis');
+    await work(s);
+    const diags = shown(s);
+    await s.conn.sendRequest('shutdown');
+    s.conn.sendNotification('exit');
+    await s.exited;
+    return { logs: s.logs, diags };
+  } finally { s.kill(); }
+}
+
+/** The edits of both files, on disk: function bodies only. */
+const bodiesEdited = (tree) => {
+  rewrite('setup.c', (t) => t.replace('    trap_init();\n', '    trap_init();\n    cpu_relax();\n'))(tree);
+  rewrite('traps.c', (t) => t.replace('    set_ist(&idt_table[TRAP_double_fault], IST_DF);\n', ''))(tree);
+};
+
+test('the language server: a whole analysis after function bodies changed in two files re-uses the walks on screen, with the diagnostics of a fresh session', async () => {
+  const { tree } = setup(join(ROOT, 'examples/boot-hazards'));
+  const edited = await session(tree, {}, async (s) => {
+    bodiesEdited(tree);
+    // files changed on disk: a whole analysis (not the edit of one open file)
+    s.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: s.uri('setup.c'), type: 2 }, { uri: s.uri('traps.c'), type: 2 }] });
+    await s.until(() => analyses(s).length > 1, 'the second analysis');
+  });
+  assert.match(analyses(edited)[1], /; [1-9]\d* calls re-used from the walks before, \d+ walked$/, edited.logs.join('\n'));
+  const fresh = await session(tree, {});
+  assert.deepEqual(edited.diags, fresh.diags);
+  assert.ok(!/calls re-used/.test(analyses(fresh)[0]));
+});
+
+test('the language server keeps its walks between sessions (initializationOptions.cacheDir): the next session\'s first analysis re-uses them, with the diagnostics of a session without them', async () => {
+  const { tree, cache } = setup(join(ROOT, 'examples/boot-hazards'));
+  const kept = () => existsSync(cache) && readdirSync(cache).some((f) => /^traces-[0-9a-f]{32}-server\.v8$/.test(f));
+  // written once typing has paused for 5 s after the analysis
+  await session(tree, { initializationOptions: { cacheDir: cache } }, (s) => s.until(kept, 'the walks kept', 30000));
+  bodiesEdited(tree);
+  const next = await session(tree, { initializationOptions: { cacheDir: cache } });
+  assert.ok(next.logs.includes('trapline: the walks of the last session kept: calls whose reads still hold are re-used'), next.logs.join('\n'));
+  assert.match(analyses(next)[0], /; [1-9]\d* calls re-used from the walks before, \d+ walked$/);
+  const fresh = await session(tree, {});
+  assert.deepEqual(next.diags, fresh.diags);
+  assert.ok(fresh.diags.length > 0);
 });

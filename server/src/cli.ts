@@ -106,7 +106,7 @@ async function main(argv: string[]): Promise<number> {
   // loaded only now: a cache hit needs neither the engine nor the wasm parsers
   const { analyze, timeLimitHit, walkInputs } = await import('./engine.js');
   // what the last run's walks did: only the calls whose reads changed are walked again
-  const traces = cache ? TraceStore.open(cacheDir, root, build, configIdentity(root, config)) : null;
+  const traces = cache ? TraceStore.open(cacheDir, root, build, configIdentity(root, config), 'cli') : null;
   let inputs: string | null = null;
   const previousWalks = (index: WorkspaceIndex): WalkMemory | null => {
     inputs = walkInputs(index);

@@ -35,8 +35,8 @@ export interface AnalyzeOptions {
   cancelled?: () => boolean;
   /** Keep the walks' traces in the analysis (`walks`), for `reanalyzeEdit` or the command line's trace store. */
   keepWalks?: boolean;
-  /** The walks whose traces the walk re-uses where they hold, given the index (the trace store's, when its walk inputs are the same). */
-  previousWalks?: (index: WorkspaceIndex) => WalkMemory | null;
+  /** The walks whose traces the walk re-uses where they hold, given the index and the configuration (a trace store's, or the last analysis', when the walk inputs are the same). */
+  previousWalks?: (index: WorkspaceIndex, config: Config) => WalkMemory | null;
   /** Editor settings; `.trapline.json` is merged over them. */
   settings?: ConfigOverrides;
   /** The root's configuration, when the caller has loaded it already (the CLI, for its cache key). */
@@ -68,7 +68,7 @@ export async function analyze(root: string, opts: AnalyzeOptions = {}): Promise<
   await new Promise((r) => setImmediate(r));
   if (opts.cancelled?.()) { index.dispose(); throw new IndexCancelled(); }
   const t1 = performance.now();
-  const { paths, walks } = runRoles(index, config, { previous: opts.previousWalks?.(index), keep: opts.keepWalks, timeLimitMs: opts.timeLimitMs });
+  const { paths, walks } = runRoles(index, config, { previous: opts.previousWalks?.(index, config), keep: opts.keepWalks, timeLimitMs: opts.timeLimitMs });
   const t2 = performance.now();
   return conclude(absRoot, config, index, paths, walks, opts.rules, { index: t1 - t0, paths: t2 - t1 });
 }

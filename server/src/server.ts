@@ -5,17 +5,19 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
-import { analyze, timeLimitHit, type Analysis } from './engine';
+import { analyze, timeLimitHit, walkInputs, type Analysis } from './engine';
 import { reanalyzeEdit } from './incremental';
 import { escapeControls } from './report/escape';
-import { CONFIG_FILE, knownNames, type ConfigOverrides } from './config';
+import { CONFIG_FILE, knownNames, type Config, type ConfigOverrides } from './config';
 import { settingsOverrides } from './config/settings';
 import { namesKernelConfig } from './index/tree-config';
-import { newTreeCache, type IndexCache, type TreeCache } from './index/index';
+import { newTreeCache, type IndexCache, type TreeCache, type WorkspaceIndex } from './index/index';
 import { IndexCancelled } from './index/index';
 import { RULE_IDS, RULES } from './rules';
 import { IndexStore } from './cache/index-store';
-import { buildIdentity } from './cache/check-cache';
+import { buildIdentity, configIdentity } from './cache/check-cache';
+import { TraceStore } from './cache/trace-store';
+import type { WalkMemory } from './paths/traces';
 import { wasmPathsIn } from './parse/parser';
 import { toDiagnostics } from './lsp/diagnostics';
 import * as navigation from './lsp/navigation';
@@ -146,7 +148,7 @@ async function analyzeTree(): Promise<void> {
   let a: Analysis;
   try {
     a = await analyze(root, {
-      overlay, cache, trees, settings, previous: current?.index, keepWalks: true, timeLimitMs,
+      overlay, cache, trees, settings, previous: current?.index, keepWalks: true, timeLimitMs, previousWalks: walksFor,
       cancelled: () => mine !== generation || (progress?.token.isCancellationRequested ?? false),
       onProgress: (done, total) => progress?.report(Math.round((100 * done) / Math.max(total, 1)), `Indexing boot code ${done}/${total} files`),
     });
@@ -162,14 +164,55 @@ async function analyzeTree(): Promise<void> {
   if (cutShort(a)) { a.index.dispose(); return; }
   show(a);
   if (store) void store.saveAsync(cache, a.index.texts).then((problem) => { if (problem) connection.console.warn(`trapline: the index was not kept for the next session (${problem})`); });
+  if (cacheDir) keepWalksLater();
   const warnings = a.findings.filter((f) => f.severity === 'warning' || f.severity === 'error').length;
-  connection.console.log(`trapline: ${a.stats.files} files (${a.stats.cFiles} C, ${a.stats.asmFiles} asm, ${a.stats.skipped.length} skipped), profile ${a.config.profile.name}, roles ${a.paths.map((p) => `${p.role.name}@${p.entry ?? 'not found'}`).join(', ')}: ${a.findings.length} findings (${warnings} warnings) in ${Math.round(performance.now() - t0)} ms`);
+  const reused = a.walks && a.walks.reused > 0 ? `; ${a.walks.reused} calls re-used from the walks before, ${a.walks.walked} walked` : '';
+  connection.console.log(`trapline: ${a.stats.files} files (${a.stats.cFiles} C, ${a.stats.asmFiles} asm, ${a.stats.skipped.length} skipped), profile ${a.config.profile.name}, roles ${a.paths.map((p) => `${p.role.name}@${p.entry ?? 'not found'}`).join(', ')}: ${a.findings.length} findings (${warnings} warnings) in ${Math.round(performance.now() - t0)} ms${reused}`);
   logSkipped(a.stats.skipped);
+}
+
+/**
+ * The walks a whole analysis re-uses where their traces hold: the analysis on screen's, when
+ * nothing but function bodies changed since (the same walk inputs: an edit of several files, a
+ * checkout that touched only bodies); for the first analysis, the last session's, kept in the
+ * trace store. The rest is walked.
+ */
+function walksFor(index: WorkspaceIndex, config: Config): WalkMemory | null {
+  const inputs = walkInputs(index);
+  if (current?.walks) return walkInputs(current.index) === inputs ? current.walks : null;
+  if (!firstRun || !cacheDir || !root) return null;
+  const got = TraceStore.open(cacheDir, root, serverBuild(), configIdentity(root, config), 'server')?.load(inputs, index);
+  if (got && 'walks' in got) connection.console.log('trapline: the walks of the last session kept: calls whose reads still hold are re-used');
+  return got && 'walks' in got ? got.walks : null;
+}
+
+let keepTimer: NodeJS.Timeout | null = null;
+/** Typing paused this long after a whole analysis: its walks are kept for the next session (a tree's take up to a second to write). */
+const KEEP_WALKS_AFTER_MS = 5000;
+
+/** Keeps the walks on screen in the trace store once typing pauses (each edit puts it off). */
+function keepWalksLater(): void {
+  if (keepTimer) clearTimeout(keepTimer);
+  keepTimer = setTimeout(() => {
+    keepTimer = null;
+    const a = current;
+    if (!a?.walks || !root || !cacheDir || running || edited.size > 0) { if (a?.walks) keepWalksLater(); return; }
+    const problem = TraceStore.open(cacheDir, root, serverBuild(), configIdentity(root, a.config), 'server')?.save(walkInputs(a.index), a.walks, a.index);
+    if (problem) connection.console.warn(`trapline: the walks were not kept for the next session (${problem})`);
+  }, KEEP_WALKS_AFTER_MS);
+  keepTimer.unref();
+}
+
+let build: string | null = null;
+/** This bundle's and its parsers' identity (cache/check-cache.ts), for the stores. */
+function serverBuild(): string {
+  build ??= buildIdentity([__filename, ...Object.values(wasmPathsIn(__dirname))]);
+  return build;
 }
 
 /** The index store of the root (cache/index-store.ts), its entries taken into the index cache. */
 function openStore(dir: string, under: string): void {
-  store = IndexStore.open(under, dir, buildIdentity([__filename, ...Object.values(wasmPathsIn(__dirname))]), 'server');
+  store = IndexStore.open(under, dir, serverBuild(), 'server');
   const got = store?.load();
   // (nothing kept: the first session on this tree, or another build's)
   if (!got || got.cache.size === 0) return;

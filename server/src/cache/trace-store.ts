@@ -50,15 +50,18 @@ export class TraceStore {
   private readonly file: string;
   private readonly identity: string;
 
-  /** The store of `root` for this build and configuration; null (none) inside the analysed tree, where we never write. */
-  static open(dir: string, root: string, build: string, config: string): TraceStore | null {
-    return inTree(root, dir) ? null : new TraceStore(dir, root, build, config);
+  /**
+   * The store of `root` for this build and configuration, and one face (`cli`, `server`: each
+   * its own file, as for the index store); null (none) inside the analysed tree, where we never write.
+   */
+  static open(dir: string, root: string, build: string, config: string, face: 'cli' | 'server'): TraceStore | null {
+    return inTree(root, dir) ? null : new TraceStore(dir, root, build, config, face);
   }
 
-  private constructor(private readonly dir: string, private readonly root: string, build: string, config: string) {
+  private constructor(private readonly dir: string, private readonly root: string, build: string, config: string, face: string) {
     // V8's serialisation format is V8's own
     this.identity = `${build}/${config}/${process.versions.v8}`;
-    this.file = path.join(dir, `traces-${createHash('sha256').update(root).digest('hex').slice(0, 32)}.v8`);
+    this.file = path.join(dir, `traces-${createHash('sha256').update(root).digest('hex').slice(0, 32)}${face === 'cli' ? '' : `-${face}`}.v8`);
   }
 
   /**

@@ -14,8 +14,16 @@ import type { CFileIndex } from '../index/c-index';
 import { configKey } from '../index/config-regions';
 import type { WorkspaceIndex } from '../index/index';
 
-/** The digest of an index's walk inputs (see the module comment). */
+const perIndex = new WeakMap<WorkspaceIndex, string>();
+
+/** The digest of an index's walk inputs (see the module comment), made once per index. */
 export function walkInputs(index: WorkspaceIndex): string {
+  let known = perIndex.get(index);
+  if (known === undefined) { known = digestOf(index); perIndex.set(index, known); }
+  return known;
+}
+
+function digestOf(index: WorkspaceIndex): string {
   const h = createHash('sha1');
   const put = (label: string, v: unknown): void => { h.update(`${label}\0${canonical(v)}\n`); };
   put('macros', index.macros.fingerprint());
