@@ -5,7 +5,7 @@
  */
 import type { Hints } from '../config';
 import type { CFunction } from '../index/c-index';
-import { isTableSymbol, type WorkspaceIndex } from '../index/index';
+import { isTableSymbol, type Lineage, type WorkspaceIndex } from '../index/index';
 import { isRelevant } from '../summaries/relevance';
 
 /** It names a gate table: handed a handler's address, it may write a gate of that table. */
@@ -18,16 +18,21 @@ export function callsInit(index: WorkspaceIndex, fn: CFunction): boolean {
   return fn.callees.some((x) => x !== fn.name && index.visibleFunction(x, fn.file) !== undefined && index.isInit(x, fn.file));
 }
 
-const perIndex = new WeakMap<WorkspaceIndex, WeakMap<CFunction, string>>();
+/**
+ * `namesTable` and `callsInit` of a definition, made once per lineage: the indexes an edit of
+ * function bodies makes share the workspace-wide facts they read (which names are tables,
+ * functions, init code), and an edited function is a new definition.
+ */
+const perLineage = new WeakMap<Lineage, WeakMap<CFunction, string>>();
 
-/** The three answers, as one string: the relevance summary, `namesTable`, `callsInit` (asked by every trace that meets the callee: made once per index). */
+/** The three answers, as one string: the relevance summary (cached by the summaries), `namesTable`, `callsInit`. */
 export function calleeFacts(index: WorkspaceIndex, hints: Hints, fn: CFunction): string {
-  let known = perIndex.get(index);
-  if (!known) { known = new WeakMap(); perIndex.set(index, known); }
-  let facts = known.get(fn);
-  if (facts === undefined) {
-    facts = `${isRelevant(index, hints, fn) ? 'r' : '-'}${namesTable(index, fn) ? 't' : '-'}${callsInit(index, fn) ? 'i' : '-'}`;
-    known.set(fn, facts);
+  let known = perLineage.get(index.lineage);
+  if (!known) { known = new WeakMap(); perLineage.set(index.lineage, known); }
+  let own = known.get(fn);
+  if (own === undefined) {
+    own = `${namesTable(index, fn) ? 't' : '-'}${callsInit(index, fn) ? 'i' : '-'}`;
+    known.set(fn, own);
   }
-  return facts;
+  return `${isRelevant(index, hints, fn) ? 'r' : '-'}${own}`;
 }
