@@ -58,6 +58,8 @@ test('edits of function bodies replay the calls that did not read them; other ed
     ['set_ist of #DF taken out', rewrite('traps.c', (t) => t.replace('    set_ist(&idt_table[TRAP_double_fault], IST_DF);\n', '')), replayed],
     ['a variable added', rewrite('setup.c', (t) => t.replace('static const char *boot_cmdline;\n', 'static const char *boot_cmdline;\nunsigned long boot_flags;\n')), notUsed],
     ['a line of assembler', rewrite('entry.S', (t) => `${t}\n/* trailing comment */\n`), notUsed],
+    // inside a body, but read as every struct type of the tree is (a gate's layout may be one)
+    ['a struct type defined inside __start_xen', rewrite('setup.c', (t) => t.replace('    unsigned int i;\n', '    unsigned int i;\n    struct boot_note { unsigned long a; };\n')), notUsed],
     ['the statement taken out again', rewrite('setup.c', (t) => t.replace('    cpu_relax();\n', '')), replayed],
   ]);
 });

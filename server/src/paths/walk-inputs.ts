@@ -51,16 +51,23 @@ function digestOf(index: WorkspaceIndex): string {
 }
 
 /**
+ * What of a body the tree's text scans read as if it stood outside: preprocessor lines,
+ * `void f(void)` prototype lines (eval-c.ts reads them from headers), struct types defined
+ * inside (struct-layout.ts reads every struct definition of the tree).
+ */
+const READ_AS_OUTSIDE = /^[ \t]*(?:#|(?:extern\s+)?(?:asmlinkage\s+)?void\s.*\(\s*void\s*\)).*$|\bstruct\s+[A-Za-z_]\w*\s*\{[^{}]*\}/gm;
+
+/**
  * A C file without its function bodies: the text between them (declarations, variables,
- * struct types, `#if`s), each function's signature and the preprocessor lines inside it, and
- * the variables as lexed.
+ * struct types, `#if`s), each function's signature and what of its body is read as if outside
+ * (`READ_AS_OUTSIDE`), and the variables as lexed.
  */
 function putCFile(h: ReturnType<typeof createHash>, text: string, c: CFileIndex): void {
   let at = 0;
   for (const fn of c.functions) {
     h.update(text.slice(at, fn.startIndex));
     const body = text.slice(fn.startIndex, fn.endIndex);
-    h.update(`\0${fn.name}(${fn.params.join(',')})${fn.section ?? ''}${fn.isStatic ? 's' : ''}${fn.isInline ? 'i' : ''}\0${(body.match(/^[ \t]*#.*$/gm) ?? []).join('\n')}\0`);
+    h.update(`\0${fn.name}(${fn.params.join(',')})${fn.section ?? ''}${fn.isStatic ? 's' : ''}${fn.isInline ? 'i' : ''}\0${(body.match(READ_AS_OUTSIDE) ?? []).join('\n')}\0`);
     at = Math.max(at, fn.endIndex);
   }
   h.update(text.slice(at));
