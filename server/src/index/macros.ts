@@ -154,10 +154,16 @@ export class MacroTable {
     return mine ? (name) => mine.get(name) ?? this.shared.get(name) : (name) => this.shared.get(name);
   }
 
-  /** Cache key of a text read in a file: a source file sees its own definitions and the headers'. */
-  private scoped(text: string, file: string | undefined): string {
-    if (file === undefined || !isSource(file)) return text;
-    return this.own.has(file) ? `${file}\0${text}` : `\0${text}`;
+  /**
+   * The cache of answers for texts read in a file: a source file with definitions of its own
+   * sees them and the headers'; another source, the headers'; anything else, all. Two levels of
+   * maps, not one key joining file and text: the walker asks for the same few texts very often.
+   */
+  private scope<T>(caches: Map<string, Map<string, T>>, file: string | undefined): Map<string, T> {
+    const name = file === undefined || !isSource(file) ? '' : this.own.has(file) ? file : '\0';
+    let m = caches.get(name);
+    if (!m) { m = new Map(); caches.set(name, m); }
+    return m;
   }
 
   /**
@@ -199,7 +205,11 @@ export class MacroTable {
    * not taken: their depth cut-offs make them depend on the order of questions.)
    */
   adoptValues(same: MacroTable): void {
-    for (const [k, v] of same.values) if (!this.values.has(k)) this.values.set(k, v);
+    for (const [scope, theirs] of same.values) {
+      const mine = this.values.get(scope);
+      if (!mine) { this.values.set(scope, new Map(theirs)); continue; }
+      for (const [k, v] of theirs) if (!mine.has(k)) mine.set(k, v);
+    }
   }
 
   /** The section a macro name places its declaration in (`__init` -> `.init.text`), resolved through the tree's own defines. */
@@ -245,15 +255,15 @@ export class MacroTable {
     return result;
   }
 
-  private readonly values = new Map<string, bigint | undefined>();
+  /** Values by scope (`scope`), then expression; null: the expression has none. */
+  private readonly values = new Map<string, Map<string, bigint | null>>();
 
   /** Evaluates an integer constant expression, expanding macros of the tree. Undefined when it cannot. */
   evaluate(expr: string, file?: string): bigint | undefined {
-    const key = this.scoped(expr, file);
-    if (this.values.has(key)) return this.values.get(key);
-    const v = this.evaluateUncached(expr, file);
-    this.values.set(key, v);
-    return v;
+    const known = this.scope(this.values, file);
+    let v = known.get(expr);
+    if (v === undefined) { v = this.evaluateUncached(expr, file) ?? null; known.set(expr, v); }
+    return v ?? undefined;
   }
 
   private evaluateUncached(expr: string, file: string | undefined): bigint | undefined {
@@ -271,14 +281,14 @@ export class MacroTable {
 
   /** Text expansion of object- and function-like macros (see macro-expand.ts); the text itself when the expansion passes the bound. */
   expand(text: string, file?: string): string {
-    const key = this.scoped(text, file);
-    let e = this.expansions.get(key);
-    if (e === undefined) { e = expandMacros(text, this.lookup(file)) ?? text; this.expansions.set(key, e); }
+    const known = this.scope(this.expansions, file);
+    let e = known.get(text);
+    if (e === undefined) { e = expandMacros(text, this.lookup(file)) ?? text; known.set(text, e); }
     return e;
   }
 
-  /** Expansions made (the walker asks again for every call of a macro it walks). */
-  private readonly expansions = new Map<string, string>();
+  /** Expansions made, by scope (the walker asks again for every call of a macro it walks). */
+  private readonly expansions = new Map<string, Map<string, string>>();
 }
 
 

@@ -16,6 +16,23 @@ import type { PathWalker } from './walker';
 import { storeGateStruct } from './c-assign';
 
 
+/** Texts made from syntax nodes, once per node: the walker meets the same call sites again and again. */
+const lines = new WeakMap<SyntaxNode, string>(), bare = new WeakMap<SyntaxNode, string>();
+
+/** A call's text on one line, as the timeline shows it. */
+function oneLine(n: SyntaxNode): string {
+  let t = lines.get(n);
+  if (t === undefined) { t = n.text.replace(/\s+/g, ' '); lines.set(n, t); }
+  return t;
+}
+
+/** An argument without a cast or `&` before it (`(unsigned long)__init_begin` -> `__init_begin`). */
+function bareName(n: SyntaxNode): string {
+  let t = bare.get(n);
+  if (t === undefined) { t = n.text.replace(/^\(\s*[\w\s*]+\)\s*|^&\s*/g, '').trim(); bare.set(n, t); }
+  return t;
+}
+
 export function walkCall(w: PathWalker, n: SyntaxNode, ctxs0: Ctx[], fn: CFunction): Ctx[] {
   const fnNode = n.childForFieldName('function');
   const argNodes = (n.childForFieldName('arguments')?.namedChildren ?? []);
@@ -46,7 +63,7 @@ export function walkCall(w: PathWalker, n: SyntaxNode, ctxs0: Ctx[], fn: CFuncti
       w.noteLimit({ limit: `call site limit ${MAX_CALLS}`, at: w.within[w.within.length - 1] ?? fn.name, effect: 'later call sites are not recorded (TL004 does not see them)', range }, false, true);
     }
   }
-  const text = n.text.replace(/\s+/g, ' ');
+  const text = oneLine(n);
   const c0 = ctxs[0];
   const h = w.hints;
   if (h.startAps.includes(name)) return w.apply({ kind: 'start-aps', text }, range, ctxs);
@@ -141,7 +158,7 @@ export function walkCall(w: PathWalker, n: SyntaxNode, ctxs0: Ctx[], fn: CFuncti
 function freesInit(w: PathWalker, name: string, argNodes: readonly SyntaxNode[], file: string): boolean {
   const h = w.hints;
   if (!w.index.functions.has(name) && w.index.macros.get(name, file)?.params) return false;
-  const boundaryArg = argNodes.some((a) => h.initBoundarySymbols.includes(a.text.replace(/^\(\s*[\w\s*]+\)\s*|^&\s*/g, '').trim()));
+  const boundaryArg = argNodes.some((a) => h.initBoundarySymbols.includes(bareName(a)));
   if (h.freeInit.includes(name) && argNodes.length === 0) return true;
   if (!boundaryArg) return false;
   // a function that only computes from the bounds (`memory_contains(__init_begin, __init_end, p, n)`) frees nothing

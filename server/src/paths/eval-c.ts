@@ -41,10 +41,18 @@ export function evalC(w: PathWalker, n: SyntaxNode | null | undefined, c: Ctx | 
   try { const v = evalInner(w, n, c, fn); return v && boundedVal(v); } finally { w.nesting--; }
 }
 
+/** A node's text without white space, made once per node (syntax copies are kept and walked again and again). */
+const compact = new WeakMap<SyntaxNode, string>();
+function compactText(n: SyntaxNode): string {
+  let t = compact.get(n);
+  if (t === undefined) { t = n.text.replace(/\s+/g, ''); compact.set(n, t); }
+  return t;
+}
+
 function evalInner(w: PathWalker, n: SyntaxNode, c: Ctx, fn: CFunction): Val | undefined {
   // a CR4 shadow word read (`this_cpu(cr4)`, `get_cpu_info()->cr4`): this CPU's CR4 as it is now
   if ((n.type === 'call_expression' || n.type === 'field_expression' || n.type === 'identifier') && w.shadows.size > 0 && !c.vals.has(n.text)
-    && w.shadows.has(n.text.replace(/\s+/g, ''))) return { k: 'cr', cr: { ...EMPTY_CR, keepsCurrent: true } };
+    && w.shadows.has(compactText(n))) return { k: 'cr', cr: { ...EMPTY_CR, keepsCurrent: true } };
   switch (n.type) {
     case 'number_literal': {
       const v = w.index.macros.evaluate(n.text);
