@@ -230,3 +230,26 @@ test('numeric labels in a branch the units leave out are resolved from the text'
   assert.deepEqual(nav.references(index, 'boot/x86_64.S', p.line, p.column, true).map(where),
     [pos('boot/x86_64.S', '3:      hlt', '3'), pos('boot/x86_64.S', 'jmp     3b', '3b')]);
 });
+
+test('after an edit of traps.c that moves its lines, references and the call hierarchy answer from the new text (the line tables kept across edits are of the text they were made from)', async () => {
+  const a = await api.analyze(DIR, { wasmDir: join(ROOT, 'dist'), keepWalks: true });
+  nav.prepare(a.index);
+  const text = readFileSync(join(DIR, 'traps.c'), 'utf8');
+  // two lines typed inside the first function body: what follows moves down by two
+  const body = text.indexOf('{', text.indexOf('load_tables(void)')) + 1;
+  const edited = `${text.slice(0, body)}\n    /* a */\n    /* b */${text.slice(body)}`;
+  const next = api.reanalyzeEdit(a, 'traps.c', edited);
+  assert.ok(next, 'an edit of a function body is answered from the analysis');
+  nav.prepare(next.index);
+  const fresh = (await api.analyze(DIR, { wasmDir: join(ROOT, 'dist'), overlay: new Map([['traps.c', edited]]) })).index;
+  const line = edited.split('\n').findIndex((l) => l.includes('    load_tables();'));
+  const column = edited.split('\n')[line].indexOf('load_tables');
+  const answers = (ix) => {
+    const item = nav.prepareCallHierarchy(ix, 'traps.c', line, column);
+    return { refs: nav.references(ix, 'traps.c', line, column, true).map(where).sort(), incoming: item ? calls(nav.incomingCalls(ix, item), 'from') : null };
+  };
+  const got = answers(next.index);
+  assert.deepEqual(got, answers(fresh));
+  assert.ok(got.refs.includes(`traps.c:${line}:${column}`), got.refs.join(', '));
+  assert.equal(answers(a.index).refs.includes(`traps.c:${line}:${column}`), false, 'the old index answers from the old text');
+});

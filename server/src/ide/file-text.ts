@@ -3,12 +3,13 @@
  * string literals are, and whole-word matches. Nothing here parses: the features look words up
  * in the text the index read.
  *
- * Computed once per file and index and kept in a WeakMap keyed by the index (the comment mask
- * on first use).
+ * Computed once per file text and kept for the indexes of one build (`Lineage`: an edit makes a
+ * new index with one file's text changed; the others keep theirs, and their tables with them).
+ * The comment mask is made on first use.
  */
 import type { Range } from '../model/types';
 import { LineMap } from '../model/lines';
-import type { WorkspaceIndex } from '../index/index';
+import type { Lineage, WorkspaceIndex } from '../index/index';
 import { languageOf } from '../parse/parser';
 
 export interface FileText {
@@ -20,16 +21,16 @@ export interface FileText {
   mask: number[] | null;
 }
 
-const caches = new WeakMap<WorkspaceIndex, Map<string, FileText>>();
+const caches = new WeakMap<Lineage, Map<string, FileText>>();
 
 /** The file's text and line table, null for a file the index did not read. */
 export function fileText(index: WorkspaceIndex, file: string): FileText | null {
-  let files = caches.get(index);
-  if (!files) { files = new Map(); caches.set(index, files); }
+  let files = caches.get(index.lineage);
+  if (!files) { files = new Map(); caches.set(index.lineage, files); }
+  const text = index.texts.get(file);
+  if (text === undefined) return null;
   let f = files.get(file);
-  if (!f) {
-    const text = index.texts.get(file);
-    if (text === undefined) return null;
+  if (f?.text !== text) {
     f = { text, lines: new LineMap(text), gas: languageOf(file) === 'gas', mask: null };
     files.set(file, f);
   }
