@@ -14,7 +14,7 @@ import { inTree } from './check-cache';
 import { readStoreFile, sha1, writeStoreFile } from './store-file';
 
 /** Bumped whenever a trace's layout (or what a walk records) changes. */
-const FORMAT = 2;
+const FORMAT = 3;
 
 /**
  * A trace as kept: its memo key and its stack by number in the store's strings (a key holds the
@@ -70,11 +70,12 @@ export class TraceStore {
    * from a changed file compares its own text (`placedDigest`).
    */
   load(inputs: string, index: WorkspaceIndex): { walks: WalkMemory } | { none: string } {
-    const got = readStoreFile(this.file, FORMAT, 'traces');
+    // (refused by the header: a tree's traces are tens of megabytes)
+    const got = readStoreFile(this.file, FORMAT, 'traces', (meta) => meta.root !== this.root || meta.identity !== this.identity ? 'traces of another build or configuration'
+      : meta.inputs !== inputs ? 'definitions changed since the traces were walked' : null);
     if ('none' in got) return got;
     const s = got.value as Stored;
-    if (s.root !== this.root || s.identity !== this.identity) return { none: 'traces of another build or configuration' };
-    if (s.inputs !== inputs) return { none: 'definitions changed since the traces were walked' };
+    if (s.root !== this.root || s.identity !== this.identity || s.inputs !== inputs) return { none: 'traces of another build or configuration' };
     const same = new Set(s.files.filter(([f, h]) => { const t = index.texts.get(f); return t !== undefined && sha1(t) === h; }).map(([f]) => f));
     const str = s.strings;
     const logs = s.logs.map((log) => log.map((e): TraceEvent => {
@@ -152,7 +153,7 @@ export class TraceStore {
       return n;
     };
     const roles: [string, number[]][] = [...walks.roles].map(([r, m]) => [r, [...m.values()].map(number)]);
-    return writeStoreFile(this.dir, this.file, FORMAT, { root: this.root, identity: this.identity, inputs, files: [...files], placed, strings, sites, logs, traces, roles } satisfies Stored);
+    return writeStoreFile(this.dir, this.file, FORMAT, { root: this.root, identity: this.identity, inputs, files: [...files], placed, strings, sites, logs, traces, roles } satisfies Stored, { root: this.root, identity: this.identity, inputs });
   }
 }
 
