@@ -18,6 +18,8 @@ import type { PathWalker } from './walker';
  */
 export interface OpenTrace {
   t: Trace; seq: number; calls: number; unresolvedSets: number; siteWrites: number; peak: number;
+  /** How many unresolved targets were noted when the call began. */
+  unresolved: number;
   read: Set<CFunction>; asked: Set<CFunction>; found: Set<MemoEntry>;
 }
 
@@ -91,9 +93,9 @@ export function beginTrace(w: PathWalker, key: string, from: { range: Range } | 
   const t: Trace = {
     key, stack: [...w.callStack], chainLength: w.chain.length, top: from === null, macroSite: w.macroSite, nesting: w.nesting, peak: 0,
     firstStep: w.steps.length, writesSites: false, firstSeq: w.seq, seqSpan: 0, steps: [], calls: [], log: w.log, from: w.log.length, to: 0,
-    unresolvedSets: 0, children: [], entry: { outs: [] }, fellBack: false, cappedAtStart: cappedNow(w),
+    unresolvedSets: 0, children: [], entry: { outs: [] }, fellBack: false, cappedAtStart: cappedNow(w), callsAtStart: w.calls.length, unresolvedAtStart: null,
   };
-  w.open.push({ t, seq: w.seq, calls: w.calls.length, unresolvedSets: w.unresolvedSets, siteWrites: w.siteWrites, peak: w.peak, read: new Set(), asked: new Set(), found: new Set() });
+  w.open.push({ t, seq: w.seq, calls: w.calls.length, unresolvedSets: w.unresolvedSets, siteWrites: w.siteWrites, peak: w.peak, unresolved: w.unresolved.size, read: new Set(), asked: new Set(), found: new Set() });
   w.peak = w.nesting;
 }
 
@@ -111,6 +113,8 @@ export function endTrace(w: PathWalker, entry: MemoEntry, fellBack: boolean): vo
   w.peak = Math.max(o.peak, w.peak);
   t.entry = entry;
   t.fellBack = fellBack;
+  // (the targets noted before it are the first ones of the walk's map: it only grows)
+  if (metInside(t, 'unresolved')) t.unresolvedAtStart = [...w.unresolved.keys()].slice(0, o.unresolved);
   const caller = w.open[w.open.length - 1];
   if (caller) {
     for (const f of o.read) caller.read.add(f);
@@ -139,8 +143,32 @@ export function traceHolds(w: PathWalker, t: Trace, from: { range: Range } | nul
   const m = w.macroSite, n = t.macroSite;
   if (m !== n && (!m || !n || m.file !== n.file || m.line !== n.line || m.column !== n.column || m.endLine !== n.endLine || m.endColumn !== n.endColumn)) return false;
   if (t.nesting !== w.nesting && Math.max(t.nesting, w.nesting) + t.peak >= MAX_NESTING) return false;
-  if (!underUnresolvedCap(w, t) || (t.calls.length > 0 && w.calls.length + t.calls.length >= MAX_CALLS)) return false;
-  return readsHold(t, w.index, w.hints, w.memo, w.startApsAt, cappedNow(w));
+  const same = sameStart(w, t);
+  if (!same.has('unresolved') && !underUnresolvedCap(w, t)) return false;
+  if (t.calls.length > 0 && w.calls.length + t.calls.length >= MAX_CALLS && !same.has('calls')) return false;
+  return readsHold(t, w.index, w.hints, w.memo, w.startApsAt, cappedNow(w), same);
+}
+
+/** Did the call meet this cap inside (its log says so)? */
+function metInside(t: Trace, cap: Cap): boolean {
+  for (let i = t.from; i < t.to; i++) { const e = t.log[i]; if (e.k === 'capped' && e.cap === cap) return true; }
+  return false;
+}
+
+/**
+ * The caps whose counts are what they were when the call began: walked from there, it records
+ * the same call sites and unresolved targets and meets the caps at the same places (Linux's boot
+ * reaches both; the calls around the place where it does are replayed then too).
+ */
+function sameStart(w: PathWalker, t: Trace): ReadonlySet<Cap> {
+  const calls = w.calls.length === t.callsAtStart;
+  const was = t.unresolvedAtStart;
+  const unresolved = was !== null && was.length === w.unresolved.size && was.every((s) => w.unresolved.has(s));
+  if (!calls && !unresolved) return NO_CAPS;
+  const out = new Set<Cap>();
+  if (calls) out.add('calls');
+  if (unresolved) out.add('unresolved');
+  return out;
 }
 
 /** The caps on what the walk records that it has reached (asked at every walked call: none, the usual answer, is not a new set). */
@@ -201,7 +229,7 @@ export function replay(w: PathWalker, t: Trace, sym: string, from: { range: Rang
     const e = t.log[i];
     // (the events are in this walk's log already)
     if (e.k === 'unresolved') { w.unresolved.set(e.sym, e.range); w.noted.push([e.sym, e.range]); if (w.recording) w.unresolvedSets++; }
-    else if (e.k === 'limit') w.noteLimit(e.hit, true);
+    else if (e.k === 'limit') w.noteLimit(e.hit, true, e.once);
     else if (e.k === 'aps' && e.first) { w.startApsAt = e.site + shift; w.apBase = e.base; }
   }
   // the calls under it were walked inside it, as they would be again

@@ -40,7 +40,8 @@ export type TraceEvent =
    */
   | { k: 'read'; fn: CFunction; fileText: string; placedDigest?: string }
   | { k: 'unresolved'; sym: string; range: Range }
-  | { k: 'limit'; hit: LimitHit }
+  /** A limit noted (`once`: noted once per walk, a cap every later call meets). */
+  | { k: 'limit'; hit: LimitHit; once: boolean }
   /** The BSP started the APs here (`first`: the first time on this path; `site`: the step number, shifted when replayed). */
   | { k: 'aps'; first: boolean; site: number; base: State | null }
   /**
@@ -88,6 +89,13 @@ export interface Trace {
   fellBack: boolean;
   /** The caps already reached when the call began: it recorded nothing more of those. */
   cappedAtStart: ReadonlySet<Cap>;
+  /** Call sites recorded before the call began: a call that met the call-site cap meets it at the same call from the same count. */
+  callsAtStart: number;
+  /**
+   * The unresolved targets noted before the call began, when it met their cap inside (null
+   * otherwise): from the same set, it notes the same targets and meets the cap at the same call.
+   */
+  unresolvedAtStart: readonly string[] | null;
 }
 
 /**
@@ -103,7 +111,7 @@ export class WalkMemory {
 }
 
 /** Everything a trace reads from the index still answers the same (in the order the walk asked). */
-export function readsHold(t: Trace, index: WorkspaceIndex, hints: Hints, memo: ReadonlyMap<string, MemoEntry>, startApsAt: number | null, capped: ReadonlySet<Cap>): boolean {
+export function readsHold(t: Trace, index: WorkspaceIndex, hints: Hints, memo: ReadonlyMap<string, MemoEntry>, startApsAt: number | null, capped: ReadonlySet<Cap>, sameStart: ReadonlySet<Cap>): boolean {
   const inside = new Set<string>();
   let apsNull = startApsAt === null;
   for (let i = t.from; i < t.to; i++) {
@@ -131,8 +139,9 @@ export function readsHold(t: Trace, index: WorkspaceIndex, hints: Hints, memo: R
         if (e.first !== apsNull) return false;
         apsNull = false;
         break;
-      // a cap met inside: the same only when it was reached before the call, as it is now
-      case 'capped': if (!t.cappedAtStart.has(e.cap) || !capped.has(e.cap)) return false; break;
+      // a cap met inside: the same when it was reached before the call, as it is now, or when
+      // the call begins from the same count (it reaches the cap at the same place)
+      case 'capped': if (!(t.cappedAtStart.has(e.cap) && capped.has(e.cap)) && !sameStart.has(e.cap)) return false; break;
       case 'unresolved': case 'limit': break;
     }
   }

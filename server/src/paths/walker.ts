@@ -153,7 +153,7 @@ export class PathWalker {
     if (this.limitsAt.has(where)) return;
     this.limitsAt.add(where);
     this.limits.push(hit);
-    if (this.recording && !logged) this.log.push({ k: 'limit', hit });
+    if (this.recording && !logged) this.log.push({ k: 'limit', hit, once: oncePerWalk });
   }
 
   depthLimit(sym: string, range: Range): void {
