@@ -442,17 +442,38 @@ test('incremental: an edit answered from the analysis on screen does not keep th
   assert.equal(first.deref(), undefined, 'the first analysis is still reachable from the last');
 });
 
-test('incremental: calls made after the walk reached its caps (call sites, unresolved targets) are re-used by the next edit, with the result of a whole analysis', async () => {
-  const { mkdtempSync, writeFileSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const root = mkdtempSync(path.join(tmpdir(), 'trapline-caps-'));
-  // 100,001 call sites, then 65 calls through pointers: both caps are reached before the loads
-  const body = [...Array(100_001).fill('    nothing();'), ...Array.from({ length: 65 }, (_, i) => `    ops->hook${i}();`)].join('\n');
-  const text = `struct gate { unsigned long a, b; };
+/** A table, its descriptor and an ops struct of 65 hooks: what the trees at the walk's caps are made of. */
+const CAPS_PRELUDE = `struct gate { unsigned long a, b; };
 struct gate idt_table[256];
 struct desc_ptr { unsigned short limit; unsigned long base; } __attribute__((packed));
 static const struct desc_ptr idtr = { .limit = sizeof(idt_table) - 1, .base = (unsigned long)idt_table };
-struct ops { ${Array.from({ length: 65 }, (_, i) => `void (*hook${i})(void);`).join(' ')} } *ops;
+struct ops { ${Array.from({ length: 65 }, (_, i) => `void (*hook${i})(void);`).join(' ')} } *ops;`;
+/** 100,001 call sites, then 65 calls through pointers: statements that reach both caps of the walk. */
+const CAPS_BODY = [...Array(100_001).fill('    nothing();'), ...Array.from({ length: 65 }, (_, i) => `    ops->hook${i}();`)].join('\n');
+
+/** A one-file tree of `text` entered at `start`, analysed with its walks kept; both caps reached. */
+async function capsTree(prefix, text) {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const root = mkdtempSync(path.join(tmpdir(), prefix));
+  writeFileSync(path.join(root, 'setup.c'), text);
+  writeFileSync(path.join(root, '.trapline.json'), JSON.stringify({ profile: 'generic', roles: [{ name: 'bsp', kind: 'bsp', entry: 'start' }] }));
+  const a = await analyze(root, { wasmDir, keepWalks: true });
+  assert.deepEqual(a.paths[0].limits.map((l) => l.limit).sort(), ['call site limit 100000', 'unresolved target limit 64']);
+  return { root, a };
+}
+
+/** An edit's analysis equals a whole analysis of the edited tree: steps, chains, call sites, limits, findings. */
+async function sameAsWhole(root, next, edited) {
+  const whole = await analyze(root, { wasmDir, overlay: new Map([['setup.c', edited]]) });
+  const steps = (x) => JSON.stringify(x.paths.map((p) => [p.steps.map((s) => [s.index, s.seq, s.effect.text, s.range, s.chain]), p.calls.length, p.unresolved, p.limits]));
+  assert.equal(steps(next), steps(whole));
+  assert.equal(summary(next), summary(whole));
+}
+
+test('incremental: calls made after the walk reached its caps (call sites, unresolved targets) are re-used by the next edit, with the result of a whole analysis', async () => {
+  // both caps are reached before the loads
+  const text = `${CAPS_PRELUDE}
 void nothing(void) { }
 static void load_a(void)
 {
@@ -465,43 +486,29 @@ static void load_b(void)
 }
 void start(void)
 {
-${body}
+${CAPS_BODY}
     load_a();
     load_b();
 }
 `;
-  writeFileSync(path.join(root, 'setup.c'), text);
-  writeFileSync(path.join(root, '.trapline.json'), JSON.stringify({ profile: 'generic', roles: [{ name: 'bsp', kind: 'bsp', entry: 'start' }] }));
-  const a = await analyze(root, { wasmDir, keepWalks: true });
-  assert.deepEqual(a.paths[0].limits.map((l) => l.limit).sort(), ['call site limit 100000', 'unresolved target limit 64']);
+  const { root, a } = await capsTree('trapline-caps-', text);
   const edited = text.replace('    load_b();\n}', '    load_b();\n    barrier();\n}');
   const next = reanalyzeEdit(a, 'setup.c', edited);
   assert.ok(next?.walks, 'answered from the previous walks');
   // start is walked again; load_a (a call at the cap inside) and load_b are re-used
   assert.equal(next.walks.reused, 2);
-  const whole = await analyze(root, { wasmDir, overlay: new Map([['setup.c', edited]]) });
-  const steps = (x) => JSON.stringify(x.paths.map((p) => [p.steps.map((s) => [s.index, s.seq, s.effect.text, s.range, s.chain]), p.calls.length, p.unresolved, p.limits]));
-  assert.equal(steps(next), steps(whole));
-  assert.equal(summary(next), summary(whole));
+  await sameAsWhole(root, next, edited);
 });
 
 test('incremental: a call during which the walk reaches its caps is re-used from the same counts (an edit before it that adds no call site), and walked again from others (one that does)', async () => {
-  const { mkdtempSync, writeFileSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const root = mkdtempSync(path.join(tmpdir(), 'trapline-caps-inside-'));
-  // the caps are reached inside setup_all: 100,001 call sites, then 65 calls through pointers
-  const body = [...Array(100_001).fill('    nothing();'), ...Array.from({ length: 65 }, (_, i) => `    ops->hook${i}();`)].join('\n');
-  const text = `struct gate { unsigned long a, b; };
-struct gate idt_table[256];
-struct desc_ptr { unsigned short limit; unsigned long base; } __attribute__((packed));
-static const struct desc_ptr idtr = { .limit = sizeof(idt_table) - 1, .base = (unsigned long)idt_table };
-struct ops { ${Array.from({ length: 65 }, (_, i) => `void (*hook${i})(void);`).join(' ')} } *ops;
+  // the caps are reached inside setup_all
+  const text = `${CAPS_PRELUDE}
 unsigned long boot_flags;
 void nothing(void) { }
 static void setup_all(void)
 {
     asm volatile ( "lidt %0" : : "m" (idtr) );
-${body}
+${CAPS_BODY}
 }
 void start(void)
 {
@@ -509,26 +516,17 @@ void start(void)
     setup_all();
 }
 `;
-  writeFileSync(path.join(root, 'setup.c'), text);
-  writeFileSync(path.join(root, '.trapline.json'), JSON.stringify({ profile: 'generic', roles: [{ name: 'bsp', kind: 'bsp', entry: 'start' }] }));
-  const a = await analyze(root, { wasmDir, keepWalks: true });
-  assert.deepEqual(a.paths[0].limits.map((l) => l.limit).sort(), ['call site limit 100000', 'unresolved target limit 64']);
-  const steps = (x) => JSON.stringify(x.paths.map((p) => [p.steps.map((s) => [s.index, s.seq, s.effect.text, s.range, s.chain]), p.calls.length, p.unresolved, p.limits]));
-  const sameAsWhole = async (next, edited) => {
-    const whole = await analyze(root, { wasmDir, overlay: new Map([['setup.c', edited]]) });
-    assert.equal(steps(next), steps(whole));
-    assert.equal(summary(next), summary(whole));
-  };
+  const { root, a } = await capsTree('trapline-caps-inside-', text);
   // a statement that records no call site: setup_all begins from the same counts
   const quiet = text.replace('    boot_flags = 1;\n', '    boot_flags = 2;\n');
   const next = reanalyzeEdit(a, 'setup.c', quiet);
   assert.ok(next?.walks, 'answered from the previous walks');
   assert.deepEqual([next.walks.walked, next.walks.reused], [1, 1], 'start walked again, setup_all re-used');
-  await sameAsWhole(next, quiet);
+  await sameAsWhole(root, next, quiet);
   // a call typed before it: setup_all records one call site less before the cap
   const busy = quiet.replace('    boot_flags = 2;\n', '    boot_flags = 2;\n    nothing();\n');
   const after = reanalyzeEdit(next, 'setup.c', busy);
   assert.ok(after?.walks, 'answered from the previous walks');
   assert.ok(after.walks.walked >= 2, `setup_all walked again (${after.walks.walked} walked)`);
-  await sameAsWhole(after, busy);
+  await sameAsWhole(root, after, busy);
 });

@@ -14,7 +14,7 @@ import { inTree } from './check-cache';
 import { readStoreFile, sha1, writeStoreFile } from './store-file';
 
 /** Bumped whenever a trace's layout (or what a walk records) changes. */
-const FORMAT = 4;
+const FORMAT = 5;
 
 /**
  * A trace as kept: its memo key and its stack by number in the store's strings (a key holds the

@@ -9,7 +9,7 @@ import { type SyntaxNode, snapshot } from '../parse/syntax';
 import { noteRead, walkSymbol, worthWalking } from './calls';
 import { type Ctx, MACRO_FILE, dedupe } from './context';
 import { execExpr, execStmt } from './drive-c';
-import { RETURNED, evalC, retKey, withReturn } from './eval-c';
+import { RETURNED, compactText, evalC, retKey, withReturn } from './eval-c';
 import { MAX_CALLS, MAX_UNRESOLVED } from './limits';
 import { type Val, handsGateMemory, valKey } from './values';
 import type { PathWalker } from './walker';
@@ -45,7 +45,7 @@ export function walkCall(w: PathWalker, n: SyntaxNode, ctxs0: Ctx[], fn: CFuncti
     if (target?.k === 'addr' && w.index.functions.has(target.sym)) return walkSymbol(w, target.sym, ctxs, { file: fn.file, range: w.rangeIn(fn, n) }, 'sub');
     const pointer = fnNode.type === 'field_expression' || fnNode.type === 'subscript_expression' || (fnNode.type === 'parenthesized_expression' && fnNode.namedChildren[0]?.type === 'pointer_expression');
     if (pointer && fn.file !== MACRO_FILE) {
-      if (w.unresolved.size < MAX_UNRESOLVED) w.noteUnresolved(`${fnNode.text.replace(/\s+/g, '')}()`, w.rangeIn(fn, n));
+      if (w.unresolved.size < MAX_UNRESOLVED) w.noteUnresolved(`${compactText(fnNode)}()`, w.rangeIn(fn, n));
       else {
         if (w.recording) w.log.push({ k: 'capped', cap: 'unresolved' });
         w.noteLimit({ limit: `unresolved target limit ${MAX_UNRESOLVED}`, at: w.within[w.within.length - 1] ?? fn.name, effect: 'later unresolved calls through pointers are not reported', range: w.rangeIn(fn, n) }, false, true);

@@ -43,7 +43,7 @@ export function evalC(w: PathWalker, n: SyntaxNode | null | undefined, c: Ctx | 
 
 /** A node's text without white space, made once per node (syntax copies are kept and walked again and again). */
 const compact = new WeakMap<SyntaxNode, string>();
-function compactText(n: SyntaxNode): string {
+export function compactText(n: SyntaxNode): string {
   let t = compact.get(n);
   if (t === undefined) { t = n.text.replace(/\s+/g, ''); compact.set(n, t); }
   return t;

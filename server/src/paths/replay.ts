@@ -18,8 +18,6 @@ import type { PathWalker } from './walker';
  */
 export interface OpenTrace {
   t: Trace; seq: number; calls: number; unresolvedSets: number; siteWrites: number; peak: number;
-  /** How many unresolved targets were noted when the call began. */
-  unresolved: number;
   read: Set<CFunction>; asked: Set<CFunction>; found: Set<MemoEntry>;
 }
 
@@ -93,9 +91,9 @@ export function beginTrace(w: PathWalker, key: string, from: { range: Range } | 
   const t: Trace = {
     key, stack: [...w.callStack], chainLength: w.chain.length, top: from === null, macroSite: w.macroSite, nesting: w.nesting, peak: 0,
     firstStep: w.steps.length, writesSites: false, firstSeq: w.seq, seqSpan: 0, steps: [], calls: [], log: w.log, from: w.log.length, to: 0,
-    unresolvedSets: 0, children: [], entry: { outs: [] }, fellBack: false, cappedAtStart: cappedNow(w), callsAtStart: w.calls.length, unresolvedAtStart: null,
+    unresolvedSets: 0, children: [], entry: { outs: [] }, fellBack: false, callsAtStart: w.calls.length, unresolvedCountAtStart: w.unresolved.size, unresolvedAtStart: null,
   };
-  w.open.push({ t, seq: w.seq, calls: w.calls.length, unresolvedSets: w.unresolvedSets, siteWrites: w.siteWrites, peak: w.peak, unresolved: w.unresolved.size, read: new Set(), asked: new Set(), found: new Set() });
+  w.open.push({ t, seq: w.seq, calls: w.calls.length, unresolvedSets: w.unresolvedSets, siteWrites: w.siteWrites, peak: w.peak, read: new Set(), asked: new Set(), found: new Set() });
   w.peak = w.nesting;
 }
 
@@ -113,8 +111,9 @@ export function endTrace(w: PathWalker, entry: MemoEntry, fellBack: boolean): vo
   w.peak = Math.max(o.peak, w.peak);
   t.entry = entry;
   t.fellBack = fellBack;
-  // (the targets noted before it are the first ones of the walk's map: it only grows)
-  if (metInside(t, 'unresolved')) t.unresolvedAtStart = [...w.unresolved.keys()].slice(0, o.unresolved);
+  // (the targets noted before it are the first ones of the walk's map: it only grows; below the
+  // cap now, it was not met inside)
+  if (w.unresolved.size >= MAX_UNRESOLVED && metInside(t, 'unresolved')) t.unresolvedAtStart = [...w.unresolved.keys()].slice(0, t.unresolvedCountAtStart);
   const caller = w.open[w.open.length - 1];
   if (caller) {
     for (const f of o.read) caller.read.add(f);
@@ -143,10 +142,17 @@ export function traceHolds(w: PathWalker, t: Trace, from: { range: Range } | nul
   const m = w.macroSite, n = t.macroSite;
   if (m !== n && (!m || !n || m.file !== n.file || m.line !== n.line || m.column !== n.column || m.endLine !== n.endLine || m.endColumn !== n.endColumn)) return false;
   if (t.nesting !== w.nesting && Math.max(t.nesting, w.nesting) + t.peak >= MAX_NESTING) return false;
-  const same = sameStart(w, t);
-  if (!same.has('unresolved') && !underUnresolvedCap(w, t)) return false;
-  if (t.calls.length > 0 && w.calls.length + t.calls.length >= MAX_CALLS && !same.has('calls')) return false;
-  return readsHold(t, w.index, w.hints, w.memo, w.startApsAt, cappedNow(w), same);
+  // from the same counts, the call records the same and meets the caps at the same places
+  // (Linux's boot reaches both; the calls around the place where it does are replayed then too)
+  const sameCalls = w.calls.length === t.callsAtStart;
+  const was = t.unresolvedAtStart;
+  const sameUnresolved = was !== null && was.length === w.unresolved.size && was.every((s) => w.unresolved.has(s));
+  if (!sameUnresolved && !underUnresolvedCap(w, t)) return false;
+  if (t.calls.length > 0 && w.calls.length + t.calls.length >= MAX_CALLS && !sameCalls) return false;
+  // a cap met inside holds from the same counts, or when it was reached before the call, as it is now
+  const capsHold = capsOf(sameCalls || (t.callsAtStart >= MAX_CALLS && w.calls.length >= MAX_CALLS),
+    sameUnresolved || (t.unresolvedCountAtStart >= MAX_UNRESOLVED && w.unresolved.size >= MAX_UNRESOLVED));
+  return readsHold(t, w.index, w.hints, w.memo, w.startApsAt, capsHold);
 }
 
 /** Did the call meet this cap inside (its log says so)? */
@@ -155,25 +161,8 @@ function metInside(t: Trace, cap: Cap): boolean {
   return false;
 }
 
-/**
- * The caps whose counts are what they were when the call began: walked from there, it records
- * the same call sites and unresolved targets and meets the caps at the same places (Linux's boot
- * reaches both; the calls around the place where it does are replayed then too).
- */
-function sameStart(w: PathWalker, t: Trace): ReadonlySet<Cap> {
-  const calls = w.calls.length === t.callsAtStart;
-  const was = t.unresolvedAtStart;
-  const unresolved = was !== null && was.length === w.unresolved.size && was.every((s) => w.unresolved.has(s));
-  if (!calls && !unresolved) return NO_CAPS;
-  const out = new Set<Cap>();
-  if (calls) out.add('calls');
-  if (unresolved) out.add('unresolved');
-  return out;
-}
-
-/** The caps on what the walk records that it has reached (asked at every walked call: none, the usual answer, is not a new set). */
-function cappedNow(w: PathWalker): ReadonlySet<Cap> {
-  const calls = w.calls.length >= MAX_CALLS, unresolved = w.unresolved.size >= MAX_UNRESOLVED;
+/** A set of caps (none, the usual answer at every walked call, is not a new set). */
+function capsOf(calls: boolean, unresolved: boolean): ReadonlySet<Cap> {
   if (!calls && !unresolved) return NO_CAPS;
   const out = new Set<Cap>();
   if (calls) out.add('calls');

@@ -87,10 +87,12 @@ export interface Trace {
   entry: MemoEntry;
   /** The function never came back and is not noreturn: it returned the states it was given. */
   fellBack: boolean;
-  /** The caps already reached when the call began: it recorded nothing more of those. */
-  cappedAtStart: ReadonlySet<Cap>;
-  /** Call sites recorded before the call began: a call that met the call-site cap meets it at the same call from the same count. */
+  /**
+   * What the walk had recorded when the call began, as its caps count it: call sites, and
+   * unresolved targets (a count at a cap: the call recorded nothing more of those).
+   */
   callsAtStart: number;
+  unresolvedCountAtStart: number;
   /**
    * The unresolved targets noted before the call began, when it met their cap inside (null
    * otherwise): from the same set, it notes the same targets and meets the cap at the same call.
@@ -111,7 +113,7 @@ export class WalkMemory {
 }
 
 /** Everything a trace reads from the index still answers the same (in the order the walk asked). */
-export function readsHold(t: Trace, index: WorkspaceIndex, hints: Hints, memo: ReadonlyMap<string, MemoEntry>, startApsAt: number | null, capped: ReadonlySet<Cap>, sameStart: ReadonlySet<Cap>): boolean {
+export function readsHold(t: Trace, index: WorkspaceIndex, hints: Hints, memo: ReadonlyMap<string, MemoEntry>, startApsAt: number | null, capsHold: ReadonlySet<Cap>): boolean {
   const inside = new Set<string>();
   let apsNull = startApsAt === null;
   for (let i = t.from; i < t.to; i++) {
@@ -139,9 +141,8 @@ export function readsHold(t: Trace, index: WorkspaceIndex, hints: Hints, memo: R
         if (e.first !== apsNull) return false;
         apsNull = false;
         break;
-      // a cap met inside: the same when it was reached before the call, as it is now, or when
-      // the call begins from the same count (it reaches the cap at the same place)
-      case 'capped': if (!(t.cappedAtStart.has(e.cap) && capped.has(e.cap)) && !sameStart.has(e.cap)) return false; break;
+      // a cap met inside: the same only where the caller says so (`capsHold`, replay.ts)
+      case 'capped': if (!capsHold.has(e.cap)) return false; break;
       case 'unresolved': case 'limit': break;
     }
   }
